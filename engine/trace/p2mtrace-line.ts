@@ -1,0 +1,244 @@
+// One .p2mtrace statement (`verb key=value …`) → one TraceRecord. Shared by the .p2mtrace
+// parser and the console reader, because our instrumented Arm Xen printk line is exactly a
+// .p2mtrace statement behind the `(XEN) ` prefix (docs/capture-on-arm.md).
+// Grammar and field meanings: docs/p2mtrace.md.
+
+import {
+  ARM_P2M_TYPES, ArmP2mType, INVALID_MFN, INVALID_MFN_U64, P2M_ACCESSES, P2mAccess, TraceLoc, TraceRecord,
+  isArmP2mType, isP2mAccess,
+} from './records';
+import { TraceSeverity } from './diagnostics';
+import { Token, parseU64, toSafeNumber } from './text-fields';
+
+export interface LineContext {
+  /** Domain for statements without `d=`. */
+  domain: number;
+  /** Build a location for a 0-based column in the current line. */
+  loc(col: number): TraceLoc;
+  report(col: number, endCol: number, severity: TraceSeverity, message: string): void;
+}
+
+type FieldKind = 'u53' | 'u64' | 'mfn' | 'bool' | 'type' | 'access' | 'pool' | 'word' | 'int';
+
+interface VerbSpec {
+  required: string[];
+  optional: string[];
+}
+
+const D = ['d'];
+export const VERBS: Record<string, VerbSpec> = {
+  config: { required: [], optional: ['ipa_bits', 'mem_access', 'pool_pages', 'clean_pte', 'iommu', 'arch', 'strategy'] },
+  domain: { required: [], optional: ['id', 'd', 'vmid', 'pool_pages', 'hwdom'] },
+  p2m_set_entry: { required: ['gfn', 'nr', 'mfn'], optional: ['t', 'a', 'rc', ...D] },
+  __p2m_set_entry: { required: ['gfn', 'order', 'mfn'], optional: ['t', 'a', ...D] },
+  lookup: { required: ['gfn'], optional: D },
+  expect: { required: ['gfn'], optional: ['mfn', 't', 'a', 'order', 'valid', ...D] },
+  mem_access: { required: [], optional: ['gfn', 'nr', 'a', ...D] },
+  invalidate_root: { required: [], optional: D },
+  resolve_fault: { required: ['gfn'], optional: ['expect', ...D] },
+  relinquish: { required: [], optional: D },
+  write_pte: { required: ['table', 'index', 'old', 'new'], optional: ['level', ...D] },
+  tlb_flush: { required: [], optional: ['vmid', ...D] },
+  dsb: { required: [], optional: D },
+  begin: { required: [], optional: D },
+  end: { required: [], optional: D },
+};
+/** Aliases accepted for readability. */
+const ALIASES: Record<string, string> = { set_at_order: '__p2m_set_entry', set_entry: 'p2m_set_entry' };
+
+const FIELD_KIND: Record<string, FieldKind> = {
+  gfn: 'u53', nr: 'u53', mfn: 'mfn', order: 'int', t: 'type', a: 'access', d: 'int', id: 'int', vmid: 'int',
+  rc: 'int', ipa_bits: 'int', mem_access: 'bool', clean_pte: 'bool', iommu: 'bool', hwdom: 'bool',
+  pool_pages: 'pool', arch: 'word', strategy: 'word', valid: 'bool', expect: 'bool', table: 'u53',
+  index: 'int', level: 'int', old: 'u64', new: 'u64',
+};
+
+const EXPECTED: Record<FieldKind, string> = {
+  u53: 'a number (0x-hex or decimal) below 2^53',
+  u64: 'a 64-bit number (0x-hex or decimal)',
+  mfn: "a frame number (0x-hex or decimal) or 'invalid'",
+  bool: '0 or 1',
+  type: `a p2m type (${ARM_P2M_TYPES.join(', ')}) or its number`,
+  access: `an access (${P2M_ACCESSES.join(' ')}) or its number`,
+  pool: "a page count or 'unlimited'",
+  word: 'a name',
+  int: 'a small non-negative integer (or, for rc, a negative errno)',
+};
+
+type FieldValue = number | bigint | boolean | string;
+
+export function canonicalVerb(word: string): string | undefined {
+  const v = ALIASES[word] ?? word;
+  return Object.prototype.hasOwnProperty.call(VERBS, v) ? v : undefined;
+}
+
+/** Parse one field value; reports and returns undefined when malformed. */
+function parseField(key: string, tok: Token, valueText: string, valueCol: number, ctx: LineContext): FieldValue | undefined {
+  const kind = FIELD_KIND[key];
+  const bad = (): undefined => {
+    ctx.report(valueCol, tok.start + tok.text.length, 'error', `${key}: expected ${EXPECTED[kind]}, found '${valueText}'`);
+    return undefined;
+  };
+  switch (kind) {
+    case 'u53': return toSafeNumber(parseU64(valueText)) ?? bad();
+    case 'u64': return parseU64(valueText) ?? bad();
+    case 'mfn': {
+      if (valueText === 'invalid' || valueText === 'INVALID_MFN') return INVALID_MFN;
+      const v = parseU64(valueText);
+      if (v === INVALID_MFN_U64) return INVALID_MFN;
+      return toSafeNumber(v) ?? bad();
+    }
+    case 'bool':
+      if (valueText === '0' || valueText === 'false' || valueText === 'off') return false;
+      if (valueText === '1' || valueText === 'true' || valueText === 'on') return true;
+      return bad();
+    case 'type': {
+      const name = valueText.startsWith('p2m_') ? valueText.slice(4) : valueText;
+      if (isArmP2mType(name)) return name;
+      if (/^[0-9]{1,2}$/.test(name) && Number(name) < ARM_P2M_TYPES.length) return ARM_P2M_TYPES[Number(name)];
+      return bad();
+    }
+    case 'access': {
+      const name = valueText.startsWith('p2m_access_') ? valueText.slice(11) : valueText;
+      if (isP2mAccess(name)) return name;
+      if (/^[0-9]{1,2}$/.test(name) && Number(name) < P2M_ACCESSES.length) return P2M_ACCESSES[Number(name)];
+      return bad();
+    }
+    case 'pool':
+      if (valueText === 'unlimited') return 'unlimited';
+      return toSafeNumber(parseU64(valueText)) ?? bad();
+    case 'word': return /^[A-Za-z0-9_.-]{1,64}$/.test(valueText) ? valueText : bad();
+    case 'int': {
+      if (key === 'rc' && /^-[0-9]{1,4}$/.test(valueText)) return Number(valueText);
+      const v = toSafeNumber(parseU64(valueText));
+      return v !== null && v <= 0xffffffff ? v : bad();
+    }
+    default: return bad();
+  }
+}
+
+/**
+ * Parse the statement whose tokens are `toks` (toks[0] is the verb). Returns undefined when
+ * the statement is unusable (diagnostics already reported); otherwise the record.
+ */
+export function parseStatement(toks: Token[], ctx: LineContext): TraceRecord | undefined {
+  const verbTok = toks[0];
+  const verb = canonicalVerb(verbTok.text);
+  if (verb === undefined) {
+    ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error',
+      `unknown statement '${verbTok.text}': expected one of ${Object.keys(VERBS).join(', ')}`);
+    return undefined;
+  }
+  const spec = VERBS[verb];
+  const f = new Map<string, FieldValue>();
+  let ok = true;
+  let i = 1;
+  // `domain 2` and `mem_access enable` take one bare word.
+  let bare: Token | undefined;
+  if ((verb === 'domain' || verb === 'mem_access') && toks.length > 1 && !toks[1].text.includes('=')) {
+    bare = toks[1];
+    i = 2;
+  }
+  for (; i < toks.length; i++) {
+    const t = toks[i];
+    const eq = t.text.indexOf('=');
+    if (eq <= 0) {
+      ctx.report(t.start, t.start + t.text.length, 'error', `expected key=value, found '${t.text}'`);
+      ok = false;
+      continue;
+    }
+    const key = t.text.slice(0, eq);
+    if (!spec.required.includes(key) && !spec.optional.includes(key)) {
+      ctx.report(t.start, t.start + eq, 'warning',
+        `unknown field '${key}' for ${verb}: expected ${[...spec.required, ...spec.optional].join(', ') || 'no fields'}`);
+      continue;
+    }
+    if (f.has(key)) ctx.report(t.start, t.start + t.text.length, 'warning', `duplicate field '${key}': the last one wins`);
+    const v = parseField(key, t, t.text.slice(eq + 1), t.start + eq + 1, ctx);
+    if (v === undefined) ok = false;
+    else f.set(key, v);
+  }
+  const lineEnd = toks[toks.length - 1].start + toks[toks.length - 1].text.length;
+  for (const r of spec.required) {
+    if (!f.has(r) && ok) {
+      ctx.report(verbTok.start, lineEnd, 'error', `${verb}: missing ${r}=<${EXPECTED[FIELD_KIND[r]]}>`);
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
+  return build(verb, f, bare, verbTok, ctx);
+}
+
+function build(verb: string, f: Map<string, FieldValue>, bare: Token | undefined, verbTok: Token, ctx: LineContext): TraceRecord | undefined {
+  const loc = ctx.loc(verbTok.start);
+  const num = (k: string): number => f.get(k) as number;
+  const opt = <T extends FieldValue>(k: string): T | undefined => f.get(k) as T | undefined;
+  const domain = opt<number>('d') ?? ctx.domain;
+  const typeFor = (mfn: number): ArmP2mType => opt<ArmP2mType>('t') ?? (mfn === INVALID_MFN ? 'invalid' : 'ram_rw');
+  const access = opt<P2mAccess>('a') ?? 'rwx';
+  switch (verb) {
+    case 'config': {
+      const arch = opt<string>('arch');
+      if (arch !== undefined && arch !== 'arm64' && arch !== 'arm32') {
+        ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', `config: arch expected arm64 or arm32, found '${arch}'`);
+        return undefined;
+      }
+      return {
+        kind: 'config', ipaBits: opt('ipa_bits'), memAccess: opt('mem_access'), poolPages: opt('pool_pages'),
+        cleanPte: opt('clean_pte'), iommu: opt('iommu'), arch: arch as 'arm64' | 'arm32' | undefined, strategy: opt('strategy'), loc,
+      };
+    }
+    case 'domain': {
+      let id = opt<number>('id') ?? opt<number>('d');
+      if (bare !== undefined) {
+        const v = toSafeNumber(parseU64(bare.text));
+        if (v === null || v > 0xffff) {
+          ctx.report(bare.start, bare.start + bare.text.length, 'error', `domain: expected a domain id (0..65535), found '${bare.text}'`);
+          return undefined;
+        }
+        id = v;
+      }
+      if (id === undefined) {
+        ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', 'domain: expected a domain id, e.g. `domain 1` or `domain id=1`');
+        return undefined;
+      }
+      return { kind: 'domain', domain: id, vmid: opt('vmid'), poolPages: opt('pool_pages'), hardwareDomain: opt('hwdom'), loc };
+    }
+    case 'p2m_set_entry':
+      return { kind: 'setEntry', domain, gfn: num('gfn'), nr: num('nr'), mfn: num('mfn'), type: typeFor(num('mfn')), access, rc: opt('rc'), loc };
+    case '__p2m_set_entry':
+      return { kind: 'setAtOrder', domain, gfn: num('gfn'), order: num('order'), mfn: num('mfn'), type: typeFor(num('mfn')), access, loc };
+    case 'lookup':
+      return { kind: 'lookup', domain, gfn: num('gfn'), loc };
+    case 'expect':
+      return { kind: 'expect', domain, gfn: num('gfn'), mfn: opt('mfn'), type: opt('t'), access: opt('a'), order: opt('order'), valid: opt('valid'), loc };
+    case 'mem_access': {
+      if (bare !== undefined && bare.text !== 'enable') {
+        ctx.report(bare.start, bare.start + bare.text.length, 'error', `mem_access: expected 'enable' or gfn=… nr=… a=…, found '${bare.text}'`);
+        return undefined;
+      }
+      if (bare === undefined && (!f.has('gfn') || !f.has('nr') || !f.has('a'))) {
+        ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', "mem_access: expected 'enable' or all of gfn=… nr=… a=…");
+        return undefined;
+      }
+      return { kind: 'memAccess', domain, enable: bare !== undefined, gfn: opt('gfn'), nr: opt('nr'), access: opt('a'), loc };
+    }
+    case 'invalidate_root': return { kind: 'invalidateRoot', domain, loc };
+    case 'resolve_fault': return { kind: 'resolveFault', domain, gfn: num('gfn'), expect: opt('expect'), loc };
+    case 'relinquish': return { kind: 'relinquish', domain, loc };
+    case 'write_pte': {
+      const index = num('index');
+      const level = opt<number>('level');
+      if (index > 511 || (level !== undefined && level > 3)) {
+        ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', 'write_pte: expected index 0..511 and level 0..3');
+        return undefined;
+      }
+      return { kind: 'writePte', domain, table: num('table'), index, level, old: f.get('old') as bigint, new: f.get('new') as bigint, loc };
+    }
+    case 'tlb_flush': return { kind: 'tlbFlush', domain, vmid: opt('vmid'), loc };
+    case 'dsb': return { kind: 'dsb', domain, loc };
+    case 'begin': return { kind: 'beginLock', domain, loc };
+    case 'end': return { kind: 'endLock', domain, loc };
+    default: return undefined;
+  }
+}
