@@ -1,0 +1,47 @@
+// The event-by-event interface the TLB model and the BBM checker implement, and the one
+// dispatcher from `P2mEvent` objects to it. A columnar EventLog driver calls the `on*` methods
+// directly with numbers (descriptors as u32 halves), so the hot path builds no objects; object
+// streams (tests, views) go through `dispatchEvent`.
+import { hiOf, loOf } from '../arch/descriptor';
+import type { FlushCause, OpKind, P2mEvent } from '../p2m/events';
+
+export type TableAllocWhy = 'table' | 'split' | 'root';
+
+export interface TlbEventSink {
+  onOpBegin(i: number, op: number, opKind: OpKind): void;
+  onOpEnd(i: number, op: number, rc: number): void;
+  /** `level` < 0 means unknown (write traces without `level=`): the sink infers it. */
+  onPteWrite(i: number, table: number, index: number, level: number,
+    oldLo: number, oldHi: number, newLo: number, newHi: number, live: boolean, raw: boolean): void;
+  onPteClean(i: number, table: number, index: number): void;
+  onTlbFlush(i: number, vmid: number, cause: FlushCause): void;
+  onNeedFlushSet(i: number): void;
+  onTableAlloc(i: number, table: number, level: number, why: TableAllocWhy): void;
+  onTableZero(i: number, table: number): void;
+  onTableClean(i: number, table: number): void;
+  onTableFree(i: number, table: number): void;
+}
+
+/** Feed one event object to a sink; kinds the sinks do not need are ignored. */
+export function dispatchEvent(sink: TlbEventSink, ev: P2mEvent, i: number): void {
+  switch (ev.kind) {
+    case 'opBegin': sink.onOpBegin(i, ev.op, ev.opKind); break;
+    case 'opEnd': sink.onOpEnd(i, ev.op, ev.rc); break;
+    case 'pteWrite':
+      sink.onPteWrite(i, ev.table, ev.index, ev.level, loOf(ev.old), hiOf(ev.old), loOf(ev.new), hiOf(ev.new), ev.live, ev.raw);
+      break;
+    case 'pteClean': sink.onPteClean(i, ev.table, ev.index); break;
+    case 'tlbFlush': sink.onTlbFlush(i, ev.vmid, ev.cause); break;
+    case 'needFlushSet': sink.onNeedFlushSet(i); break;
+    case 'tableAlloc': sink.onTableAlloc(i, ev.table, ev.level, ev.why); break;
+    case 'tableZero': sink.onTableZero(i, ev.table); break;
+    case 'tableClean': sink.onTableClean(i, ev.table); break;
+    case 'tableFree': sink.onTableFree(i, ev.table); break;
+    default: break;
+  }
+}
+
+/** Feed a whole array of events (index = position in the array). */
+export function dispatchAll(sink: TlbEventSink, events: readonly P2mEvent[], firstIndex = 0): void {
+  for (let i = 0; i < events.length; i++) dispatchEvent(sink, events[i], firstIndex + i);
+}

@@ -1,0 +1,302 @@
+// A mirror of table-page contents and reachability, rebuilt from pteWrite/tableAlloc/tableZero/
+// tableFree events only, so the TLB model and the BBM checker stay pure consumers of the event
+// stream (and work on low-level write traces, where nobody tells us which page is live).
+//
+// Memory follows entries, not pages (style.md "Sparse tables"): one open-addressing hash keyed by
+// pageId*512+index holds the u32 halves of every entry ever written. Zeroing a page is O(1): each
+// page has a generation and a slot from an older generation reads as 0. Each page knows its parent
+// slot and its linked children (intrusive sibling list), so linking or unlinking a subtree updates
+// `live`, level and GFN base for exactly the pages below it.
+import { baseOf } from '../arch/descriptor';
+import { linksTable } from './bbm-rules';
+
+export const F_ROOT = 1;
+export const F_LIVE = 2;
+export const F_ALLOCATED = 4;   // seen in tableAlloc (pool or root)
+export const F_FREED = 8;       // tableFree seen and not re-allocated since
+export const F_KNOWN = 16;      // seen in any event (set on creation)
+
+/** The key pageId*512+index must stay an int32: beyond this many pages new pages are ignored. */
+export const MAX_PAGES = 1 << 22;
+
+export interface MirrorOptions {
+  /**
+   * Low-level write traces have no tableAlloc events. When true, a page first seen in a pteWrite
+   * (never allocated, never linked) becomes a root if no root is known yet or if the write's level
+   * equals the first root's level. Pages filled before they are linked at a deeper level stay
+   * "fresh" until linked.
+   */
+  implicitRoots?: boolean;
+}
+
+/** GFN order of one entry at `level` (4K granule): (3-level)*9 bits. */
+export function entryOrderPow(level: number): number { return 2 ** ((3 - level) * 9); }
+
+function growI32(a: Int32Array, n: number, fill: number): Int32Array { const b = new Int32Array(n).fill(fill); b.set(a); return b; }
+function growU32(a: Uint32Array, n: number): Uint32Array { const b = new Uint32Array(n); b.set(a); return b; }
+function growF64(a: Float64Array, n: number, fill: number): Float64Array { const b = new Float64Array(n).fill(fill); b.set(a); return b; }
+function growU8(a: Uint8Array, n: number): Uint8Array { const b = new Uint8Array(n); b.set(a); return b; }
+function growI8(a: Int8Array, n: number, fill: number): Int8Array { const b = new Int8Array(n).fill(fill); b.set(a); return b; }
+
+export class TableMirror {
+  readonly implicitRoots: boolean;
+  // ---- pages (indexed by page id) ----
+  private ids = new Map<number, number>();
+  pageCount = 0;
+  pageMfn: Float64Array = new Float64Array(64);
+  pageLevel: Int8Array = new Int8Array(64).fill(-1);
+  pageFlags: Uint8Array = new Uint8Array(64);
+  parent: Int32Array = new Int32Array(64).fill(-1);
+  parentIndex: Int32Array = new Int32Array(64).fill(-1);
+  firstChild: Int32Array = new Int32Array(64).fill(-1);
+  nextSib: Int32Array = new Int32Array(64).fill(-1);
+  prevSib: Int32Array = new Int32Array(64).fill(-1);
+  gfnBase: Float64Array = new Float64Array(64).fill(NaN);
+  private pageGen: Uint32Array = new Uint32Array(64);
+  /** Root page ids by root index k (concatenated roots), in tableAlloc order. */
+  roots: number[] = [];
+  rootLevel = -1;
+  // ---- slots (open addressing; key = pageId*512+index, -1 = empty) ----
+  private cap = 1 << 12;
+  private mask = this.cap - 1;
+  private used = 0;
+  private key: Int32Array = new Int32Array(this.cap).fill(-1);
+  lo: Uint32Array = new Uint32Array(this.cap);
+  hi: Uint32Array = new Uint32Array(this.cap);
+  private gen: Uint32Array = new Uint32Array(this.cap);
+  /** Per-slot record of the last break (valid→invalid store), owned by the BBM checker. */
+  breakEvent: Int32Array = new Int32Array(this.cap).fill(-1);
+  breakEpoch: Int32Array = new Int32Array(this.cap);
+  breakLo: Uint32Array = new Uint32Array(this.cap);
+  breakHi: Uint32Array = new Uint32Array(this.cap);
+  /** Set by write(): page id unlinked / linked by the last store, or -1. */
+  lastUnlinked = -1;
+  lastLinked = -1;
+  /** Stack reused by subtree walks (no allocation per link). */
+  private stack: Int32Array = new Int32Array(64);
+
+  constructor(opts: MirrorOptions = {}) {
+    this.implicitRoots = opts.implicitRoots ?? true;
+  }
+
+  pageId(mfn: number): number { return this.ids.get(mfn) ?? -1; }
+
+  /** Page id for `mfn`, creating an unknown page record; -1 past MAX_PAGES. */
+  ensurePage(mfn: number): number {
+    const got = this.ids.get(mfn);
+    if (got !== undefined) return got;
+    if (this.pageCount >= MAX_PAGES) return -1;
+    const id = this.pageCount++;
+    if (id >= this.pageMfn.length) this.growPages(this.pageMfn.length * 2);
+    this.ids.set(mfn, id);
+    this.pageMfn[id] = mfn;
+    return id;
+  }
+
+  private growPages(n: number): void {
+    this.pageMfn = growF64(this.pageMfn, n, 0);
+    this.pageLevel = growI8(this.pageLevel, n, -1);
+    this.pageFlags = growU8(this.pageFlags, n);
+    this.parent = growI32(this.parent, n, -1);
+    this.parentIndex = growI32(this.parentIndex, n, -1);
+    this.firstChild = growI32(this.firstChild, n, -1);
+    this.nextSib = growI32(this.nextSib, n, -1);
+    this.prevSib = growI32(this.prevSib, n, -1);
+    this.gfnBase = growF64(this.gfnBase, n, NaN);
+    this.pageGen = growU32(this.pageGen, n);
+  }
+
+  isLive(id: number): boolean { return id >= 0 && (this.pageFlags[id] & F_LIVE) !== 0; }
+
+  /** tableAlloc: roots get their root index and GFN base; pool pages start fresh (not live). */
+  alloc(mfn: number, level: number, isRoot: boolean): number {
+    const id = this.ensurePage(mfn);
+    if (id < 0) return id;
+    this.pageFlags[id] = (this.pageFlags[id] & ~F_FREED) | F_ALLOCATED | F_KNOWN;
+    if (level >= 0 && level <= 3) this.pageLevel[id] = level;
+    if (isRoot) this.makeRoot(id, level);
+    return id;
+  }
+
+  private makeRoot(id: number, level: number): void {
+    if (this.pageFlags[id] & F_ROOT) return;
+    if (this.rootLevel < 0 && level >= 0) this.rootLevel = level;
+    const k = this.roots.length;
+    this.roots.push(id);
+    this.pageFlags[id] |= F_ROOT | F_KNOWN;
+    this.pageLevel[id] = level;
+    // Root page k covers GFNs [k << (order(rootLevel)+9), …) (p2m-model.md §2.3).
+    this.propagate(id, true, level, level >= 0 ? k * entryOrderPow(level) * 512 : NaN);
+  }
+
+  /** First sight of a page in a pteWrite: decide whether it is an implicit root (write traces). */
+  notePage(id: number, level: number): void {
+    const f = this.pageFlags[id];
+    if (f & F_KNOWN) return;
+    this.pageFlags[id] = f | F_KNOWN;
+    if (this.pageLevel[id] < 0 && level >= 0) this.pageLevel[id] = level;
+    if (this.implicitRoots && this.parent[id] < 0 && (this.roots.length === 0 || level === this.rootLevel)) this.makeRoot(id, level);
+  }
+
+  free(id: number): void {
+    if (id < 0) return;
+    this.pageFlags[id] = (this.pageFlags[id] & ~F_ALLOCATED) | F_FREED | F_KNOWN;
+  }
+
+  /** tableZero: every entry reads 0 from now on; linked children are detached. */
+  zero(id: number): void {
+    if (id < 0) return;
+    this.pageGen[id]++;
+    let c = this.firstChild[id];
+    while (c >= 0) {
+      const next = this.nextSib[c];
+      this.parent[c] = -1; this.parentIndex[c] = -1; this.nextSib[c] = -1; this.prevSib[c] = -1;
+      this.propagate(c, false, this.pageLevel[c], NaN);
+      c = next;
+    }
+    this.firstChild[id] = -1;
+  }
+
+  /** Slot index holding (page, index) with the current generation, or -1 (entry reads as 0). */
+  find(id: number, index: number): number {
+    const k = id * 512 + index;
+    let h = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
+    for (;;) {
+      const kk = this.key[h];
+      if (kk === k) return this.gen[h] === this.pageGen[id] ? h : -1;
+      if (kk === -1) return -1;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  /** Slot for (page, index), inserted if missing; an old-generation slot is reset to 0. */
+  slot(id: number, index: number): number {
+    const k = id * 512 + index;
+    let h = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
+    for (;;) {
+      const kk = this.key[h];
+      if (kk === k) break;
+      if (kk === -1) {
+        if ((this.used + 1) * 2 > this.cap) { this.rehash(this.cap * 2); return this.slot(id, index); }
+        this.key[h] = k; this.used++;
+        this.gen[h] = this.pageGen[id]; this.lo[h] = 0; this.hi[h] = 0; this.breakEvent[h] = -1;
+        return h;
+      }
+      h = (h + 1) & this.mask;
+    }
+    if (this.gen[h] !== this.pageGen[id]) {
+      this.gen[h] = this.pageGen[id]; this.lo[h] = 0; this.hi[h] = 0; this.breakEvent[h] = -1;
+    }
+    return h;
+  }
+
+  private rehash(n: number): void {
+    const { key, lo, hi, gen, breakEvent, breakEpoch, breakLo, breakHi } = this;
+    const oldCap = this.cap;
+    this.cap = n; this.mask = n - 1; this.used = 0;
+    this.key = new Int32Array(n).fill(-1);
+    this.lo = new Uint32Array(n); this.hi = new Uint32Array(n); this.gen = new Uint32Array(n);
+    this.breakEvent = new Int32Array(n).fill(-1); this.breakEpoch = new Int32Array(n);
+    this.breakLo = new Uint32Array(n); this.breakHi = new Uint32Array(n);
+    for (let s = 0; s < oldCap; s++) {
+      const k = key[s];
+      if (k < 0) continue;
+      const id = (k / 512) | 0;
+      if (gen[s] !== this.pageGen[id]) continue; // stale generation reads as 0: drop it
+      let h = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
+      while (this.key[h] !== -1) h = (h + 1) & this.mask;
+      this.key[h] = k; this.used++;
+      this.lo[h] = lo[s]; this.hi[h] = hi[s]; this.gen[h] = gen[s];
+      this.breakEvent[h] = breakEvent[s]; this.breakEpoch[h] = breakEpoch[s];
+      this.breakLo[h] = breakLo[s]; this.breakHi[h] = breakHi[s];
+    }
+  }
+
+  /**
+   * Apply a store at slot `s` of page `id` (level = level of the entries of that page). Keeps
+   * parent/child links, liveness and GFN bases up to date; sets lastUnlinked / lastLinked.
+   */
+  write(id: number, index: number, s: number, level: number, newLo: number, newHi: number): void {
+    this.lastUnlinked = -1; this.lastLinked = -1;
+    const oldLo = this.lo[s], oldHi = this.hi[s];
+    this.lo[s] = newLo; this.hi[s] = newHi;
+    if (level >= 3 || level < 0) return;
+    const oldLink = linksTable(oldLo, oldHi, level), newLink = linksTable(newLo, newHi, level);
+    if (!oldLink && !newLink) return;
+    const oldChild = oldLink ? this.pageId(baseOf(oldLo, oldHi)) : -1;
+    const newMfn = newLink ? baseOf(newLo, newHi) : -1;
+    if (oldChild >= 0 && this.pageMfn[oldChild] === newMfn) return; // same table, attribute bits only
+    if (oldChild >= 0 && this.parent[oldChild] === id && this.parentIndex[oldChild] === index) {
+      this.detach(oldChild);
+      this.propagate(oldChild, false, level + 1, NaN);
+      this.lastUnlinked = oldChild;
+    }
+    if (newLink) {
+      const c = this.ensurePage(newMfn);
+      if (c < 0 || this.isAncestorOrSelf(c, id) || (this.pageFlags[c] & F_ROOT) !== 0) return;
+      if (this.parent[c] >= 0) this.detach(c);
+      this.pageFlags[c] |= F_KNOWN;
+      this.parent[c] = id; this.parentIndex[c] = index;
+      const first = this.firstChild[id];
+      this.nextSib[c] = first; this.prevSib[c] = -1;
+      if (first >= 0) this.prevSib[first] = c;
+      this.firstChild[id] = c;
+      this.propagate(c, this.isLive(id), level + 1, this.gfnBase[id] + index * entryOrderPow(level));
+      this.lastLinked = c;
+    }
+  }
+
+  private detach(c: number): void {
+    const p = this.parent[c];
+    const prev = this.prevSib[c], next = this.nextSib[c];
+    if (prev >= 0) this.nextSib[prev] = next; else if (p >= 0) this.firstChild[p] = next;
+    if (next >= 0) this.prevSib[next] = prev;
+    this.parent[c] = -1; this.parentIndex[c] = -1; this.nextSib[c] = -1; this.prevSib[c] = -1;
+  }
+
+  private isAncestorOrSelf(c: number, id: number): boolean {
+    for (let p = id, depth = 0; p >= 0 && depth < 16; p = this.parent[p], depth++) if (p === c) return true;
+    return false;
+  }
+
+  /** Set live/level/GFN base of `top` and recompute them for its whole linked subtree. */
+  private propagate(top: number, live: boolean, level: number, base: number): void {
+    this.setPage(top, live, level, base);
+    let sp = 0;
+    this.push(sp++, top);
+    while (sp > 0) {
+      const p = this.stack[--sp];
+      const pl = this.pageLevel[p];
+      for (let c = this.firstChild[p]; c >= 0; c = this.nextSib[c]) {
+        this.setPage(c, live, pl >= 0 ? pl + 1 : -1, pl >= 0 ? this.gfnBase[p] + this.parentIndex[c] * entryOrderPow(pl) : NaN);
+        this.push(sp++, c);
+      }
+    }
+  }
+
+  private setPage(id: number, live: boolean, level: number, base: number): void {
+    if (live) this.pageFlags[id] |= F_LIVE; else if ((this.pageFlags[id] & F_ROOT) === 0) this.pageFlags[id] &= ~F_LIVE;
+    if (level >= 0 && level <= 3) this.pageLevel[id] = level;
+    this.gfnBase[id] = base;
+  }
+
+  private push(sp: number, v: number): void {
+    if (sp >= this.stack.length) { const b = new Int32Array(this.stack.length * 2); b.set(this.stack); this.stack = b; }
+    this.stack[sp] = v;
+  }
+
+  /** First GFN mapped by entry `index` of page `id`, NaN when the page is not reachable. */
+  entryGfn(id: number, index: number, level: number): number {
+    return this.gfnBase[id] + index * entryOrderPow(level);
+  }
+
+  /** Root page id covering `gfn`, or -1 (outside the concatenated roots). */
+  rootFor(gfn: number): number {
+    if (this.rootLevel < 0) return -1;
+    const k = Math.floor(gfn / (entryOrderPow(this.rootLevel) * 512));
+    return k < this.roots.length ? this.roots[k] : -1;
+  }
+
+  /** Number of entry slots stored (for memory figures). */
+  get slotCount(): number { return this.used; }
+}
