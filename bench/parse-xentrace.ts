@@ -1,0 +1,59 @@
+// Benchmark case: parse a 1,000,000-record xentrace file (4 CPUs, timestamped
+// set_p2m_entry records, ~36 MB) into the record store. Parse only: the file is built in
+// memory by our writer first (not timed). Target (issue 5): <= 0.25 s on one core.
+import { writeXentrace } from '../engine/trace/xentrace-writer';
+import { readXentrace } from '../engine/trace/xentrace-reader';
+import { TraceRecord } from '../engine/trace/records';
+
+export interface BenchResult { name: string; metrics: Record<string, number | string> }
+
+/** Deterministic xorshift so every run parses the same file. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+}
+
+export function buildFile(records: number, cpus = 4): Uint8Array {
+  const next = rng(42);
+  const gen = function* (): Iterable<TraceRecord> {
+    for (let i = 0; i < records; i++) {
+      const r = next();
+      const order = [0, 0, 0, 9, 18][r % 5];
+      const gfn = (next() % (1 << 27)) * 2 ** order % 2 ** 28;
+      const unmap = r % 10 < 3;
+      yield {
+        kind: 'setAtOrder', domain: 1 + (r % 3), gfn, order, mfn: unmap ? -1 : (next() % (1 << 24)) * 2 ** order,
+        type: unmap ? 'invalid' : 'ram_rw', access: 'rwx',
+        loc: { source: 'bench', line: 0, column: 0, byteOffset: 0, cpu: (i >> 6) % cpus },
+      };
+    }
+  };
+  return writeXentrace(gen(), { tsc: 'records', windowBytes: 64 * 1024 - 8 }).bytes;
+}
+
+export function run(size: 'small' | 'full' = 'full'): BenchResult {
+  const n = size === 'small' ? 50_000 : 1_000_000;
+  const bytes = buildFile(n);
+  // Warm-up on a slice so the JIT has seen the hot loop (not counted).
+  readXentrace(buildFile(20_000));
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = process.hrtime.bigint();
+  const r = readXentrace(bytes, { source: 'bench.xentrace' });
+  const t1 = process.hrtime.bigint();
+  const secs = Number(t1 - t0) / 1e9;
+  if (r.store.length !== n) throw new Error(`expected ${n} records, got ${r.store.length}`);
+  return {
+    name: 'parse-xentrace',
+    metrics: {
+      records: n, bytes: bytes.length, seconds: Number(secs.toFixed(4)),
+      recordsPerSecond: Math.round(n / secs), rssGrowthMB: Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20),
+      diagnostics: r.diagnostics.length,
+    },
+  };
+}
+
+if (require.main === module) {
+  const small = process.argv.includes('--size') && process.argv[process.argv.indexOf('--size') + 1] === 'small';
+  const res = run(small ? 'small' : 'full');
+  console.log(process.argv.includes('--json') ? JSON.stringify(res) : `${res.name}: ${JSON.stringify(res.metrics)}`);
+}
