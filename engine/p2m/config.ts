@@ -1,0 +1,59 @@
+// Per-domain p2m configuration and Xen error numbers. The upstream (current Xen) algorithm
+// is the default `strategy`; 'xen-4.8' and 'legacy' are reserved for the strategy issue
+// (the set-entry path is factored so they can be added beside it).
+import type { Arch } from '../arch/geometry';
+import type { EventLog } from './event-log';
+
+export type Strategy = 'upstream';
+
+export interface P2mConfig {
+  arch: Arch;
+  ipaBits: number;
+  domid: number;
+  vmid: number;
+  vmidBits: 8 | 16;
+  /** Free pool pages at creation, or 'unlimited' (heap fallback). */
+  poolPages: number | 'unlimited';
+  /** The hardware domain allocates table pages from the heap (no pool limit). */
+  isHardwareDomain: boolean;
+  iommuEnabled: boolean;
+  /** The IOMMU shares the p2m tables (invalidateRoot is then not allowed, §8 row 13). */
+  iommuSharesP2m: boolean;
+  /** clean_pte: IOMMU enabled without coherent walk → dcache clean after every writePte. */
+  cleanPte: boolean;
+  /** mem_access_enabled at creation (Xen sets it on the first set_mem_access call). */
+  memAccess: boolean;
+  isDying: boolean;
+  hasIoreqServer: boolean;
+  /** MFN of pool page P0; P1, P2 … follow. 0x80010 reproduces the spec's G4 lookup example. */
+  poolBaseMfn: number;
+  /** MFN of root page 0 (naturally aligned to the root order). */
+  rootBaseMfn: number;
+  /** L3 RAM pages that are xenheap pages (removal clears their GFN). */
+  xenheapMfns?: readonly number[];
+  strategy: Strategy;
+  /** Share one event log between domains; a new one is created otherwise. */
+  log?: EventLog;
+}
+
+export const DEFAULT_CONFIG: Omit<P2mConfig, 'log'> = {
+  arch: 'arm64', ipaBits: 40, domid: 1, vmid: 1, vmidBits: 8, poolPages: 64, isHardwareDomain: false,
+  iommuEnabled: false, iommuSharesP2m: false, cleanPte: false, memAccess: false, isDying: false,
+  hasIoreqServer: false, poolBaseMfn: 0x80010, rootBaseMfn: 0x40000, strategy: 'upstream',
+};
+
+/** Xen errno values, returned negated like Xen. */
+export const ENOENT = 2, ENOMEM = 12, EBUSY = 16, EINVAL = 22, EILSEQ = 84, ERESTART = 85;
+
+export function errnoName(rc: number): string {
+  switch (-rc) {
+    case 0: return '0';
+    case ENOENT: return '-ENOENT';
+    case ENOMEM: return '-ENOMEM';
+    case EBUSY: return '-EBUSY';
+    case EINVAL: return '-EINVAL';
+    case EILSEQ: return '-EILSEQ';
+    case ERESTART: return '-ERESTART';
+    default: return String(rc);
+  }
+}

@@ -1,0 +1,269 @@
+// The state of one domain's p2m and the primitives every algorithm step uses: writePte
+// (with liveness, true-count and §8 sim checks), pool/`pages` list, stats, TLB flushes,
+// lock/unlock, diagnostics. Algorithm files (set-entry, split, free-entry, …) are free
+// functions over this core, one Xen function each, so alternative strategies can reuse it.
+import {
+  baseOf, hwValidLo, isMappingLo, isTableLo, p2mValidHi, reservedBitsSetHi, tableEntryHi, tableEntryLo,
+} from '../arch/descriptor';
+import { type Geometry, ipaRow, levelOrder, makeGeometry } from '../arch/geometry';
+import { ULONG_MAX_GFN } from '../arch/types';
+import { DEFAULT_CONFIG, type P2mConfig } from './config';
+import { Cause, EventLog } from './event-log';
+import type { DiagnosticCode, DiagnosticSeverity } from './events';
+import { Pool } from './pool';
+import { TableStore } from './table-store';
+
+/** A diagnostic as the CLI/LSP report it: the op it happened in plus the event payload. */
+export interface OpDiagnostic { op: number; code: DiagnosticCode; severity: DiagnosticSeverity; message: string; gfn?: number }
+
+export type DriftReason = 'remap' | 'block-over-table' | 'mfn0-removal' | 'rolled-back-split';
+
+export class P2mCore {
+  readonly cfg: Omit<P2mConfig, 'log'>;
+  readonly geo: Geometry;
+  readonly log: EventLog;
+  readonly store = new TableStore();
+  pool: Pool;
+  // ---- Xen state (§4) ----
+  maxMappedGfn = 0;
+  lowestMappedGfn = ULONG_MAX_GFN; // sentinel for ULONG_MAX
+  needFlush = false;
+  memAccessEnabled: boolean;
+  isDying: boolean;
+  defaultAccess = 7; // rwx
+  readonly radix = new Map<number, number>();
+  /** Xen's counters, drift included (doubles: they may go negative). */
+  readonly mappings = new Float64Array(4);
+  readonly shattered = new Float64Array(4);
+  /** True p2m-valid leaf counts per level of the live tree, maintained per store. */
+  readonly trueLeaves = new Float64Array(4);
+  /** Head of the `pages` list (page id, -1 = empty). */
+  pagesHead = -1;
+  // ---- simulator bookkeeping ----
+  locked = false;
+  op = -1;
+  readonly diagnostics: OpDiagnostic[] = [];
+  readonly flushes = new Float64Array(8); // by Cause
+  tablesAllocated = 0;
+  tablesFreed = 0;
+  driftReasons = 0; // bit set of DriftReason for the current op
+  /** Xen − true counts at the end of the previous op (drift diagnostics fire on change). */
+  readonly lastDrift = new Float64Array(4);
+  /** Out values of helpers returning a descriptor pair. */
+  tmpLo = 0;
+  tmpHi = 0;
+  /** Current GFN of the operation (frames, diagnostics). */
+  gfn = 0;
+  private readonly xenheap: Set<number>;
+
+  constructor(config: Partial<P2mConfig> = {}) {
+    const { log, ...rest } = config;
+    this.cfg = { ...DEFAULT_CONFIG, ...rest };
+    this.log = log ?? new EventLog();
+    const row = ipaRow(this.cfg.arch, this.cfg.ipaBits);
+    if (!row) {
+      // Xen panics on no match; we keep going with the closest 40-bit row and say so.
+      this.geo = makeGeometry(ipaRow(this.cfg.arch, 40)!, this.cfg.vmidBits);
+      this.diag('assert-setup', 'error', `no IPA row for ${this.cfg.ipaBits}-bit IPA on ${this.cfg.arch} (Xen panics); using 40-bit`);
+    } else this.geo = makeGeometry(row, this.cfg.vmidBits);
+    const unbounded = this.cfg.isHardwareDomain || this.cfg.poolPages === 'unlimited';
+    const n = this.cfg.poolPages === 'unlimited' ? 0 : Math.max(0, this.cfg.poolPages);
+    this.pool = new Pool(this.geo.rootPages, n, unbounded);
+    this.memAccessEnabled = this.cfg.memAccess;
+    this.isDying = this.cfg.isDying;
+    this.xenheap = new Set(this.cfg.xenheapMfns ?? []);
+    for (let k = 0; k < this.geo.rootPages; k++) {
+      const p = this.store.writable(k);
+      p.level = this.geo.rootLevel; p.live = true;
+    }
+  }
+
+  // ---- page identity: root pages are ids 0..rootPages-1, pool pages follow ----------------
+  pageMfn(id: number): number {
+    return id < this.geo.rootPages ? this.cfg.rootBaseMfn + id : this.cfg.poolBaseMfn + (id - this.geo.rootPages);
+  }
+  /** Page id of a table MFN, or -1 when it is not one of this p2m's pages. */
+  pageId(mfn: number): number {
+    const r = mfn - this.cfg.rootBaseMfn;
+    if (r >= 0 && r < this.geo.rootPages) return r;
+    const p = mfn - this.cfg.poolBaseMfn;
+    if (p >= 0 && p < this.pool.totalMinted) return p + this.geo.rootPages;
+    return -1;
+  }
+  isXenheap(mfn: number): boolean { return this.xenheap.size !== 0 && this.xenheap.has(mfn); }
+
+  // ---- diagnostics --------------------------------------------------------------------
+  diag(code: DiagnosticCode, severity: DiagnosticSeverity, message: string, gfn?: number): void {
+    const d = gfn === undefined ? { code, severity, message } : { code, severity, message, gfn };
+    this.diagnostics.push({ op: this.op, ...d });
+    this.log.diagnostic(d);
+  }
+
+  // ---- stores ---------------------------------------------------------------------------
+  /** writePte (§5.1): a store plus, unless raw, the clean_pte cache clean. */
+  writePte(id: number, idx: number, lo: number, hi: number, raw = false): void {
+    const store = this.store;
+    store.read(id, idx);
+    const oLo = store.lo, oHi = store.hi;
+    const p = store.write(id, idx, lo, hi);
+    const level = p.level;
+    const oldLeaf = p2mValidHi(oHi) && (level === 3 || (oLo & 2) === 0);
+    const newLeaf = p2mValidHi(hi) && (level === 3 || (lo & 2) === 0);
+    if (oldLeaf !== newLeaf) p.leaves += newLeaf ? 1 : -1;
+    const live = p.live;
+    if (live) {
+      if (oldLeaf) this.trueLeaves[level]--;
+      if (newLeaf) this.trueLeaves[level]++;
+      if (level < 3) {
+        const oldTable = p2mValidHi(oHi) && (oLo & 2) !== 0;
+        const newTable = p2mValidHi(hi) && (lo & 2) !== 0;
+        // Same child re-written (set/way bit-0 toggles): the subtree stays live.
+        const same = oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi);
+        if (!same) {
+          if (oldTable) this.setLive(baseOf(oLo, oHi), false);
+          if (newTable) this.setLive(baseOf(lo, hi), true);
+        }
+      }
+    }
+    this.log.pteWrite(this.pageMfn(id), idx, level, oLo, oHi, lo, hi, live, raw);
+    if (!raw && this.cfg.cleanPte) this.log.pteClean(this.pageMfn(id), idx);
+    if (lo !== 0 || hi !== 0) this.checkWritten(lo, hi, level);
+  }
+
+  /** §8 rows 18–20 on every non-zero store. */
+  private checkWritten(lo: number, hi: number, level: number): void {
+    if ((lo & 1) !== 0 && !p2mValidHi(hi)) this.diag('sim-hw-valid-type0', 'warning', `hw-valid entry with type 0 written at L${level}`, this.gfn);
+    if (reservedBitsSetHi(hi)) this.diag('sim-reserved-bits', 'error', `reserved/contig bits set in a descriptor written at L${level}`, this.gfn);
+    if (level < 3 && (lo & 2) === 0 && p2mValidHi(hi) && baseOf(lo, hi) % 2 ** levelOrder(level) !== 0) {
+      this.diag('sim-misaligned-leaf', 'warning', `L${level} block base MFN 0x${baseOf(lo, hi).toString(16)} is not aligned to its size`, this.gfn);
+    }
+  }
+
+  /** Marks a subtree (un)reachable and moves its leaves in/out of the true counts. */
+  private setLive(mfn: number, live: boolean): void {
+    const id = this.pageId(mfn);
+    if (id < 0) return;
+    const p = this.store.writable(id);
+    if (p.live === live) return;
+    p.live = live;
+    this.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
+    if (p.level === 3) return;
+    const children: number[] = [];
+    this.store.forEach(id, (_i, lo, hi) => { if ((lo & 2) !== 0 && p2mValidHi(hi)) children.push(baseOf(lo, hi)); });
+    for (const c of children) this.setLive(c, live);
+  }
+
+  // ---- pages list and pool ----------------------------------------------------------------
+  /** poolAlloc + insert at the head of `pages`; -1 when the pool is empty. */
+  allocPage(level: number, why: 0 | 1): number {
+    const id = this.pool.alloc();
+    if (id < 0) return -1;
+    const p = this.store.writable(id);
+    p.level = level; p.live = false;
+    p.prev = -1; p.next = this.pagesHead;
+    if (this.pagesHead >= 0) this.store.writable(this.pagesHead).prev = id;
+    this.pagesHead = id;
+    this.tablesAllocated++;
+    this.log.tableAlloc(this.pageMfn(id), level, why);
+    return id;
+  }
+  /** Remove from `pages` and return to the pool tail (not zeroed). */
+  freePage(id: number): void {
+    const p = this.store.writable(id);
+    if (p.prev >= 0) this.store.writable(p.prev).next = p.next; else this.pagesHead = p.next;
+    if (p.next >= 0) this.store.writable(p.next).prev = p.prev;
+    p.prev = -1; p.next = -1;
+    this.pool.release(id);
+    this.tablesFreed++;
+    this.log.tableFree(this.pageMfn(id));
+  }
+  /** Page ids on the `pages` list, head first. */
+  pagesList(): number[] {
+    const out: number[] = [];
+    for (let id = this.pagesHead; id >= 0; id = this.store.page(id).next) out.push(id);
+    return out;
+  }
+
+  // ---- stats ------------------------------------------------------------------------------
+  statMappings(level: number, delta: number): void {
+    const before = this.mappings[level];
+    this.mappings[level] = before + delta;
+    this.log.stat(0, level, delta);
+    if (before >= 0 && before + delta < 0) {
+      this.diag('sim-stats-negative', 'warning', `mappings[${level}] went negative (${before + delta}); Xen allows it`, this.gfn);
+    }
+  }
+  statShattered(level: number, delta: number): void {
+    this.shattered[level] += delta;
+    this.log.stat(1, level, delta);
+  }
+
+  // ---- TLB and locks ------------------------------------------------------------------------
+  forceFlush(cause: number): void {
+    if (!this.locked && cause !== Cause.init) this.diag('assert-locked', 'error', 'TLB flush without the p2m write lock');
+    this.flushes[cause]++;
+    this.log.tlbFlush(this.cfg.vmid, cause);
+    this.needFlush = false;
+  }
+  setNeedFlush(): void {
+    this.needFlush = true;
+    this.log.needFlushSet();
+  }
+  writeLock(): void {
+    if (this.locked) this.diag('assert-locked', 'error', 'p2m write lock taken twice');
+    this.locked = true;
+  }
+  /** Write unlock = flush if needed, then release (§5.8). */
+  writeUnlock(): void {
+    if (this.needFlush) this.forceFlush(Cause.unlock);
+    this.locked = false;
+  }
+
+  // ---- ops ----------------------------------------------------------------------------------
+  beginOp(kind: number): number {
+    this.op = this.log.opBegin(kind, this.cfg.domid);
+    this.driftReasons = 0;
+    return this.op;
+  }
+  endOp(rc: number): void {
+    this.checkDrift();
+    if (this.needFlush && !this.locked) this.diag('sim-need-flush-after-unlock', 'error', 'need_flush still set after unlock');
+    this.log.opEnd(rc);
+  }
+
+  noteMappedRange(first: number, last: number): void {
+    let changed = false;
+    if (last > this.maxMappedGfn) { this.maxMappedGfn = last; changed = true; }
+    if (this.lowestMappedGfn < 0 || first < this.lowestMappedGfn) { this.lowestMappedGfn = first; changed = true; }
+    if (changed) this.log.mappedRange(this.maxMappedGfn, this.lowestMappedGfn);
+  }
+
+  /** sim-stats-drift: Xen's counters and the true counts moved apart during this op. */
+  private checkDrift(): void {
+    let changed = false;
+    for (let l = 1; l < 4; l++) if (this.mappings[l] - this.trueLeaves[l] !== this.lastDrift[l]) changed = true;
+    const rolledBack = (this.driftReasons & DRIFT_ROLLED_BACK) !== 0;
+    if (!changed && !rolledBack) return;
+    const parts: string[] = [];
+    for (let l = 1; l < 4; l++) {
+      const d = this.mappings[l] - this.trueLeaves[l];
+      if (d !== this.lastDrift[l]) parts.push(`${LEVEL_NAMES[l]} Xen ${this.mappings[l]} vs true ${this.trueLeaves[l]}`);
+      this.lastDrift[l] = d;
+    }
+    const why: string[] = [];
+    if (this.driftReasons & DRIFT_REMAP) why.push('a p2m-valid leaf was replaced by one with another MFN (no increment, freeEntry decrements)');
+    if (this.driftReasons & DRIFT_BLOCK_OVER_TABLE) why.push('a block was written over a table (the block is not counted)');
+    if (this.driftReasons & DRIFT_MFN0) why.push('a mapping of MFN 0 was removed (never passed to freeEntry, no decrement)');
+    if (rolledBack) why.push('a split was rolled back after a deeper allocation failed (shattered stays incremented)');
+    if (why.length === 0) why.push('unknown rule');
+    this.diag('sim-stats-drift', 'info', `stats drift${parts.length ? ` (${parts.join('; ')})` : ''}: ${why.join('; ')} — faithful to Xen`, this.gfn);
+  }
+}
+
+export const DRIFT_REMAP = 1, DRIFT_BLOCK_OVER_TABLE = 2, DRIFT_MFN0 = 4, DRIFT_ROLLED_BACK = 8;
+const LEVEL_NAMES = ['L0', '1G', '2M', '4K'];
+
+/** Helpers shared by the algorithm files. */
+export function tableLo(core: P2mCore, id: number): number { return tableEntryLo(core.pageMfn(id)); }
+export function tableHi(core: P2mCore, id: number): number { return tableEntryHi(core.pageMfn(id)); }
+export { hwValidLo, isMappingLo, isTableLo };

@@ -1,0 +1,43 @@
+// p2m_free_entry (p2m-model.md §5.6): release what a replaced entry referenced. Leaves
+// drop Xen's counter and their page references; tables recurse depth-first in index order,
+// flush first if a flush is pending (the first freed table clears need_flush), then return
+// the page to the pool tail without zeroing it.
+import { baseOf, isSuperpageLo, p2mValidHi, typeOfHi } from '../arch/descriptor';
+import { isForeignType, isRamType } from '../arch/types';
+import type { P2mCore } from './core';
+import { Cause, Fr } from './event-log';
+
+export function freeEntry(core: P2mCore, lo: number, hi: number, level: number, top = true): void {
+  if (!p2mValidHi(hi)) return;
+  const log = core.log;
+  const leaf = level === 3 || isSuperpageLo(lo, level);
+  // Frames only for the top call and for tables: a 1G teardown visits 262k leaves.
+  if (top || !leaf) log.frameEnter(Fr.freeEntry, level, core.gfn);
+  if (leaf) {
+    const t = typeOfHi(hi);
+    if (isRamType(t) && core.cfg.hasIoreqServer) log.mapcacheInvalidate();
+    core.statMappings(level, -1);
+    const mfn = baseOf(lo, hi);
+    if (level === 3) {
+      if (isForeignType(t)) log.putPage(mfn, 1);
+      else if (isRamType(t) && core.isXenheap(mfn)) log.xenheapGfnClear(mfn);
+    } else if (level === 2 && isForeignType(t)) {
+      // Faithful: the whole 2M foreign block's 512 references are dropped.
+      log.putPage(mfn, 512);
+    }
+    if (top) log.frameLeave(Fr.freeEntry, 0);
+    return;
+  }
+  const id = core.pageId(baseOf(lo, hi));
+  if (id < 0) {
+    core.diag('assert-free-entry', 'error', `freed table MFN 0x${baseOf(lo, hi).toString(16)} is not a p2m page`, core.gfn);
+    log.frameLeave(Fr.freeEntry, 0);
+    return;
+  }
+  const entries: number[] = [];
+  core.store.forEach(id, (_i, clo, chi) => { if (p2mValidHi(chi)) entries.push(clo, chi); });
+  for (let i = 0; i < entries.length; i += 2) freeEntry(core, entries[i], entries[i + 1], level + 1, false);
+  if (core.needFlush) core.forceFlush(Cause.preFree);
+  core.freePage(id);
+  log.frameLeave(Fr.freeEntry, 0);
+}

@@ -1,0 +1,180 @@
+// Sparse storage of table pages (root and pool pages), following entries, not pages: a
+// random 1M-op workload leaves ~185k live pages with a couple of entries each, so a page
+// starts as a small array of (index, lo, hi) triples and turns dense (512 × u32 pair) only
+// when it fills up (splits write all 512 entries at once). Pages also carry the `pages`
+// list links, their level and liveness, so a copy-on-write snapshot covers all of it.
+//
+// Snapshot cost: `freeze()` is O(number of directory chunks) (pages/1024 references) and
+// bumps the epoch; afterwards the first store into a page (or its chunk) of an older epoch
+// clones that page (≤ 4 KiB) and chunk (1024 refs). So a snapshot costs memory only in
+// proportion to the pages touched after it: structural sharing, no full copy.
+
+const CHUNK_BITS = 10;
+const CHUNK = 1 << CHUNK_BITS;
+const SPARSE_MAX = 48; // triples before a page turns dense (48*12 B ≈ dense/7)
+
+export class PageData {
+  epoch: number;
+  /** Level of the entries this page holds (root pages: rootLevel). */
+  level = 0;
+  /** Reachable from a root through p2m-valid table entries right now. */
+  live = false;
+  /** Non-zero entries (stored). */
+  count = 0;
+  /** p2m-valid leaf (mapping) entries in this page. */
+  leaves = 0;
+  /** `pages` list links (page ids, -1 = none). */
+  prev = -1;
+  next = -1;
+  dense: Uint32Array | null = null;
+  sparse: Uint32Array;
+  constructor(epoch: number) {
+    this.epoch = epoch;
+    this.sparse = new Uint32Array(12);
+  }
+  clone(epoch: number): PageData {
+    const p = new PageData(epoch);
+    p.level = this.level; p.live = this.live; p.count = this.count; p.leaves = this.leaves;
+    p.prev = this.prev; p.next = this.next;
+    if (this.dense) p.dense = this.dense.slice();
+    else p.sparse = this.sparse.slice();
+    return p;
+  }
+}
+
+interface Chunk { epoch: number; pages: (PageData | undefined)[] }
+
+export interface StoreSnapshot { dir: Chunk[]; epoch: number }
+
+export class TableStore {
+  private dir: Chunk[] = [];
+  private epoch = 1;
+  /** Out values of `read()`: avoids allocating a pair per lookup. */
+  lo = 0;
+  hi = 0;
+
+  /** The page for reading (never cloned). Creates an empty page on first use. */
+  page(id: number): PageData {
+    const c = this.dir[id >>> CHUNK_BITS];
+    const p = c?.pages[id & (CHUNK - 1)];
+    return p ?? this.writable(id);
+  }
+
+  has(id: number): boolean {
+    return this.dir[id >>> CHUNK_BITS]?.pages[id & (CHUNK - 1)] !== undefined;
+  }
+
+  /** The page for writing: cloned first if it (or its chunk) belongs to a frozen epoch. */
+  writable(id: number): PageData {
+    const ci = id >>> CHUNK_BITS;
+    let c = this.dir[ci];
+    if (!c) { c = { epoch: this.epoch, pages: [] }; this.dir[ci] = c; }
+    else if (c.epoch !== this.epoch) { c = { epoch: this.epoch, pages: c.pages.slice() }; this.dir[ci] = c; }
+    const k = id & (CHUNK - 1);
+    let p = c.pages[k];
+    if (!p) { p = new PageData(this.epoch); c.pages[k] = p; }
+    else if (p.epoch !== this.epoch) { p = p.clone(this.epoch); c.pages[k] = p; }
+    return p;
+  }
+
+  /** Reads entry `idx` of page `id` into this.lo / this.hi. */
+  read(id: number, idx: number): void {
+    const c = this.dir[id >>> CHUNK_BITS];
+    const p = c === undefined ? undefined : c.pages[id & (CHUNK - 1)];
+    if (p === undefined) { this.lo = 0; this.hi = 0; return; }
+    const d = p.dense;
+    if (d !== null) { this.lo = d[idx << 1]; this.hi = d[(idx << 1) + 1]; return; }
+    const s = p.sparse, n = p.count * 3;
+    for (let i = 0; i < n; i += 3) {
+      if (s[i] === idx) { this.lo = s[i + 1]; this.hi = s[i + 2]; return; }
+    }
+    this.lo = 0; this.hi = 0;
+  }
+
+  /** Stores a u32 pair; returns the page (for leaf/live bookkeeping by the caller). */
+  write(id: number, idx: number, lo: number, hi: number): PageData {
+    const p = this.writable(id);
+    let d = p.dense;
+    if (d !== null) {
+      const j = idx << 1;
+      const wasZero = d[j] === 0 && d[j + 1] === 0;
+      d[j] = lo; d[j + 1] = hi;
+      const isZero = lo === 0 && hi === 0;
+      if (wasZero !== isZero) p.count += isZero ? -1 : 1;
+      return p;
+    }
+    const s = p.sparse, n = p.count * 3;
+    for (let i = 0; i < n; i += 3) {
+      if (s[i] === idx) {
+        if (lo === 0 && hi === 0) {
+          // remove: move the last triple into this hole
+          s[i] = s[n - 3]; s[i + 1] = s[n - 2]; s[i + 2] = s[n - 1];
+          p.count--;
+        } else { s[i + 1] = lo; s[i + 2] = hi; }
+        return p;
+      }
+    }
+    if (lo === 0 && hi === 0) return p;
+    if (p.count >= SPARSE_MAX) {
+      d = new Uint32Array(1024);
+      for (let i = 0; i < n; i += 3) { d[s[i] << 1] = s[i + 1]; d[(s[i] << 1) + 1] = s[i + 2]; }
+      d[idx << 1] = lo; d[(idx << 1) + 1] = hi;
+      p.dense = d; p.sparse = EMPTY; p.count++;
+      return p;
+    }
+    let t = s;
+    if (n + 3 > s.length) { t = new Uint32Array(s.length * 2); t.set(s); p.sparse = t; }
+    t[n] = idx; t[n + 1] = lo; t[n + 2] = hi;
+    p.count++;
+    return p;
+  }
+
+  /** Zeroes a page (ptZero): back to an empty sparse page. */
+  zero(id: number): PageData {
+    const p = this.writable(id);
+    p.dense = null; p.sparse = new Uint32Array(12); p.count = 0; p.leaves = 0;
+    return p;
+  }
+
+  /** Makes a page dense up front (split fills all 512 entries). */
+  makeDense(id: number): PageData {
+    const p = this.writable(id);
+    if (p.dense === null) {
+      const d = new Uint32Array(1024), s = p.sparse, n = p.count * 3;
+      for (let i = 0; i < n; i += 3) { d[s[i] << 1] = s[i + 1]; d[(s[i] << 1) + 1] = s[i + 2]; }
+      p.dense = d; p.sparse = EMPTY;
+    }
+    return p;
+  }
+
+  /** Calls fn(index, lo, hi) for every non-zero entry, in ascending index order. */
+  forEach(id: number, fn: (idx: number, lo: number, hi: number) => void): void {
+    if (!this.has(id)) return;
+    const p = this.page(id);
+    const d = p.dense;
+    if (d !== null) {
+      for (let i = 0; i < 512; i++) if (d[2 * i] !== 0 || d[2 * i + 1] !== 0) fn(i, d[2 * i], d[2 * i + 1]);
+      return;
+    }
+    const s = p.sparse, n = p.count * 3;
+    const order: number[] = [];
+    for (let i = 0; i < n; i += 3) order.push(i);
+    order.sort((a, b) => s[a] - s[b]);
+    for (const i of order) fn(s[i], s[i + 1], s[i + 2]);
+  }
+
+  /** Freezes the current state: O(pages / 1024). Later writes copy on write. */
+  freeze(): StoreSnapshot {
+    const snap = { dir: this.dir.slice(), epoch: this.epoch };
+    this.epoch++;
+    return snap;
+  }
+
+  /** Restores a frozen state; the restored pages stay shared (a new epoch is started). */
+  restore(s: StoreSnapshot): void {
+    this.dir = s.dir.slice();
+    this.epoch++;
+  }
+}
+
+const EMPTY = new Uint32Array(0);
