@@ -1,0 +1,118 @@
+// Per-document analysis state and the pass that recomputes it: split lines, parse to records,
+// replay on the engine (resuming from a snapshot before the first edited line), then compose
+// and publish diagnostics. One pass per document at a time (see scheduler.ts); a pass checks
+// its cancel token between chunks and leaves the previous state untouched when cancelled.
+import { Connection, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisDoneNotification, AnalysisDoneParams, LspSettings } from '../lsp-protocol';
+import { ParsedDocument, parseDocument } from './parse-document';
+import { CancelToken, yieldToLoop } from './scheduler';
+import { DocumentStore } from './document-store';
+import { resolveSeverity } from './severity';
+import { DocReplay, ReplayRunStats } from './replay/doc-replay';
+
+export interface DocAnalysis {
+  uri: string;
+  version: number;
+  languageId: string;
+  lines: string[];
+  parsed: ParsedDocument;
+  replay: DocReplay;
+  diagnostics: Diagnostic[];
+}
+
+export class Analyzer {
+  private readonly analyses = new Map<string, DocAnalysis>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly store: DocumentStore,
+    private readonly settings: () => LspSettings,
+  ) {}
+
+  get(uri: string): DocAnalysis | undefined {
+    return this.analyses.get(uri);
+  }
+
+  all(): DocAnalysis[] {
+    return [...this.analyses.values()];
+  }
+
+  forget(uri: string): void {
+    this.analyses.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Re-publish every document's diagnostics (settings changed). */
+  republish(): void {
+    for (const a of this.analyses.values()) {
+      a.diagnostics = this.composeDiagnostics(a);
+      void this.connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: a.diagnostics });
+    }
+  }
+
+  async run(uri: string, token: CancelToken): Promise<void> {
+    const doc = this.store.get(uri);
+    if (!doc) return;
+    const dirty = this.store.takeDirtyLine(uri) ?? 0;
+    try {
+      const done = await this.analyse(doc, dirty, token);
+      if (!done) this.store.restoreDirtyLine(uri, dirty);
+    } catch (e) {
+      this.store.restoreDirtyLine(uri, dirty);
+      this.connection.console.error(`p2m: analysis of ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  }
+
+  /** Returns false when cancelled (state unchanged). */
+  private async analyse(doc: TextDocument, dirtyLine: number, token: CancelToken): Promise<boolean> {
+    const t0 = performance.now();
+    const text = doc.getText();
+    const lines = text.split('\n');
+    const parsed = parseDocument(doc.languageId, doc.uri, text, lines.length);
+    if (token.cancelled) return false;
+    await yieldToLoop();
+    if (token.cancelled) return false;
+    const prev = this.analyses.get(doc.uri);
+    const replay = prev?.replay ?? new DocReplay(this.settings().snapshotEvery ?? 2000);
+    // The replay mutates `replay` in place only once it has finished (it works on a copy of its
+    // tables until then), so a cancelled run leaves the previous results intact.
+    const run: ReplayRunStats | null = await replay.update(parsed, prev === undefined ? 0 : dirtyLine, token);
+    if (run === null || token.cancelled) return false;
+    const a: DocAnalysis = { uri: doc.uri, version: doc.version, languageId: doc.languageId, lines, parsed, replay, diagnostics: [] };
+    a.diagnostics = this.composeDiagnostics(a);
+    this.analyses.set(doc.uri, a);
+    await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.diagnostics });
+    const done: AnalysisDoneParams = {
+      uri: doc.uri, version: doc.version, records: parsed.records.length, ops: replay.opCount,
+      replayedOps: run.replayedOps, resumedFromLine: run.resumedFromLine, diagnostics: a.diagnostics.length,
+      durationMs: Math.round(performance.now() - t0), replayed: run.replayed,
+    };
+    void this.connection.sendNotification(AnalysisDoneNotification.method, done);
+    return true;
+  }
+
+  private composeDiagnostics(a: DocAnalysis): Diagnostic[] {
+    const settings = this.settings();
+    const out: Diagnostic[] = [];
+    for (const d of a.parsed.diagnostics) {
+      const natural = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+      const sev = resolveSeverity(settings, 'parse', natural);
+      if (sev === null) continue;
+      const line = Math.max(0, d.line - 1);
+      const lineLen = a.lines[line]?.replace(/\r$/, '').length ?? 0;
+      const start = Math.max(0, d.column - 1);
+      const end = d.endColumn !== undefined ? Math.max(start, d.endColumn - 1) : lineLen;
+      out.push({
+        range: { start: { line, character: start }, end: { line, character: end } },
+        severity: sev, source: 'p2m', code: 'parse', message: d.message,
+      });
+    }
+    for (const d of a.replay.diagnostics(a.lines)) {
+      const sev = resolveSeverity(settings, d.group, d.severity);
+      if (sev === null) continue;
+      out.push({ range: d.range, severity: sev, source: 'p2m', code: d.code, message: d.message });
+    }
+    return out;
+  }
+}
