@@ -1,0 +1,71 @@
+// Filtering of the trace log: turns a LogFilter into the ascending list of matching op
+// indices (an Int32Array), which the webview then pages through. Runs in the session worker;
+// a linear scan over typed columns handles a million ops in tens of milliseconds.
+
+import type { MachineOp } from '../../engine/replay/backend';
+import type { OpSummary } from './op-summary';
+import type { LogFilter } from './view-data';
+
+/** Inclusive GFN range an op addresses, from its arguments (gfn + nr or order). */
+export function opGfnRange(op: MachineOp): [number, number] | undefined {
+  const g = op.args.gfn;
+  if (typeof g !== 'number') return undefined;
+  const nr = op.args.nr;
+  const order = op.args.order;
+  const count = typeof nr === 'number' ? nr : typeof order === 'number' ? 2 ** order : 1;
+  return [g, g + Math.max(1, count) - 1];
+}
+
+export interface FilterContext {
+  ops: readonly MachineOp[];
+  summary: OpSummary;
+  /** Ops whose live writes touched [first, last] of a domain (for `touched`). */
+  touchedOps?: (domain: number, first: number, last: number) => Set<number>;
+}
+
+export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
+  const { ops, summary } = ctx;
+  const n = ops.length;
+  const from = Math.max(0, f.opFrom ?? 0);
+  const to = Math.min(n - 1, f.opTo ?? n - 1);
+  const kinds = f.kinds && f.kinds.length ? new Set(f.kinds) : undefined;
+  const gFirst = f.gfnFirst !== undefined ? Number(f.gfnFirst) : undefined;
+  const gLast = f.gfnLast !== undefined ? Number(f.gfnLast) : gFirst;
+  const text = f.text?.trim().toLowerCase();
+  const touched = f.touched && ctx.touchedOps
+    ? ctx.touchedOps(f.touched.domain, Number(f.touched.gfnFirst), Number(f.touched.gfnLast)) : undefined;
+  const out = new Int32Array(Math.max(0, to - from + 1));
+  let k = 0;
+  for (let i = from; i <= to; i++) {
+    const op = ops[i];
+    if (f.onlyViolations && summary.violations[i] === 0) continue;
+    if (f.domain !== undefined && op.domain !== f.domain) continue;
+    if (kinds && !kinds.has(op.kind)) continue;
+    if (touched && !touched.has(i)) continue;
+    if (gFirst !== undefined && gLast !== undefined) {
+      const r = opGfnRange(op);
+      if (!r || r[1] < gFirst || r[0] > gLast) continue;
+    }
+    if (text && !matchesText(op, i, summary, text)) continue;
+    out[k++] = i;
+  }
+  return out.slice(0, k);
+}
+
+function matchesText(op: MachineOp, i: number, summary: OpSummary, text: string): boolean {
+  if (op.label.toLowerCase().includes(text) || op.kind.includes(text)) return true;
+  if (`rc ${summary.rc[i]}` === text) return true;
+  const msgs = summary.messages.get(i);
+  return !!msgs && msgs.some(m => m.toLowerCase().includes(text));
+}
+
+/** Position of `op` in an ascending index list, or -(insertion point) - 1 when absent. */
+export function indexOfOp(list: Int32Array, op: number): number {
+  let lo = 0, hi = list.length - 1;
+  while (lo <= hi) {
+    const m = (lo + hi) >>> 1;
+    if (list[m] === op) return m;
+    if (list[m] < op) lo = m + 1; else hi = m - 1;
+  }
+  return -lo - 1;
+}

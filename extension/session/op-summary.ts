@@ -1,0 +1,97 @@
+// Per-operation summary columns for the trace log, computed in one pass over the recorded
+// event stream after the first replay: flush/violation/diagnostic counts, rc, the row's BBM
+// phase, and the diagnostic messages (kept only for ops that have some, for full-text search).
+// Violations come from `bbm-violation`/`stale-tlb` diagnostic events in the stream and from the
+// BBM checker (engine/tlb) run over the same events; the larger count per op wins, so an
+// engine that already emits checker diagnostics is not counted twice.
+
+import type { EventSource, MachineOp } from '../../engine/replay/backend';
+import { BbmChecker } from '../../engine/tlb/bbm-checker';
+import { dispatchEvent } from '../../engine/tlb/event-sink';
+import { eventPhase, VIOLATION_CODES } from './event-format';
+import type { BbmPhase } from './view-data';
+
+export const PHASES: readonly BbmPhase[] = ['none', 'prepare', 'make', 'flush', 'break', 'violation'];
+const PHASE_RANK = new Map(PHASES.map((p, i) => [p, i]));
+
+export interface OpSummary {
+  readonly opCount: number;
+  readonly flushes: Uint32Array;
+  readonly violations: Uint32Array;
+  readonly diagnostics: Uint32Array;
+  readonly rc: Int32Array;
+  /** Index into PHASES. */
+  readonly phase: Uint8Array;
+  readonly messages: Map<number, string[]>;
+  totalViolations: number;
+  totalDiagnostics: number;
+  /** Cumulative violations/diagnostics before op i (length opCount + 1), for "so far" counts. */
+  readonly violationsBefore: Float64Array;
+  readonly diagnosticsBefore: Float64Array;
+}
+
+export function summarizeOps(ops: readonly MachineOp[], events: EventSource, opStart: Uint32Array,
+  progress?: (done: number) => void): OpSummary {
+  const n = ops.length;
+  const s: OpSummary = {
+    opCount: n, flushes: new Uint32Array(n), violations: new Uint32Array(n), diagnostics: new Uint32Array(n),
+    rc: new Int32Array(n), phase: new Uint8Array(n), messages: new Map(), totalViolations: 0, totalDiagnostics: 0,
+    violationsBefore: new Float64Array(n + 1), diagnosticsBefore: new Float64Array(n + 1),
+  };
+  // One checker per domain: each domain's table pages are a separate mirror (their MFNs may overlap).
+  const checkers = new Map<number, BbmChecker>();
+  const checkerViol = new Uint32Array(n);
+  for (let op = 0; op < n; op++) {
+    let checker = checkers.get(ops[op].domain);
+    if (!checker) checkers.set(ops[op].domain, checker = new BbmChecker({ recordWaste: false, maxFindings: 100_000 }));
+    let rank = 0;
+    let diagViol = 0;
+    const before = checker.counts.violations;
+    for (let i = opStart[op]; i < opStart[op + 1]; i++) {
+      const k = events.kindAt(i);
+      // Only materialise the events that matter here (most are cheap column reads).
+      if (k !== 'pteWrite' && k !== 'tlbFlush' && k !== 'diagnostic' && k !== 'opEnd' && k !== 'opBegin' &&
+        k !== 'pteClean' && k !== 'tableAlloc' && k !== 'tableFree' && k !== 'tableZero' && k !== 'tableClean' && k !== 'needFlushSet') continue;
+      const e = events.get(i);
+      dispatchEvent(checker, e, i);
+      if (e.kind === 'opEnd') s.rc[op] = e.rc;
+      else if (e.kind === 'tlbFlush') s.flushes[op]++;
+      else if (e.kind === 'diagnostic') {
+        s.diagnostics[op]++;
+        if (VIOLATION_CODES.has(e.diag.code)) diagViol++;
+        let m = s.messages.get(op);
+        if (!m) s.messages.set(op, m = []);
+        if (m.length < 20) m.push(`[${e.diag.code}] ${e.diag.message}`);
+      }
+      const r = PHASE_RANK.get(eventPhase(e)) ?? 0;
+      if (r > rank) rank = r;
+    }
+    checkerViol[op] = checker.counts.violations - before;
+    s.violations[op] = Math.max(diagViol, checkerViol[op]);
+    if (s.violations[op] > 0) rank = PHASE_RANK.get('violation') ?? rank;
+    s.phase[op] = rank;
+    s.violationsBefore[op + 1] = s.violationsBefore[op] + s.violations[op];
+    s.diagnosticsBefore[op + 1] = s.diagnosticsBefore[op] + s.diagnostics[op];
+    if (progress && (op & 0x3fff) === 0) progress(op);
+  }
+  // Checker findings that the stream did not carry as diagnostics: keep their text searchable.
+  for (const f of [...checkers.values()].flatMap(c => c.violations)) {
+    const ev = f.events[f.events.length - 1];
+    const op = opOfEvent(opStart, ev);
+    let m = s.messages.get(op);
+    if (!m) s.messages.set(op, m = []);
+    if (m.length < 20) m.push(`[bbm-violation] ${f.rule}: ${f.message}`);
+  }
+  s.totalViolations = s.violationsBefore[n];
+  s.totalDiagnostics = s.diagnosticsBefore[n];
+  return s;
+}
+
+export function opOfEvent(opStart: Uint32Array, e: number): number {
+  let lo = 0, hi = opStart.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (opStart[mid] <= e) lo = mid; else hi = mid - 1;
+  }
+  return Math.max(0, lo);
+}

@@ -1,0 +1,232 @@
+// The trace session's engine side: one loaded trace, its first-pass timeline and snapshots,
+// the replay cursor, and every query the views make (tree, regions, log pages, micro-ops,
+// plots, exports). It runs inside the session worker (never on the extension host thread) and
+// is vscode-free, so unit tests drive it directly. Built on the replay core's ReplayMachine,
+// Timeline and Seeker (engine/replay): a seek costs at most one snapshot interval.
+
+import type { ReplayMachine } from '../../engine/replay/backend';
+import { ChangeIndex, type RootInfo } from '../../engine/replay/change-index';
+import { Seeker } from '../../engine/replay/seeker';
+import { Timeline } from '../../engine/replay/timeline';
+import { childrenOf, domainNode, pathToGfn, type TreeNodeKey, type TreeNodeModel } from '../views/tree-model';
+import { collectRegions } from '../views/regions-model';
+import { microOpRows } from './event-format';
+import { filterOps, indexOfOp, opGfnRange } from './log-index';
+import { PHASES, summarizeOps, type OpSummary } from './op-summary';
+import { samplePlots } from './plot-sampler';
+import { ipaBitsOf, tableSourceOf } from './table-source';
+import type { CursorState, LogFilter, LogPage, LogRow, MicroOpRow, PlotData, RegionFilter, RegionRow } from './view-data';
+import { hexOf } from './view-data';
+
+export interface CoreOptions {
+  snapshotInterval: number;
+  /** IPA bits per domain, when the trace configured them. */
+  ipaBits?: number;
+}
+
+export class SessionCore<Snap = unknown> {
+  readonly timeline: Timeline;
+  readonly summary: OpSummary;
+  private readonly seeker: Seeker<Snap>;
+  private position: number;
+  private domain: number;
+  private filtered: Int32Array;
+  private changes: ChangeIndex | undefined;
+  private plotCache = new Map<number, PlotData>();
+
+  constructor(readonly machine: ReplayMachine<Snap>, private readonly opts: CoreOptions,
+    progress?: (phase: 'replay' | 'summary', done: number) => void) {
+    const interval = Math.max(1, Math.floor(opts.snapshotInterval));
+    progress?.('replay', 0);
+    const built = Timeline.build(machine, interval);
+    this.timeline = built.timeline;
+    this.seeker = new Seeker(machine, built.snapshots, interval, machine.ops.length);
+    this.summary = summarizeOps(machine.ops, machine.events, this.timeline.opStart, d => progress?.('summary', d));
+    this.position = machine.ops.length;
+    this.domain = machine.domains[0] ?? 0;
+    this.filtered = filterOps(this.filterContext(), {});
+  }
+
+  get opCount(): number { return this.machine.ops.length; }
+  get domains(): readonly number[] { return this.machine.domains; }
+  get cursor(): number { return this.position; }
+
+  kinds(): string[] {
+    return [...new Set(this.machine.ops.map(o => o.kind))];
+  }
+
+  // --- cursor ---
+
+  seek(position: number): CursorState {
+    this.position = Math.max(0, Math.min(this.opCount, Math.floor(position)));
+    this.seeker.seek(this.position);
+    const op = this.machine.ops[this.position - 1];
+    if (op && this.domains.includes(op.domain)) this.domain = op.domain;
+    return this.cursorState();
+  }
+
+  setDomain(domain: number): CursorState {
+    if (this.domains.includes(domain)) this.domain = domain;
+    return this.cursorState();
+  }
+
+  cursorState(): CursorState {
+    const p = this.position;
+    const last = p > 0 ? this.machine.ops[p - 1] : undefined;
+    return {
+      position: p, opCount: this.opCount, domain: this.domain, domains: [...this.domains],
+      violations: this.summary.totalViolations, diagnostics: this.summary.totalDiagnostics,
+      violationsSoFar: this.summary.violationsBefore[p], diagnosticsSoFar: this.summary.diagnosticsBefore[p],
+      changed: p > 0 ? this.changedBy(p - 1) : [],
+      line: last?.loc.line,
+    };
+  }
+
+  /** GFN ranges whose translation the op changed (live writes only), for tree decorations. */
+  changedBy(op: number): CursorState['changed'] {
+    const ci = this.changeIndex();
+    const from = this.timeline.opStart[op], to = this.timeline.opStart[op + 1];
+    const domain = this.machine.ops[op].domain;
+    const out: CursorState['changed'] = [];
+    for (let r = ci.lowerBound(from); r < ci.size && ci.eventAt(r) < to && out.length < 256; r++) {
+      const c = ci.classify(r);
+      if (c) out.push({ domain, gfnFirst: hexOf(c.gfn), gfnLast: hexOf(c.gfn + c.count - 1) });
+    }
+    return out;
+  }
+
+  private changeIndex(): ChangeIndex {
+    if (!this.changes) {
+      // Built lazily: the first decoration or "Show in Trace Log" pays one pass over the log.
+      const roots = new Map<number, RootInfo>();
+      for (const d of this.domains) {
+        const v = this.machine.view(d);
+        roots.set(d, { rootLevel: v.rootLevel, rootMfns: [...v.rootMfns] });
+      }
+      this.changes = ChangeIndex.build(this.timeline, this.machine.events, roots);
+    }
+    return this.changes;
+  }
+
+  /** Ops with a live write overlapping [first, last] in `domain`. */
+  touchedOps(domain: number, first: number, last: number): Set<number> {
+    const ci = this.changeIndex();
+    const out = new Set<number>();
+    for (let r = 0; r < ci.size; r++) {
+      if (!ci.overlaps(r, first, last + 1)) continue;
+      const op = this.timeline.opOfEvent(ci.eventAt(r));
+      if (this.machine.ops[op].domain === domain) out.add(op);
+    }
+    return out;
+  }
+
+  // --- tree and regions (state at the cursor) ---
+
+  private source(domain: number) {
+    const v = this.machine.view(domain);
+    return tableSourceOf(v, this.opts.ipaBits ?? ipaBitsOf(v));
+  }
+
+  treeRoots(): TreeNodeModel[] {
+    return this.domains.map(d => domainNode(this.source(d)));
+  }
+
+  treeChildren(key: TreeNodeKey): TreeNodeModel[] {
+    if (!this.domains.includes(key.domain)) return [];
+    return childrenOf(this.source(key.domain), key);
+  }
+
+  treePath(domain: number, gfn: number): TreeNodeModel[] {
+    return this.domains.includes(domain) ? pathToGfn(this.source(domain), gfn) : [];
+  }
+
+  regions(domain: number | undefined, filter: RegionFilter, limit: number): { rows: RegionRow[]; truncated: boolean } {
+    const doms = domain === undefined ? this.domains : this.domains.filter(d => d === domain);
+    const rows: RegionRow[] = [];
+    let truncated = false;
+    for (const d of doms) {
+      const r = collectRegions(this.source(d), filter, limit - rows.length);
+      rows.push(...r.rows);
+      truncated ||= r.truncated;
+    }
+    return { rows, truncated };
+  }
+
+  lookupText(domain: number, gfn: number): string {
+    if (!this.domains.includes(domain)) return `domain ${domain} is not in this trace`;
+    const v = this.machine.view(domain);
+    const r = v.lookup(gfn);
+    const path = pathToGfn(this.source(domain), gfn).slice(1).map(n => `  ${n.label}${n.description ? `  (${n.description})` : ''}`);
+    return [
+      `d${domain} GFN ${hexOf(gfn)} after op ${this.position} of ${this.opCount}:`,
+      r.mfn < 0 ? `  not mapped (hole order ${r.order})`
+        : `  → MFN ${hexOf(r.mfn)} ${r.type} ${r.access} order ${r.order}${r.valid ? '' : ' (hw-invalid)'}`,
+      'walk:', ...path,
+    ].join('\n');
+  }
+
+  dumpInfo(domain?: number): string {
+    const doms = domain === undefined ? this.domains : [domain];
+    return doms.filter(d => this.domains.includes(d)).map(d => this.machine.view(d).dumpInfo()).join('');
+  }
+
+  // --- log ---
+
+  private filterContext() {
+    return { ops: this.machine.ops, summary: this.summary, touchedOps: (d: number, a: number, b: number) => this.touchedOps(d, a, b) };
+  }
+
+  logQuery(filter: LogFilter): { total: number; cursorIndex: number } {
+    this.filtered = filterOps(this.filterContext(), filter);
+    return { total: this.filtered.length, cursorIndex: this.logIndexOf(this.position - 1) };
+  }
+
+  /** Filtered index of `op`, or of the nearest earlier matching op; -1 if none. */
+  logIndexOf(op: number): number {
+    if (op < 0) return -1;
+    const i = indexOfOp(this.filtered, op);
+    return i >= 0 ? i : -i - 2;
+  }
+
+  logPage(offset: number, count: number): LogPage {
+    const rows: LogRow[] = [];
+    const end = Math.min(this.filtered.length, offset + Math.min(count, 1000));
+    for (let k = Math.max(0, offset); k < end; k++) rows.push(this.row(this.filtered[k]));
+    return { total: this.filtered.length, offset, rows };
+  }
+
+  row(i: number): LogRow {
+    const op = this.machine.ops[i];
+    const s = this.summary;
+    const r: LogRow = {
+      op: i, kind: op.kind, domain: op.domain, text: op.label, rc: s.rc[i],
+      events: this.timeline.eventCountOf(i), flushes: s.flushes[i], violations: s.violations[i],
+      diagnostics: s.diagnostics[i], phase: PHASES[s.phase[i]] ?? 'none',
+    };
+    if (op.loc.line > 0) r.line = op.loc.line;
+    const g = opGfnRange(op);
+    if (g) { r.gfnFirst = hexOf(g[0]); r.gfnLast = hexOf(g[1]); }
+    return r;
+  }
+
+  microOps(op: number): MicroOpRow[] {
+    if (op < 0 || op >= this.opCount) return [];
+    return microOpRows(i => this.machine.events.get(i), this.timeline.opStart[op], this.timeline.opStart[op + 1]);
+  }
+
+  plots(buckets: number): PlotData {
+    const cached = this.plotCache.get(buckets);
+    if (cached) return cached;
+    const data = samplePlots(this.machine, this.seeker, this.summary, buckets);
+    this.seeker.seek(this.position); // sampling moved the machine; put it back at the cursor
+    this.plotCache.set(buckets, data);
+    return data;
+  }
+
+  /** The last op whose record starts at or before `line` (1-based), as a cursor position. */
+  positionForLine(line: number): number {
+    let best = -1;
+    this.machine.ops.forEach((o, i) => { if (o.loc.line <= line) best = i; });
+    return best + 1;
+  }
+}
