@@ -299,4 +299,18 @@ export class TableMirror {
 
   /** Number of entry slots stored (for memory figures). */
   get slotCount(): number { return this.used; }
+  /** Hash capacity: slot positions 0..capacity-1 can be scanned with liveLeafGfnAt. */
+  get capacity(): number { return this.cap; }
+
+  /** First GFN of the hw-valid leaf at hash position h if its page is live, else NaN. */
+  liveLeafGfnAt(h: number): number {
+    const k = this.key[h];
+    if (k < 0) return NaN;
+    const id = (k / 512) | 0, index = k - id * 512;
+    if (this.gen[h] !== this.pageGen[id] || (this.pageFlags[id] & F_LIVE) === 0) return NaN;
+    const lo = this.lo[h], level = this.pageLevel[id];
+    if ((lo & 1) === 0 || level < 0) return NaN;
+    if (level === 3 ? (lo & 2) === 0 : (lo & 2) !== 0) return NaN;
+    return this.gfnBase[id] + index * entryOrderPow(level);
+  }
 }
