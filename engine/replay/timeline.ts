@@ -1,0 +1,77 @@
+// The timeline over one loaded trace: operations, their source lines and their event ranges.
+//
+// Built by one full recording pass over the machine (the "first pass"), which also takes the
+// periodic snapshots the seeker restores from. Per-op data lives in typed arrays so a
+// 1M-operation trace costs a few MB here; the events themselves stay in the engine's log.
+
+import type { MachineOp, ReplayMachine } from './backend';
+
+export interface TimelineBuild<Snap> {
+  timeline: Timeline;
+  /** snapshots[k] is the machine state before op k * interval. */
+  snapshots: Snap[];
+}
+
+export class Timeline {
+  /** opStart[i] = index of op i's first event; opStart[opCount] = total events. */
+  readonly opStart: Uint32Array;
+  private byLine?: Map<string, Map<number, number[]>>;
+
+  private constructor(readonly ops: readonly MachineOp[], opStart: Uint32Array) {
+    this.opStart = opStart;
+  }
+
+  get opCount(): number { return this.ops.length; }
+  get eventCount(): number { return this.opStart[this.ops.length]; }
+  eventCountOf(op: number): number { return op >= this.ops.length ? 0 : this.opStart[op + 1] - this.opStart[op]; }
+
+  /** Op containing global event index `e` (binary search over opStart). */
+  opOfEvent(e: number): number {
+    let lo = 0, hi = this.ops.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.opStart[mid] <= e) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Ops whose record starts on `line` (1-based) of `source`, in trace order. */
+  opsOnLine(source: string, line: number): readonly number[] {
+    return this.lineIndex().get(source)?.get(line) ?? [];
+  }
+
+  /** Every line of `source` that holds at least one operation, ascending. */
+  linesOf(source: string): number[] {
+    return [...(this.lineIndex().get(source)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  sources(): string[] { return [...this.lineIndex().keys()]; }
+
+  private lineIndex(): Map<string, Map<number, number[]>> {
+    if (this.byLine) return this.byLine;
+    const m = new Map<string, Map<number, number[]>>();
+    this.ops.forEach((op, i) => {
+      let lines = m.get(op.loc.source);
+      if (!lines) m.set(op.loc.source, lines = new Map());
+      const arr = lines.get(op.loc.line);
+      if (arr) arr.push(i); else lines.set(op.loc.line, [i]);
+    });
+    return this.byLine = m;
+  }
+
+  /** Record every op once, taking a snapshot before every `interval`-th op. */
+  static build<Snap>(machine: ReplayMachine<Snap>, interval: number): TimelineBuild<Snap> {
+    const n = machine.ops.length;
+    const opStart = new Uint32Array(n + 1);
+    const snapshots: Snap[] = [];
+    machine.reset();
+    for (let i = 0; i < n; i++) {
+      if (i % interval === 0) snapshots.push(machine.snapshot());
+      opStart[i] = machine.events.length;
+      machine.execute(i, true);
+    }
+    opStart[n] = machine.events.length;
+    if (n % interval === 0) snapshots.push(machine.snapshot());
+    return { timeline: new Timeline(machine.ops, opStart), snapshots };
+  }
+}
