@@ -4,10 +4,11 @@
 // Grammar and field meanings: docs/p2mtrace.md.
 
 import {
-  ARM_P2M_TYPES, ArmP2mType, INVALID_MFN, INVALID_MFN_U64, P2M_ACCESSES, P2mAccess, TraceLoc, TraceRecord,
+  ARM_P2M_TYPES, ArmP2mType, INVALID_MFN, INVALID_MFN_U64, OtherMemEvent, P2M_ACCESSES, P2mAccess, TraceLoc, TraceRecord,
   isArmP2mType, isP2mAccess,
 } from './records';
 import { TraceSeverity } from './diagnostics';
+import { OTHER_MEM_EVENTS } from './record-store';
 import { Token, parseU64, toSafeNumber } from './text-fields';
 
 export interface LineContext {
@@ -18,7 +19,7 @@ export interface LineContext {
   report(col: number, endCol: number, severity: TraceSeverity, message: string): void;
 }
 
-type FieldKind = 'u53' | 'u64' | 'mfn' | 'bool' | 'type' | 'access' | 'pool' | 'word' | 'int';
+type FieldKind = 'u53' | 'u64' | 'mfn' | 'bool' | 'type' | 'access' | 'pool' | 'word' | 'int' | 'sint' | 'words' | 'walk';
 
 interface VerbSpec {
   required: string[];
@@ -42,7 +43,16 @@ export const VERBS: Record<string, VerbSpec> = {
   dsb: { required: [], optional: D },
   begin: { required: [], optional: D },
   end: { required: [], optional: D },
+  // Checkpoints (what a console log's p2m_dump_info / dump_p2m_lookup said at this point).
+  expect_stats: { required: ['map1g', 'sh1g', 'map2m', 'sh2m', 'map4k'], optional: ['vmid', ...D] },
+  expect_walk: { required: ['ipa'], optional: ['l0', 'l1', 'l2', 'l3', 'root_mfn', 'concat', 'invalid_root', ...D] },
+  // Display-only records kept when converting from xentrace/xenalyze.
+  lost_records: { required: ['cpu', 'count'], optional: ['vcpu', 'first_tsc', ...D] },
+  mem_event: { required: ['ev'], optional: ['gfn', 'mfn', 'order', ...D] },
+  trace_event: { required: ['id'], optional: ['words'] },
 };
+/** Fields every statement may carry: where a converted record came from. */
+const LOC_FIELDS = ['cpu', 'tsc'];
 /** Aliases accepted for readability. */
 const ALIASES: Record<string, string> = { set_at_order: '__p2m_set_entry', set_entry: 'p2m_set_entry' };
 
@@ -51,6 +61,9 @@ const FIELD_KIND: Record<string, FieldKind> = {
   rc: 'int', ipa_bits: 'int', mem_access: 'bool', clean_pte: 'bool', iommu: 'bool', hwdom: 'bool',
   pool_pages: 'pool', arch: 'word', strategy: 'word', valid: 'bool', expect: 'bool', table: 'u53',
   index: 'int', level: 'int', old: 'u64', new: 'u64',
+  map1g: 'sint', sh1g: 'sint', map2m: 'sint', sh2m: 'sint', map4k: 'sint',
+  ipa: 'u64', l0: 'walk', l1: 'walk', l2: 'walk', l3: 'walk', root_mfn: 'u53', concat: 'int', invalid_root: 'bool',
+  cpu: 'int', tsc: 'u64', count: 'int', vcpu: 'int', first_tsc: 'u64', ev: 'word', words: 'words',
 };
 
 const EXPECTED: Record<FieldKind, string> = {
@@ -63,6 +76,9 @@ const EXPECTED: Record<FieldKind, string> = {
   pool: "a page count or 'unlimited'",
   word: 'a name',
   int: 'a small non-negative integer (or, for rc, a negative errno)',
+  sint: 'a signed decimal integer',
+  words: 'comma-separated 32-bit words (at most 7)',
+  walk: '<index>:<descriptor>, e.g. 0x001:0x800000800107ff',
 };
 
 type FieldValue = number | bigint | boolean | string;
@@ -108,6 +124,21 @@ function parseField(key: string, tok: Token, valueText: string, valueCol: number
       if (valueText === 'unlimited') return 'unlimited';
       return toSafeNumber(parseU64(valueText)) ?? bad();
     case 'word': return /^[A-Za-z0-9_.-]{1,64}$/.test(valueText) ? valueText : bad();
+    case 'sint': return /^-?[0-9]{1,16}$/.test(valueText) ? Number(valueText) : bad();
+    case 'words': {
+      if (valueText === '') return '';
+      const parts = valueText.split(',');
+      if (parts.length > 7 || parts.some(w => { const v = parseU64(w); return v === null || v > 0xffffffffn; })) return bad();
+      return valueText;
+    }
+    case 'walk': {
+      const m = /^([0-9a-fA-Fx]+):([0-9a-fA-Fx]+)$/.exec(valueText);
+      if (!m) return bad();
+      const idx = toSafeNumber(parseU64(m[1]));
+      const desc = parseU64(m[2]);
+      if (idx === null || idx > 511 || desc === null) return bad();
+      return valueText;
+    }
     case 'int': {
       if (key === 'rc' && /^-[0-9]{1,4}$/.test(valueText)) return Number(valueText);
       const v = toSafeNumber(parseU64(valueText));
@@ -148,7 +179,7 @@ export function parseStatement(toks: Token[], ctx: LineContext): TraceRecord | u
       continue;
     }
     const key = t.text.slice(0, eq);
-    if (!spec.required.includes(key) && !spec.optional.includes(key)) {
+    if (!spec.required.includes(key) && !spec.optional.includes(key) && !LOC_FIELDS.includes(key)) {
       ctx.report(t.start, t.start + eq, 'warning',
         `unknown field '${key}' for ${verb}: expected ${[...spec.required, ...spec.optional].join(', ') || 'no fields'}`);
       continue;
@@ -171,6 +202,9 @@ export function parseStatement(toks: Token[], ctx: LineContext): TraceRecord | u
 
 function build(verb: string, f: Map<string, FieldValue>, bare: Token | undefined, verbTok: Token, ctx: LineContext): TraceRecord | undefined {
   const loc = ctx.loc(verbTok.start);
+  // lost_records uses cpu= as its own field; for every other statement cpu=/tsc= describe the origin.
+  if (verb !== 'lost_records' && f.has('cpu')) loc.cpu = f.get('cpu') as number;
+  if (f.has('tsc')) loc.tsc = f.get('tsc') as bigint;
   const num = (k: string): number => f.get(k) as number;
   const opt = <T extends FieldValue>(k: string): T | undefined => f.get(k) as T | undefined;
   const domain = opt<number>('d') ?? ctx.domain;
@@ -239,6 +273,41 @@ function build(verb: string, f: Map<string, FieldValue>, bare: Token | undefined
     case 'dsb': return { kind: 'dsb', domain, loc };
     case 'begin': return { kind: 'beginLock', domain, loc };
     case 'end': return { kind: 'endLock', domain, loc };
+    case 'expect_stats':
+      return {
+        kind: 'checkpointDumpInfo', domain, vmid: opt<number>('vmid') ?? 0,
+        mappings: [0, num('map1g'), num('map2m'), num('map4k')], shattered: [0, num('sh1g'), num('sh2m'), 0], loc,
+      };
+    case 'expect_walk': {
+      const lines = [];
+      for (let level = 0; level <= 3; level++) {
+        const w = opt<string>(`l${level}`);
+        if (w === undefined) continue;
+        const [a, b] = w.split(':');
+        lines.push({ level, index: Number(parseU64(a)), descriptor: parseU64(b) as bigint, loc });
+      }
+      return {
+        kind: 'checkpointLookup', domain, ipa: f.get('ipa') as bigint, rootMfn: opt('root_mfn'),
+        concatenatedRoot: opt('concat'), invalidRootOffset: opt('invalid_root'), lines, loc,
+      };
+    }
+    case 'lost_records':
+      return {
+        kind: 'lostRecords', cpu: num('cpu'), count: num('count'), domain, vcpu: opt<number>('vcpu') ?? 0,
+        firstTsc: opt<bigint>('first_tsc') ?? 0n, loc: { ...loc, cpu: num('cpu') },
+      };
+    case 'mem_event': {
+      const ev = opt<string>('ev') as OtherMemEvent;
+      if (!OTHER_MEM_EVENTS.includes(ev)) {
+        ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', `mem_event: ev expected one of ${OTHER_MEM_EVENTS.join(', ')}`);
+        return undefined;
+      }
+      return { kind: 'otherMem', event: ev, domain, gfn: opt('gfn'), mfn: opt('mfn'), order: opt('order'), loc };
+    }
+    case 'trace_event': {
+      const w = opt<string>('words');
+      return { kind: 'opaque', event: num('id'), words: w ? w.split(',').map(x => Number(parseU64(x))) : [], loc };
+    }
     default: return undefined;
   }
 }
