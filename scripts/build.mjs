@@ -15,6 +15,7 @@ const builds = [
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { server: 'extension/server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'debug-adapter': 'extension/debug/debug-adapter-main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'session-worker': 'extension/session/session-worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'engine/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // Webview bundles: browser IIFE, no node built-ins, one file per panel.
   {

@@ -1,0 +1,73 @@
+// Host side of the session worker: spawns dist/session-worker.js in a worker_threads Worker
+// and turns the message protocol into typed promises. Pending requests reject on timeout,
+// on worker exit and on dispose, so a view never waits forever. No vscode import: the
+// extension-host session and the unit tests both use it.
+
+import { Worker } from 'node:worker_threads';
+import type { LoadProgress, ParamsOf, ResultOf, WorkerMessage, WorkerMethod, WorkerRequest } from './worker-protocol';
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+export class WorkerClient {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private exited = false;
+
+  constructor(scriptPath: string, private readonly log: (level: string, message: string) => void = () => {}) {
+    this.worker = new Worker(scriptPath);
+    this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
+    this.worker.on('error', e => this.failAll(e instanceof Error ? e : new Error(String(e))));
+    this.worker.on('exit', code => { this.exited = true; this.failAll(new Error(`session worker exited (code ${code})`)); });
+  }
+
+  request<M extends WorkerMethod>(method: M, params: ParamsOf<M>,
+    opts: { timeoutMs?: number; onProgress?: (p: LoadProgress) => void } = {}): Promise<ResultOf<M>> {
+    if (this.exited) return Promise.reject(new Error('session worker is not running'));
+    const id = this.nextId++;
+    return new Promise<ResultOf<M>>((resolve, reject) => {
+      const timeoutMs = opts.timeoutMs ?? 30_000;
+      const timer = timeoutMs > 0 ? setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`session worker: '${method}' timed out after ${timeoutMs} ms`));
+      }, timeoutMs) : undefined;
+      this.pending.set(id, { resolve: v => resolve(v as ResultOf<M>), reject, timer, onProgress: opts.onProgress });
+      const msg = { type: 'request', id, method, params } as WorkerRequest;
+      this.worker.postMessage(msg);
+    });
+  }
+
+  private onMessage(m: WorkerMessage): void {
+    switch (m.type) {
+      case 'response': {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (p.timer) clearTimeout(p.timer);
+        if (m.ok) p.resolve(m.result); else p.reject(new Error(m.error));
+        break;
+      }
+      case 'progress': this.pending.get(m.id)?.onProgress?.(m.progress); break;
+      case 'log': this.log(m.level, m.message); break;
+    }
+  }
+
+  private failAll(e: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(e);
+      this.pending.delete(id);
+    }
+  }
+
+  /** Stops the worker; in-flight requests (a load being cancelled, say) reject. */
+  async dispose(): Promise<void> {
+    this.failAll(new Error('session closed'));
+    if (!this.exited) await this.worker.terminate();
+  }
+}
