@@ -3,7 +3,7 @@
 // the unlock flushes when needed. Queries never record events.
 import { vttbr as makeVttbr } from '../arch/geometry';
 import { INVALID_MFN, isAnyRamType, P2mType, parseAccess, parseType } from '../arch/types';
-import { EILSEQ, type P2mConfig } from './config';
+import { EILSEQ, errnoName, type P2mConfig } from './config';
 import { P2mCore, type OpDiagnostic } from './core';
 import { dumpInfo, dumpInfoLines, dumpLookupLines } from './dump';
 import { FLUSH_CAUSES, Fr, type EventLog } from './event-log';
@@ -69,16 +69,22 @@ export class P2m {
     return r;
   }
 
+  /** A failing call is reported as an `rc-error` diagnostic of its op. */
+  private rcDiag(rc: number, fn: string, gfn: number): number {
+    if (rc !== 0) this.core.diag('rc-error', 'warning', `${fn} returned ${errnoName(rc)} (${rc}) at GFN 0x${gfn.toString(16)}`, gfn);
+    return rc;
+  }
+
   /** p2m_set_entry(gfn, nr, mfn, t, a) under the write lock. mfn = INVALID_MFN (-1) removes. */
   setEntry(gfn: number, nr: number, mfn: number, type: NameOrValue = P2mType.ram_rw, access: NameOrValue = 7): number {
     const t = typeValue(type), a = accessValue(access);
-    return this.locked(OP_SET_ENTRY, () => p2mSetEntry(this.core, gfn, nr, mfn, t, a), r => r);
+    return this.locked(OP_SET_ENTRY, () => this.rcDiag(p2mSetEntry(this.core, gfn, nr, mfn, t, a), 'p2m_set_entry', gfn), r => r);
   }
 
   /** One __p2m_set_entry chunk in its own locked section (xentrace replay default). */
   setAtOrder(gfn: number, order: number, mfn: number, type: NameOrValue = P2mType.ram_rw, access: NameOrValue = 7): number {
     const t = typeValue(type), a = accessValue(access);
-    return this.locked(OP_SET_AT_ORDER, () => setAtOrder(this.core, gfn, order, mfn, t, a), r => r);
+    return this.locked(OP_SET_AT_ORDER, () => this.rcDiag(setAtOrder(this.core, gfn, order, mfn, t, a), '__p2m_set_entry', gfn), r => r);
   }
 
   /** insert_mapping: set_entry with the default access. */
