@@ -1,0 +1,284 @@
+// ReplayMachine over the real p2m engine: trace records → engine calls, one P2m per domain.
+//
+// Two engine instances per domain: the *recording* set runs the first pass and fills the one
+// shared EventLog; the *scratch* set (its log permanently disabled) is where snapshots are
+// restored and ops re-executed while seeking. Keeping them apart means re-execution can
+// never touch the recorded log or its op numbering.
+
+import { INVALID_MFN, P2M_ACCESS_NAMES, typeName, accessName } from '../arch/types';
+import { EventLog } from '../p2m/event-log';
+import { P2m } from '../p2m/p2m';
+import type { P2mConfig } from '../p2m/config';
+import type { P2mSnapshot } from '../p2m/snapshot';
+import type { OpKind } from '../p2m/events';
+import { BbmChecker } from '../tlb/bbm-checker';
+import { dispatchEvent } from '../tlb/event-sink';
+import { applyConfig, DEFAULT_DOMAIN, type TraceConfig, type TraceRecord } from '../trace/records';
+import type { DomainView, ExternalFinding, MachineOp, OpArgValue, ReplayMachine } from './backend';
+
+export interface EngineMachineOptions {
+  arch?: 'arm64' | 'arm32';
+  ipaBits?: number;
+  poolPages?: number | 'unlimited';
+  strategy?: string;
+  /** Launch-time overrides win over the trace's `config` lines. */
+  override?: boolean;
+}
+
+type Snap = Map<number, P2mSnapshot>;
+
+interface DomainSpec { domain: number; vmid: number; poolPages?: number | 'unlimited'; hardwareDomain?: boolean }
+
+const hex = (n: number) => (n < 0 ? 'invalid' : '0x' + n.toString(16));
+
+export class EngineMachine implements ReplayMachine<Snap> {
+  readonly ops: MachineOp[] = [];
+  readonly domains: number[];
+  private readonly recs: TraceRecord[] = [];
+  private readonly specs = new Map<number, DomainSpec>();
+  private readonly cfg: TraceConfig;
+  private log = new EventLog();
+  private rec = new Map<number, P2m>();
+  private scratch = new Map<number, P2m>();
+  private active: Map<number, P2m> = this.rec;
+  private cachedFindings?: ExternalFinding[];
+  /** Problems found while mapping records to operations (unsupported records…). */
+  readonly notes: string[] = [];
+
+  constructor(records: readonly TraceRecord[], opts: EngineMachineOptions = {}) {
+    let cfg: TraceConfig = {};
+    let vmid = 1;
+    const spec = (d: number) => {
+      let s = this.specs.get(d);
+      if (!s) this.specs.set(d, s = { domain: d, vmid: vmid++ });
+      return s;
+    };
+    for (const r of records) {
+      if (r.kind === 'config') { cfg = applyConfig(cfg, r); continue; }
+      if (r.kind === 'domain') {
+        const s = spec(r.domain);
+        if (r.vmid !== undefined) s.vmid = r.vmid;
+        if (r.poolPages !== undefined) s.poolPages = r.poolPages;
+        if (r.hardwareDomain !== undefined) s.hardwareDomain = r.hardwareDomain;
+        continue;
+      }
+      const op = describe(r);
+      if (!op) continue;
+      spec(op.domain);
+      this.ops.push(op);
+      this.recs.push(r);
+    }
+    if (this.specs.size === 0) spec(DEFAULT_DOMAIN);
+    const pick = <K extends keyof TraceConfig>(k: K, v: TraceConfig[K] | undefined) => {
+      if (v !== undefined && (opts.override || cfg[k] === undefined)) cfg = { ...cfg, [k]: v };
+    };
+    pick('arch', opts.arch);
+    pick('ipaBits', opts.ipaBits);
+    pick('poolPages', opts.poolPages);
+    pick('strategy', opts.strategy);
+    this.cfg = cfg;
+    this.domains = [...this.specs.keys()].sort((a, b) => a - b);
+    if (cfg.strategy && cfg.strategy !== 'upstream') this.notes.push(`strategy '${cfg.strategy}' is not available yet; replaying with 'upstream'`);
+  }
+
+  get events(): EventLog { return this.log; }
+  get config(): Readonly<TraceConfig> { return this.cfg; }
+
+  private make(log: EventLog): Map<number, P2m> {
+    const m = new Map<number, P2m>();
+    for (const s of this.specs.values()) {
+      const c: Partial<P2mConfig> = {
+        domid: s.domain, vmid: s.vmid, log,
+        arch: this.cfg.arch ?? 'arm64', ipaBits: this.cfg.ipaBits ?? 40,
+        poolPages: s.poolPages ?? this.cfg.poolPages ?? 64,
+        isHardwareDomain: s.hardwareDomain ?? false,
+        memAccess: this.cfg.memAccess ?? false, cleanPte: this.cfg.cleanPte ?? false, iommuEnabled: this.cfg.iommu ?? false,
+      };
+      m.set(s.domain, new P2m(c));
+    }
+    return m;
+  }
+
+  reset(): void {
+    this.log = new EventLog();
+    this.rec = this.make(this.log);
+    const off = new EventLog();
+    off.enabled = false;
+    this.scratch = this.make(off);
+    this.active = this.rec;
+    this.cachedFindings = undefined;
+  }
+
+  execute(i: number, record: boolean): void {
+    const set = record ? this.rec : this.scratch;
+    // Recording always continues the recording set; re-execution always runs on scratch.
+    this.active = set;
+    runRecord(set, this.recs[i], this.ops[i]);
+  }
+
+  snapshot(): Snap {
+    const s: Snap = new Map();
+    for (const [d, p] of this.active) s.set(d, p.snapshot());
+    return s;
+  }
+
+  restore(s: Snap): void {
+    for (const [d, p] of this.scratch) { const x = s.get(d); if (x) p.restore(x); }
+    this.active = this.scratch;
+  }
+
+  view(domain: number): DomainView {
+    const p = this.active.get(domain) ?? this.active.values().next().value;
+    if (!p) throw new Error('engine machine has no domain');
+    return new EngineDomainView(p);
+  }
+
+  /** BBM checker findings over the recorded log, one checker per domain (table MFNs overlap across domains). */
+  findings(): readonly ExternalFinding[] {
+    if (this.cachedFindings) return this.cachedFindings;
+    const out: ExternalFinding[] = [];
+    const checkers = new Map<number, BbmChecker>();
+    for (const d of this.domains) checkers.set(d, new BbmChecker({ cleanPte: this.cfg.cleanPte ?? false, recordWaste: false }));
+    let cur: BbmChecker | undefined;
+    for (let e = 0; e < this.log.length; e++) {
+      const k = this.log.kindAt(e);
+      if (k === 'opBegin') { const ev = this.log.get(e); if (ev.kind === 'opBegin') cur = checkers.get(ev.domain); }
+      if (!cur || k === 'frameEnter' || k === 'frameLeave' || k === 'stat' || k === 'diagnostic' || k === 'mappedRange') continue;
+      dispatchEvent(cur, this.log.get(e), e);
+    }
+    for (const c of checkers.values()) {
+      for (const f of c.findings) {
+        if (f.severity !== 'error' || f.events.length === 0) continue;
+        out.push({ filter: 'bbm-violation', event: f.events[f.events.length - 1], evidence: f.events, rule: f.rule, message: f.message });
+      }
+    }
+    return this.cachedFindings = out.sort((a, b) => a.event - b.event);
+  }
+}
+
+class EngineDomainView implements DomainView {
+  constructor(private readonly p: P2m) {}
+  get domain() { return this.p.config.domid; }
+  get vmid() { return this.p.config.vmid; }
+  get rootLevel() { return this.p.geometry.rootLevel; }
+  get rootMfns() { return this.p.rootTables(); }
+  rootPageFor(gfn: number): number {
+    const g = this.p.geometry;
+    const k = Math.floor(gfn / 2 ** ((3 - g.rootLevel) * 9 + 9));
+    return k < g.rootPages ? k : -1;
+  }
+  readEntry(table: number, index: number): bigint {
+    const c = this.p.core;
+    const id = c.pageId(table);
+    if (id < 0 || !c.store.has(id)) return 0n;
+    c.store.read(id, index);
+    return (BigInt(c.store.hi >>> 0) << 32n) | BigInt(c.store.lo >>> 0);
+  }
+  isTablePage(mfn: number): boolean { const id = this.p.core.pageId(mfn); return id >= 0 && this.p.core.store.has(id); }
+  lookup(gfn: number) {
+    const r = this.p.lookup(gfn);
+    return { mfn: r.mfn, type: typeName(r.type), access: accessName(r.access), order: r.order, valid: r.valid };
+  }
+  regions(fromGfn: number, toGfn: number, limit: number) {
+    return this.p.regions(fromGfn, toGfn).slice(0, limit).map(r => ({ gfn: r.gfn, count: r.count, mfn: r.mfn, type: typeName(r.type), access: accessName(r.access), level: r.level }));
+  }
+  stats() { const s = this.p.stats(); return { mappings: s.mappings, shattered: s.shattered }; }
+  trueCounts() { return this.p.stats().leafCounts; }
+  maxMappedGfn() { return this.p.maxMappedGfn; }
+  lowestMappedGfn() { return this.p.lowestMappedGfn; }
+  needFlush() { return this.p.core.needFlush; }
+  pool() {
+    const c = this.p.core;
+    const pp = this.p.config.poolPages;
+    return { free: c.pool.free, used: c.tablesAllocated - c.tablesFreed, total: this.p.config.isHardwareDomain ? 'unlimited' as const : pp };
+  }
+  dumpInfo() { return this.p.dumpInfo(); }
+}
+
+/** The operation a record becomes, or undefined for records that do not replay (config, opaque…). */
+function describe(r: TraceRecord): MachineOp | undefined {
+  const mk = (kind: OpKind, domain: number, args: Record<string, OpArgValue>, label: string): MachineOp => ({ kind, domain, loc: r.loc, args, label });
+  switch (r.kind) {
+    case 'setEntry':
+      return mk('set_entry', r.domain, { gfn: r.gfn, nr: r.nr, mfn: r.mfn === INVALID_MFN ? 'invalid' : r.mfn, type: r.type, access: r.access },
+        `p2m_set_entry gfn=${hex(r.gfn)} nr=${hex(r.nr)} mfn=${hex(r.mfn)} t=${r.type} a=${r.access}`);
+    case 'setAtOrder':
+      return mk('set_at_order', r.domain, { gfn: r.gfn, order: r.order, nr: 2 ** r.order, mfn: r.mfn === INVALID_MFN ? 'invalid' : r.mfn, type: r.type, access: r.access },
+        `__p2m_set_entry gfn=${hex(r.gfn)} order=${r.order} mfn=${hex(r.mfn)} t=${r.type}`);
+    case 'lookup': return mk('lookup', r.domain, { gfn: r.gfn }, `lookup gfn=${hex(r.gfn)}`);
+    case 'expect': return mk('checkpoint', r.domain, { gfn: r.gfn, record: 'expect' }, `expect gfn=${hex(r.gfn)}`);
+    case 'memAccess': return mk('mem_access', r.domain, { gfn: r.gfn ?? 0, nr: r.nr ?? 0, access: r.access ?? 'rwx', enable: r.enable }, r.gfn === undefined ? 'mem_access enable' : `mem_access gfn=${hex(r.gfn)} nr=${hex(r.nr ?? 0)} a=${r.access}`);
+    case 'invalidateRoot': return mk('invalidate_root', r.domain, {}, 'invalidate_root');
+    case 'resolveFault': return mk('resolve_fault', r.domain, { gfn: r.gfn }, `resolve_fault gfn=${hex(r.gfn)}`);
+    case 'relinquish': return mk('relinquish', r.domain, {}, 'relinquish');
+    case 'checkpointDumpInfo': return mk('checkpoint', r.domain, { record: 'dumpInfo' }, `p2m_dump_info d${r.domain}`);
+    case 'checkpointLookup': return mk('checkpoint', r.domain, { ipa: r.ipa, record: 'dumpLookup' }, `dump_p2m_lookup ipa=0x${r.ipa.toString(16)}`);
+    case 'lostRecords': return mk('other', r.domain, { record: 'lostRecords', count: r.count, cpu: r.cpu }, `${r.count} trace records lost on CPU ${r.cpu}`);
+    case 'writePte': case 'tlbFlush': case 'dsb':
+      return mk(r.kind === 'writePte' ? 'write_pte' : r.kind === 'tlbFlush' ? 'tlb_flush' : 'dsb', r.domain, { record: r.kind }, `${r.kind} (low-level write trace: not replayed by the debugger)`);
+    default: return undefined;
+  }
+}
+
+function runRecord(set: Map<number, P2m>, r: TraceRecord, op: MachineOp): void {
+  const p = set.get(op.domain);
+  if (!p) return;
+  switch (r.kind) {
+    case 'setEntry': p.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access); return;
+    case 'setAtOrder': p.setAtOrder(r.gfn, r.order, r.mfn, r.type, r.access); return;
+    case 'lookup': p.lookupOp(r.gfn); return;
+    case 'invalidateRoot': p.invalidateRoot(); return;
+    case 'resolveFault': p.resolveTranslationFault(r.gfn); return;
+    case 'relinquish': p.setDying(true); p.relinquish(); return;
+    case 'memAccess':
+      if (r.gfn !== undefined && r.nr !== undefined && r.access !== undefined) { p.setMemAccess(r.gfn, r.nr, r.access); return; }
+      p.beginOtherOp(); if (r.enable) p.enableMemAccess(); p.endOtherOp(0); return;
+    case 'expect': {
+      p.beginOtherOp();
+      const got = p.lookup(r.gfn);
+      const bad: string[] = [];
+      if (r.mfn !== undefined && r.mfn !== got.mfn) bad.push(`mfn expected ${hex(r.mfn)} got ${hex(got.mfn)}`);
+      if (r.type !== undefined && r.type !== typeName(got.type)) bad.push(`type expected ${r.type} got ${typeName(got.type)}`);
+      if (r.access !== undefined && P2M_ACCESS_NAMES.indexOf(r.access) !== got.access) bad.push(`access expected ${r.access} got ${accessName(got.access)}`);
+      if (r.order !== undefined && r.order !== got.order) bad.push(`order expected ${r.order} got ${got.order}`);
+      if (r.valid !== undefined && r.valid !== got.valid) bad.push(`valid expected ${r.valid} got ${got.valid}`);
+      if (bad.length) p.core.diag('checkpoint-mismatch', 'error', `expect gfn=${hex(r.gfn)}: ${bad.join(', ')}`, r.gfn);
+      p.endOtherOp(bad.length ? -1 : 0);
+      return;
+    }
+    case 'checkpointDumpInfo': {
+      p.beginOtherOp();
+      const s = p.stats();
+      const bad: string[] = [];
+      for (const l of [1, 2, 3]) {
+        if (s.mappings[l] !== r.mappings[l]) bad.push(`${['', '1G', '2M', '4K'][l]} mappings: trace ${r.mappings[l]}, replay ${s.mappings[l]}`);
+        if (l < 3 && s.shattered[l] !== r.shattered[l]) bad.push(`${['', '1G', '2M'][l]} shattered: trace ${r.shattered[l]}, replay ${s.shattered[l]}`);
+      }
+      if (bad.length) p.core.diag('checkpoint-mismatch', 'error', `p2m_dump_info mismatch: ${bad.join('; ')}`);
+      p.endOtherOp(bad.length ? -1 : 0);
+      return;
+    }
+    case 'checkpointLookup': {
+      p.beginOtherOp();
+      const w = p.walk(Number(r.ipa >> 12n));
+      const bad: string[] = [];
+      for (const line of r.lines) {
+        const step = w.find(s => s.level === line.level);
+        if (!step || step.descriptor !== line.descriptor) bad.push(`L${line.level}[0x${line.index.toString(16)}]: trace 0x${line.descriptor.toString(16)}, replay ${step ? '0x' + step.descriptor.toString(16) : 'not walked'}`);
+      }
+      if (bad.length) p.core.diag('checkpoint-mismatch', 'error', `dump_p2m_lookup mismatch: ${bad.join('; ')}`);
+      p.endOtherOp(bad.length ? -1 : 0);
+      return;
+    }
+    case 'lostRecords':
+      p.beginOtherOp();
+      p.core.diag('lost-records', 'warning', `${r.count} trace records lost on CPU ${r.cpu}: the replay may diverge from the hypervisor here`);
+      p.endOtherOp(0);
+      return;
+    default:
+      // Low-level write traces have no engine entry point yet: keep the op (its line can hold
+      // breakpoints) with an empty body.
+      p.beginOtherOp(); p.endOtherOp(0);
+      return;
+  }
+}
