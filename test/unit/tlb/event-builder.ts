@@ -16,6 +16,8 @@ export function table(mfn: number): bigint { return tableEntry(mfn); }
 /** 2016-style table entry: type 0, perms of type invalid (write 0, xn 1). */
 export function legacyTable(mfn: number): bigint { return 0x004000000000077Fn | (BigInt(mfn) << 12n); }
 
+function linkLike(v: bigint): boolean { return (v & 2n) !== 0n && ((v & 1n) !== 0n || ((v >> 55n) & 0xfn) !== 0n); }
+
 export class EventBuilder {
   readonly events: P2mEvent[] = [];
   private op = 0;
@@ -27,35 +29,41 @@ export class EventBuilder {
 
   read(t: number, i: number): bigint { return this.pages.get(t)?.get(i) ?? 0n; }
 
-  /** Reachable from a root through entries with the table bit (levels derived from the walk). */
+  /** Pages reachable from a root; recomputed only after a store that may link or unlink. */
+  private live: Set<number> | null = null;
+
+  /** Reachable from a root through entries with the table bit, at levels < 3. */
   isLive(t: number): boolean {
-    const seen = new Set<number>();
-    const visit = (p: number): boolean => {
-      if (p === t) return true;
-      if (seen.has(p)) return false;
-      seen.add(p);
-      for (const v of this.pages.get(p)?.values() ?? []) {
-        if ((v & 2n) !== 0n && ((v & 1n) !== 0n || ((v >> 55n) & 0xfn) !== 0n)) {
-          const child = Number((v >> 12n) & 0xf_ffff_ffffn);
-          if (this.pages.has(child) && visit(child)) return true;
+    if (!this.live) {
+      const live = this.live = new Set<number>();
+      const visit = (p: number, level: number): void => {
+        if (live.has(p)) return;
+        live.add(p);
+        if (level >= 3) return;
+        for (const v of this.pages.get(p)?.values() ?? []) {
+          if (linkLike(v)) {
+            const child = Number((v >> 12n) & 0xf_ffff_ffffn);
+            if (this.pages.has(child)) visit(child, level + 1);
+          }
         }
-      }
-      return false;
-    };
-    return this.roots.some(r => visit(r));
+      };
+      for (const r of this.roots) visit(r, this.rootLevels.get(r) ?? 1);
+    }
+    return this.live.has(t);
   }
+  private rootLevels = new Map<number, number>();
 
   begin(kind: OpKind = 'set_entry'): number { return this.emit({ kind: 'opBegin', op: ++this.op, opKind: kind, domain: 1 }); }
   end(rc = 0): number { return this.emit({ kind: 'opEnd', op: this.op, rc }); }
   root(mfn: number, level = 1): number {
-    this.roots.push(mfn); this.pages.set(mfn, new Map());
+    this.roots.push(mfn); this.pages.set(mfn, new Map()); this.rootLevels.set(mfn, level); this.live = null;
     return this.emit({ kind: 'tableAlloc', table: mfn, level, why: 'root' });
   }
   alloc(mfn: number, level: number, why: 'table' | 'split' = 'table'): number {
     if (!this.pages.has(mfn)) this.pages.set(mfn, new Map());
     return this.emit({ kind: 'tableAlloc', table: mfn, level, why });
   }
-  zero(mfn: number): number { this.pages.set(mfn, new Map()); return this.emit({ kind: 'tableZero', table: mfn }); }
+  zero(mfn: number): number { this.pages.set(mfn, new Map()); this.live = null; return this.emit({ kind: 'tableZero', table: mfn }); }
   cleanPage(mfn: number): number { return this.emit({ kind: 'tableClean', table: mfn }); }
   clean(mfn: number, index: number): number { return this.emit({ kind: 'pteClean', table: mfn, index }); }
   free(mfn: number): number { return this.emit({ kind: 'tableFree', table: mfn }); }
@@ -68,6 +76,7 @@ export class EventBuilder {
     const live = opts.live ?? this.isLive(t);
     if (!this.pages.has(t)) this.pages.set(t, new Map());
     this.pages.get(t)!.set(index, value);
+    if (level < 3 && (linkLike(old) || linkLike(value))) this.live = null;
     return this.emit({ kind: 'pteWrite', table: t, index, level, old, new: value, live, raw: opts.raw ?? false });
   }
 
