@@ -131,9 +131,10 @@ test('quick fixes: misspelt statement, type, unknown key, hex without 0x, missin
   const fixesAt = async (line: number) => {
     const ds = diags.filter(d => d.range.start.line === line);
     assert.ok(ds.length > 0, `no diagnostic on line ${line}`);
-    return (await c.conn.sendRequest('textDocument/codeAction', {
+    const all = (await c.conn.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: ds[0].range, context: { diagnostics: ds },
     })) as CodeAction[];
+    return all.filter(a => a.kind === 'quickfix');
   };
   const newText = (a: CodeAction) => a.edit!.changes![uri][0].newText;
   const f0 = await fixesAt(0);
