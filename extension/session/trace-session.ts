@@ -1,0 +1,168 @@
+// The trace session model on the extension host: "Load trace" means one session. It owns the
+// session worker, shows the cancellable load progress (bytes, records, ops), holds the cursor
+// state and fires events the tree, regions view, status bar and trace log follow.
+// Context keys it drives: p2m.trace.loaded, p2m.session.loading, p2m.session.atStart,
+// p2m.session.atEnd. Settings read: p2m.snapshotInterval, p2m.ipaBits, p2m.strategy, p2m.defaultArch.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CursorState } from './view-data';
+import { WorkerClient } from './worker-client';
+import type { LoadSummary, ParamsOf, ResultOf, WorkerMethod } from './worker-protocol';
+
+export const SessionContext = {
+  loaded: 'p2m.trace.loaded',
+  loading: 'p2m.session.loading',
+  atStart: 'p2m.session.atStart',
+  atEnd: 'p2m.session.atEnd',
+} as const;
+
+export interface ActiveSession {
+  readonly uri: vscode.Uri;
+  readonly summary: LoadSummary;
+  cursor: CursorState;
+}
+
+export class TraceSession implements vscode.Disposable {
+  private client: WorkerClient | undefined;
+  private active: ActiveSession | undefined;
+  private loadingUri: vscode.Uri | undefined;
+  private readonly output: vscode.OutputChannel;
+  private readonly loadedEmitter = new vscode.EventEmitter<ActiveSession | undefined>();
+  private readonly cursorEmitter = new vscode.EventEmitter<CursorState>();
+  /** Fires after load (session) and close (undefined). */
+  readonly onDidChangeSession = this.loadedEmitter.event;
+  /** Fires after every cursor move. */
+  readonly onDidMoveCursor = this.cursorEmitter.event;
+  /** Serialises cursor moves so rapid key repeats apply in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly workerPath: string) {
+    this.output = vscode.window.createOutputChannel('P2M Session');
+    void this.updateContext();
+  }
+
+  get session(): ActiveSession | undefined { return this.active; }
+  get isLoading(): boolean { return this.loadingUri !== undefined; }
+
+  /** Load a trace file (closes any previous session). Resolves undefined when cancelled. */
+  async load(uri: vscode.Uri): Promise<ActiveSession | undefined> {
+    if (uri.scheme !== 'file') throw new Error(`P2M can load only files on disk (got ${uri.scheme}:)`);
+    await this.close();
+    const cfg = vscode.workspace.getConfiguration('p2m');
+    const client = new WorkerClient(this.workerPath, (level, msg) => this.output.appendLine(`[worker ${level}] ${msg}`));
+    this.client = client;
+    this.loadingUri = uri;
+    await this.updateContext();
+    try {
+      const summary = await vscode.window.withProgress({
+        location: vscode.ProgressLocation.Notification, cancellable: true,
+        title: `P2M: loading ${path.basename(uri.fsPath)}`,
+      }, async (progress, token) => {
+        token.onCancellationRequested(() => { void client.dispose(); });
+        let last = 0;
+        return client.request('load', {
+          path: uri.fsPath,
+          arch: cfg.get<'arm' | 'x86'>('defaultArch', 'arm'),
+          ipaBits: cfg.get<number>('ipaBits', 40),
+          strategy: cfg.get<string>('strategy', 'upstream'),
+          snapshotInterval: cfg.get<number>('snapshotInterval', 2048),
+        }, {
+          timeoutMs: 0, // big traces take what they take; the user can cancel
+          onProgress: p => {
+            const pct = p.phase === 'read' && p.totalBytes ? (p.bytes / p.totalBytes) * 40
+              : p.phase === 'parse' ? 50 : 50 + (p.totalOps ? (p.ops / p.totalOps) * 50 : 0);
+            progress.report({
+              increment: Math.max(0, pct - last),
+              message: `${p.phase}: ${fmtBytes(p.bytes)} of ${fmtBytes(p.totalBytes)}, ${p.records} records` +
+                (p.totalOps ? `, ${p.ops}/${p.totalOps} ops` : ''),
+            });
+            last = Math.max(last, pct);
+          },
+        });
+      });
+      const cursor = await client.request('seek', { position: summary.opCount });
+      this.active = { uri, summary, cursor };
+      this.output.appendLine(`loaded ${uri.fsPath}: ${summary.opCount} ops, ${summary.eventCount} events, ` +
+        `${summary.violations} violations (parse ${summary.parseMs} ms, replay ${summary.replayMs} ms)`);
+      for (const d of summary.parseDiagnostics) this.output.appendLine(`  ${d}`);
+      return this.active;
+    } catch (e) {
+      if (this.client === client) { this.client = undefined; await client.dispose(); }
+      if (e instanceof Error && /session closed|exited/.test(e.message)) return undefined; // cancelled
+      throw e;
+    } finally {
+      this.loadingUri = undefined;
+      await this.updateContext();
+      this.loadedEmitter.fire(this.active);
+      if (this.active) this.cursorEmitter.fire(this.active.cursor);
+    }
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    const had = this.active !== undefined;
+    this.client = undefined;
+    this.active = undefined;
+    if (c) await c.dispose();
+    await this.updateContext();
+    if (had) this.loadedEmitter.fire(undefined);
+  }
+
+  /** Typed query to the worker for the current session. */
+  query<M extends WorkerMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    if (!this.client || !this.active) return Promise.reject(new Error('no trace session'));
+    return this.client.request(method, params);
+  }
+
+  /** Move the cursor to `position` (ops applied), clamped; views follow through onDidMoveCursor. */
+  seek(position: number): Promise<CursorState> {
+    return this.enqueue(() => this.doSeek(position));
+  }
+
+  /** Relative move; the base position is read when the previous move has landed. */
+  step(delta: number): Promise<CursorState> {
+    return this.enqueue(() => this.doSeek((this.active?.cursor.position ?? 0) + delta));
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(job, job);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private async doSeek(position: number): Promise<CursorState> {
+    const s = this.active;
+    if (!s) throw new Error('no trace session');
+    const cursor = await this.query('seek', { position: Math.max(0, Math.min(s.summary.opCount, position)) });
+    if (this.active !== s) return cursor;
+    s.cursor = cursor;
+    await this.updateContext();
+    this.cursorEmitter.fire(cursor);
+    return cursor;
+  }
+
+  private async updateContext(): Promise<void> {
+    const s = this.active;
+    const set = (k: string, v: boolean) => vscode.commands.executeCommand('setContext', k, v);
+    await Promise.all([
+      set(SessionContext.loaded, !!s),
+      set(SessionContext.loading, this.isLoading),
+      set(SessionContext.atStart, !!s && s.cursor.position === 0),
+      set(SessionContext.atEnd, !!s && s.cursor.position === s.summary.opCount),
+    ]);
+  }
+
+  dispose(): void {
+    void this.close();
+    this.loadedEmitter.dispose();
+    this.cursorEmitter.dispose();
+    this.output.dispose();
+  }
+}
+
+function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1 << 20)).toFixed(1)} MiB`;
+}
