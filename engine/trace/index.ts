@@ -1,0 +1,230 @@
+// Front door of engine/trace: `readTrace` (bytes or a path, any format, auto-detected from
+// the first bytes unless overridden), `convertTrace` (any reader → any writer), and the
+// format registry the CLI and the extension list. Nothing here throws: I/O errors and bad
+// input come back as diagnostics.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DiagnosticList, TraceDiagnostic } from './diagnostics';
+import { DETECT_BYTES, Detection, TRACE_FORMAT_NAMES, TraceFormat, detectFormat } from './detect';
+import { RecordStore } from './record-store';
+import { TraceConfig, TraceRecord } from './records';
+import { P2mTraceParser } from './p2mtrace';
+import { XenalyzeReader } from './xenalyze-reader';
+import { ConsoleReader } from './console-reader';
+import { JsonlReader, writeJsonl } from './jsonl';
+import { readXentrace } from './xentrace-reader';
+import { FileSource, MemorySource } from './byte-source';
+import { MemLayout } from './xentrace-decode';
+import { ArmNumbering, TraceArch } from './types-map';
+import { groupSetP2m } from './group';
+import { writeP2mTrace } from './p2mtrace-writer';
+import { TscMode, writeXentrace } from './xentrace-writer';
+import { writeXenalyze } from './xenalyze-writer';
+import { writeConsole } from './console-writer';
+
+export * from './records';
+export * from './diagnostics';
+export { TRACE_FORMAT_NAMES, detectFormat } from './detect';
+export type { TraceFormat, Detection } from './detect';
+export { RecordStore } from './record-store';
+export { parseP2mTrace, P2mTraceParser } from './p2mtrace';
+export { readXentrace } from './xentrace-reader';
+export { readXenalyze, XenalyzeReader } from './xenalyze-reader';
+export { readConsole, ConsoleReader } from './console-reader';
+export { readJsonl, writeJsonl, recordToJson } from './jsonl';
+export { writeP2mTrace, formatStatement } from './p2mtrace-writer';
+export { writeXentrace } from './xentrace-writer';
+export { writeXenalyze } from './xenalyze-writer';
+export { writeConsole, dumpInfoLines, dumpLookupLines } from './console-writer';
+export { compareDumpInfo, compareWalk } from './checkpoint';
+export { groupSetP2m } from './group';
+export { chunkSetEntry } from './chunking';
+export { typeTable, armTypeToNumber, X86_P2M_TYPES } from './types-map';
+
+export interface TraceFormatInfo {
+  name: TraceFormat;
+  description: string;
+  extensions: string[];
+  binary: boolean;
+  canWrite: boolean;
+}
+
+export const TRACE_FORMATS: Record<TraceFormat, TraceFormatInfo> = {
+  p2mtrace: { name: 'p2mtrace', description: 'P2M Debugger text trace (docs/p2mtrace.md)', extensions: ['.p2mtrace'], binary: false, canWrite: true },
+  xentrace: { name: 'xentrace', description: 'xentrace binary (per-CPU windows of t_rec records)', extensions: ['.xentrace', '.bin', '.trace'], binary: true, canWrite: true },
+  xenalyze: { name: 'xenalyze', description: 'xenalyze --dump-all text', extensions: ['.xenalyze', '.xenalyze.txt'], binary: false, canWrite: true },
+  'xen-console': { name: 'xen-console', description: 'Xen console log / xl dmesg', extensions: ['.xenlog', '.log'], binary: false, canWrite: true },
+  jsonl: { name: 'jsonl', description: 'JSON Lines, one record per line', extensions: ['.jsonl'], binary: false, canWrite: true },
+};
+
+export interface ReadTraceOptions {
+  format?: TraceFormat | 'auto';
+  /** Numbering of p2m types in xentrace/xenalyze records (default arm). */
+  arch?: TraceArch;
+  armNumbering?: ArmNumbering;
+  memLayout?: MemLayout;
+  invalidMfn32?: boolean;
+  /** Group consecutive set_p2m chunks into p2m_set_entry calls (group.ts). */
+  group?: boolean;
+  /** Name used in locations and diagnostics (default: the path, or '<input>'). */
+  source?: string;
+  maxLineLength?: number;
+}
+
+export interface ReadTraceResult {
+  format: TraceFormat | undefined;
+  detection?: Detection;
+  store: RecordStore;
+  config: TraceConfig;
+  diagnostics: TraceDiagnostic[];
+  /** Domains whose p2m the records touch, ascending. */
+  domains: number[];
+}
+
+interface TextSink { feed(chunk: string): void }
+
+function domainsOf(store: RecordStore): number[] {
+  const set = new Set<number>();
+  for (let i = 0; i < store.length; i++) {
+    const k = store.kindAt(i);
+    if (k === 'otherMem' || k === 'lostRecords' || k === 'opaque' || k === 'config') continue;
+    const r = store.get(i);
+    if ('domain' in r) set.add(r.domain);
+  }
+  return [...set].sort((a, b) => a - b);
+}
+
+/** Read a trace from bytes or from a file path. Never throws. */
+export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {}): ReadTraceResult {
+  const source = opts.source ?? (typeof input === 'string' ? input : '<input>');
+  const diags = new DiagnosticList(source);
+  const fail = (msg: string): ReadTraceResult => {
+    diags.add({ line: 0, column: 0, severity: 'error', message: msg });
+    return { format: undefined, store: new RecordStore(source), config: {}, diagnostics: diags.finish(), domains: [] };
+  };
+  let fd: number | undefined;
+  try {
+    let head: Uint8Array;
+    let size: number;
+    if (typeof input === 'string') {
+      try {
+        fd = fs.openSync(input, 'r');
+        size = fs.fstatSync(fd).size;
+        const b = Buffer.alloc(Math.min(DETECT_BYTES, size));
+        const n = b.length > 0 ? fs.readSync(fd, b, 0, b.length, 0) : 0;
+        head = b.subarray(0, n);
+      } catch (e) {
+        return fail(`cannot read ${input}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else {
+      head = input.subarray(0, DETECT_BYTES);
+      size = input.byteLength;
+    }
+    let format: TraceFormat | undefined;
+    let detection: Detection | undefined;
+    if (opts.format === undefined || opts.format === 'auto') {
+      detection = detectFormat(head, typeof input === 'string' ? path.basename(input) : opts.source);
+      format = detection.format;
+      if (format === undefined) return { ...fail(`cannot detect the trace format: ${detection.reason}; pass --format`), detection };
+    } else if (!TRACE_FORMAT_NAMES.includes(opts.format)) {
+      return fail(`unknown format '${String(opts.format)}': expected auto or one of ${TRACE_FORMAT_NAMES.join(', ')}`);
+    } else format = opts.format;
+
+    let store: RecordStore;
+    let config: TraceConfig = {};
+    const extra: TraceDiagnostic[] = [];
+    if (format === 'xentrace') {
+      if (size > 0 && head.length >= 4 && !(head[0] === 0x03 && head[1] === 0xf0 && head[2] === 0x01 && head[3] === 0x20) && !head.subarray(0, 4096).includes(0)) {
+        diags.add({ line: 0, column: 0, byteOffset: 0, severity: 'warning', message: 'this looks like a text file, not a xentrace binary (try --format auto)' });
+      }
+      const src = typeof input === 'string' ? new FileSource(input) : new MemorySource(input);
+      const r = readXentrace(src, { source, arch: opts.arch, armNumbering: opts.armNumbering, memLayout: opts.memLayout, invalidMfn32: opts.invalidMfn32 });
+      store = r.store;
+      extra.push(...r.diagnostics);
+    } else {
+      // A binary file given as text: say so once instead of emitting a diagnostic per line.
+      if (head.subarray(0, 4096).includes(0)) {
+        return { ...fail(`binary data (NUL bytes) at the start of a file read as ${format}: is this a xentrace file? use --format xentrace or auto`), format };
+      }
+      const max = opts.maxLineLength;
+      let sink: TextSink;
+      let finish: () => { store: RecordStore; diagnostics: TraceDiagnostic[] };
+      if (format === 'p2mtrace') {
+        const p = new P2mTraceParser(source, { maxLineLength: max });
+        sink = p;
+        finish = () => { const r = p.end(); config = r.config; return { store: RecordStore.from(source, r.records), diagnostics: r.diagnostics }; };
+      } else if (format === 'xenalyze') {
+        const x = new XenalyzeReader(source, { arch: opts.arch, armNumbering: opts.armNumbering, maxLineLength: max });
+        sink = x; finish = () => x.end();
+      } else if (format === 'xen-console') {
+        const c = new ConsoleReader(source, { maxLineLength: max });
+        sink = c; finish = () => c.end();
+      } else {
+        const j = new JsonlReader(source);
+        sink = j; finish = () => j.end();
+      }
+      const dec = new TextDecoder('utf-8', { fatal: false });
+      if (typeof input === 'string' && fd !== undefined) {
+        // Stream the file in chunks: memory stays bounded by the chunk and the record store.
+        const chunk = Buffer.allocUnsafe(1 << 20);
+        let pos = 0;
+        for (;;) {
+          const n = fs.readSync(fd, chunk, 0, chunk.length, pos);
+          if (n <= 0) break;
+          pos += n;
+          sink.feed(dec.decode(chunk.subarray(0, n), { stream: true }));
+        }
+      } else if (input instanceof Uint8Array) {
+        sink.feed(dec.decode(input, { stream: true }));
+      }
+      sink.feed(dec.decode());
+      const r = finish();
+      store = r.store;
+      extra.push(...r.diagnostics);
+    }
+    if (opts.group) store = groupSetP2m(store);
+    for (const d of extra) diags.items.push(d);
+    return { format, detection, store, config, diagnostics: diags.finish(), domains: domainsOf(store) };
+  } catch (e) {
+    return fail(`internal reader error: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    if (fd !== undefined) { try { fs.closeSync(fd); } catch { /* ignore */ } }
+  }
+}
+
+export interface ConvertOptions extends ReadTraceOptions {
+  to: TraceFormat;
+  /** xentrace writer: TSC mode (default 'records'). */
+  tsc?: TscMode;
+}
+
+export interface ConvertResult {
+  /** Text for text formats, bytes for xentrace. Undefined when reading failed completely. */
+  output: string | Uint8Array | undefined;
+  from: TraceFormat | undefined;
+  diagnostics: TraceDiagnostic[];
+}
+
+/** Write already-read records in `to`. */
+export function writeTrace(records: Iterable<TraceRecord>, to: TraceFormat, o: { config?: TraceConfig; arch?: TraceArch; armNumbering?: ArmNumbering; tsc?: TscMode } = {}): { output: string | Uint8Array; diagnostics: TraceDiagnostic[] } {
+  switch (to) {
+    case 'p2mtrace': return { output: writeP2mTrace(records, { config: o.config, withOrigin: true }), diagnostics: [] };
+    case 'jsonl': return { output: writeJsonl(records), diagnostics: [] };
+    case 'xentrace': { const r = writeXentrace(records, { arch: o.arch, armNumbering: o.armNumbering, tsc: o.tsc, memAccess: o.config?.memAccess }); return { output: r.bytes, diagnostics: r.diagnostics }; }
+    case 'xenalyze': { const r = writeXenalyze(records, { arch: o.arch, armNumbering: o.armNumbering }); return { output: r.text, diagnostics: r.diagnostics }; }
+    case 'xen-console': { const r = writeConsole(records); return { output: r.text, diagnostics: r.diagnostics }; }
+  }
+}
+
+/** `p2m convert <in> --to <format>`: read with any reader, write with the requested writer. */
+export function convertTrace(input: Uint8Array | string, opts: ConvertOptions): ConvertResult {
+  const r = readTrace(input, opts);
+  if (r.format === undefined) return { output: undefined, from: undefined, diagnostics: r.diagnostics };
+  try {
+    const w = writeTrace(r.store, opts.to, { config: r.config, arch: opts.arch, armNumbering: opts.armNumbering, tsc: opts.tsc });
+    return { output: w.output, from: r.format, diagnostics: [...r.diagnostics, ...w.diagnostics] };
+  } catch (e) {
+    return { output: undefined, from: r.format, diagnostics: [...r.diagnostics, { source: r.store.source, line: 0, column: 0, severity: 'error', message: `internal writer error: ${String(e)}` }] };
+  }
+}
