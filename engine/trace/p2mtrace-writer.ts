@@ -22,6 +22,8 @@ export function formatStatement(r: TraceRecord, o: StatementOptions = {}): strin
   const cur = o.currentDomain ?? DEFAULT_DOMAIN;
   const d = (dom: number): string => (o.alwaysDomain || dom !== cur ? ` d=${dom}` : '');
   const ty = (t: string): string => (o.numeric ? String(ARM_P2M_TYPES.indexOf(t as (typeof ARM_P2M_TYPES)[number])) : t);
+  // A C printk prints INVALID_MFN as all ones, so the numeric (console) form does too.
+  const mf = (m: number): string => (o.numeric && m === INVALID_MFN ? '0xffffffffffffffff' : mfnText(m));
   const ac = (a: string): string => (o.numeric ? String(P2M_ACCESSES.indexOf(a as (typeof P2M_ACCESSES)[number])) : a);
   let s: string;
   switch (r.kind) {
@@ -44,11 +46,11 @@ export function formatStatement(r: TraceRecord, o: StatementOptions = {}): strin
       return t;
     }
     case 'setEntry':
-      s = `p2m_set_entry${d(r.domain)} gfn=${hx(r.gfn)} nr=${hx(r.nr)} mfn=${mfnText(r.mfn)} t=${ty(r.type)} a=${ac(r.access)}`;
+      s = `p2m_set_entry${d(r.domain)} gfn=${hx(r.gfn)} nr=${hx(r.nr)} mfn=${mf(r.mfn)} t=${ty(r.type)} a=${ac(r.access)}`;
       if (r.rc !== undefined) s += ` rc=${r.rc}`;
       break;
     case 'setAtOrder':
-      s = `__p2m_set_entry${d(r.domain)} gfn=${hx(r.gfn)} order=${r.order} mfn=${mfnText(r.mfn)} t=${ty(r.type)} a=${ac(r.access)}`;
+      s = `__p2m_set_entry${d(r.domain)} gfn=${hx(r.gfn)} order=${r.order} mfn=${mf(r.mfn)} t=${ty(r.type)} a=${ac(r.access)}`;
       break;
     case 'lookup': s = `lookup${d(r.domain)} gfn=${hx(r.gfn)}`; break;
     case 'expect': {
