@@ -1,0 +1,66 @@
+// Session commands: p2m.openSample (bundled samples/), p2m.loadTrace (file picker, explorer
+// context menu, editor title), p2m.closeTrace, p2m.showTraceLog.
+
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { needSession, type CommandSpec, type UiContext } from './command-table';
+import { UiCommands } from './ui-command-ids';
+
+const TEXT_TRACE = /\.(p2mtrace|xenlog|log|txt)$/i;
+
+async function loadUri(ctx: UiContext, uri: vscode.Uri): Promise<unknown> {
+  // Text traces open in an editor too, so "Replay to Line" and the language server apply.
+  if (TEXT_TRACE.test(uri.path)) {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
+  }
+  const s = await ctx.session.load(uri);
+  if (s) void vscode.commands.executeCommand('p2m.gpaSpace.focus');
+  return s?.summary;
+}
+
+function sampleFiles(ctx: UiContext): vscode.Uri[] {
+  const dir = vscode.Uri.joinPath(ctx.extensionUri, 'samples');
+  try {
+    return fs.readdirSync(dir.fsPath).filter(f => !f.startsWith('.') && !f.endsWith('.md')).sort()
+      .map(f => vscode.Uri.joinPath(dir, f));
+  } catch { return []; }
+}
+
+export const sessionCommands: CommandSpec[] = [
+  {
+    id: UiCommands.openSample, title: 'Open Sample Trace',
+    make: ctx => async (arg?: unknown) => {
+      if (arg instanceof vscode.Uri) return loadUri(ctx, arg);
+      const files = sampleFiles(ctx);
+      if (typeof arg === 'string') {
+        const f = files.find(u => u.path.endsWith('/' + arg));
+        if (!f) throw new Error(`no bundled sample named '${arg}'`);
+        return loadUri(ctx, f);
+      }
+      if (files.length === 0) throw new Error('the extension has no samples/ folder');
+      const pick = await vscode.window.showQuickPick(files.map(uri => ({ label: uri.path.split('/').pop() ?? '', uri })),
+        { title: 'P2M: Open Sample Trace', placeHolder: 'Choose a bundled sample trace' });
+      return pick ? loadUri(ctx, pick.uri) : undefined;
+    },
+  },
+  {
+    id: UiCommands.loadTrace, title: 'Load Trace…',
+    make: ctx => async (arg?: unknown) => {
+      if (arg instanceof vscode.Uri) return loadUri(ctx, arg);
+      const picked = await vscode.window.showOpenDialog({
+        title: 'P2M: Load Trace', canSelectMany: false, openLabel: 'Load Trace',
+        filters: { 'Trace files': ['p2mtrace', 'xenlog', 'log', 'txt', 'bin', 'xentrace'], 'All files': ['*'] },
+      });
+      return picked?.[0] ? loadUri(ctx, picked[0]) : undefined;
+    },
+  },
+  {
+    id: UiCommands.closeTrace, title: 'Close Trace', precondition: needSession,
+    make: ctx => async () => { await ctx.session.close(); return true; },
+  },
+  {
+    id: UiCommands.showTraceLog, title: 'Show Trace Log',
+    make: ctx => () => ctx.showLog(),
+  },
+];
