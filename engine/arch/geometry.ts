@@ -59,6 +59,8 @@ export function ipaRow(arch: Arch, ipaBits: number): IpaRow | undefined {
 export interface Geometry extends IpaRow {
   /** GFNs accepted by the root check: gfn >> (order(rootLevel)+9) < rootPages. */
   rootShift: number;
+  /** GFNs covered by one root page: 2^rootShift. */
+  rootSpan: number;
   rootLimitGfn: number;
   /** First GFN the hardware cannot reach: 2^(ipaBits-12). */
   ipaLimitGfn: number;
@@ -69,14 +71,14 @@ export function makeGeometry(row: IpaRow, vmidBits: 8 | 16 = 8): Geometry {
   const rootShift = levelOrder(row.rootLevel) + 9;
   const vtcr = row.arch === 'arm64' && vmidBits === 16 ? row.vtcr + 0x80000 : row.vtcr;
   return {
-    ...row, vtcr, rootShift, rootLimitGfn: row.rootPages * 2 ** rootShift,
+    ...row, vtcr, rootShift, rootSpan: 2 ** rootShift, rootLimitGfn: row.rootPages * 2 ** rootShift,
     ipaLimitGfn: 2 ** (row.ipaBits - 12), vmidBits: row.arch === 'arm32' ? 8 : vmidBits,
   };
 }
 
 /** Root page k for a GFN, or -1 ("no table": callers return -EINVAL). No masking (§2.3). */
 export function rootPageFor(g: Geometry, gfn: number): number {
-  const k = Math.floor(gfn / 2 ** g.rootShift);
+  const k = Math.floor(gfn / g.rootSpan);
   return k < g.rootPages ? k : -1;
 }
 

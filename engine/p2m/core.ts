@@ -160,6 +160,13 @@ export class P2mCore {
     if (id < 0) return -1;
     const p = this.store.writable(id);
     p.level = level; p.live = false;
+    // A reused page keeps its stale entries (Xen frees without zeroing): recount its leaves
+    // at the level it now serves, so later stores (split fills overwrite them) stay exact.
+    if (p.count !== 0) {
+      let n = 0;
+      this.store.forEach(id, (_i, lo, hi) => { if (p2mValidHi(hi) && (level === 3 || (lo & 2) === 0)) n++; });
+      p.leaves = n;
+    }
     p.prev = -1; p.next = this.pagesHead;
     if (this.pagesHead >= 0) this.store.writable(this.pagesHead).prev = id;
     this.pagesHead = id;

@@ -41,14 +41,16 @@ export const OP_KINDS: OpKind[] = [
 ];
 const WHY = ['table', 'split', 'root'] as const;
 const TWO32 = 0x1_0000_0000;
-const CHUNK = 1 << 20; // words per chunk (4 MiB)
+const CHUNK = 1 << 20; // max words per chunk (4 MiB); addresses are chunk * CHUNK + offset
+const FIRST_CHUNK = 1 << 14;
 
 export type EventListener = (log: EventLog, index: number) => void;
 
 export class EventLog {
   /** When false nothing is recorded (benchmark comparison only). */
   enabled = true;
-  private chunks: Uint32Array[] = [new Uint32Array(CHUNK)];
+  // Chunks grow 16 Ki words → 1 Mi words so a short-lived engine (tests, one lookup) stays small.
+  private chunks: Uint32Array[] = [new Uint32Array(FIRST_CHUNK)];
   private cur: Uint32Array = this.chunks[0];
   private ci = 0;      // current chunk index
   private pos = 0;     // next free word in cur
@@ -76,10 +78,10 @@ export class EventLog {
 
   /** Reserves `size` words for a new event; returns the word offset in `this.cur`. */
   private begin(size: number): number {
-    if (this.pos + size > CHUNK) {
+    if (this.pos + size > this.cur.length) {
       this.chunkEnd[this.ci] = this.pos;
       this.ci++;
-      if (this.ci === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
+      if (this.ci === this.chunks.length) this.chunks.push(new Uint32Array(Math.min(CHUNK, FIRST_CHUNK << this.ci)));
       this.cur = this.chunks[this.ci];
       this.pos = 0;
     }
