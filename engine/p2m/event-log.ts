@@ -81,7 +81,7 @@ export class EventLog {
     if (this.pos + size > this.cur.length) {
       this.chunkEnd[this.ci] = this.pos;
       this.ci++;
-      if (this.ci === this.chunks.length) this.chunks.push(new Uint32Array(Math.min(CHUNK, FIRST_CHUNK << this.ci)));
+      if (this.ci === this.chunks.length) this.chunks.push(new Uint32Array(this.ci >= 6 ? CHUNK : FIRST_CHUNK << this.ci));
       this.cur = this.chunks[this.ci];
       this.pos = 0;
     }
