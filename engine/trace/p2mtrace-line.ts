@@ -197,7 +197,14 @@ export function parseStatement(toks: Token[], ctx: LineContext): TraceRecord | u
     }
   }
   if (!ok) return undefined;
-  return build(verb, f, bare, verbTok, ctx);
+  const rec = build(verb, f, bare, verbTok, ctx);
+  // Optional fields that were not given are omitted, not present-but-undefined, so records
+  // compare equal after a JSON round trip.
+  if (rec !== undefined) {
+    const o = rec as unknown as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  }
+  return rec;
 }
 
 function build(verb: string, f: Map<string, FieldValue>, bare: Token | undefined, verbTok: Token, ctx: LineContext): TraceRecord | undefined {
