@@ -1,15 +1,26 @@
-// The one seam between the UI session and the engine's replay machine: records + config in,
+// The one seam between the UI session and the engine's replay machine: records + options in,
 // a ReplayMachine (engine/replay/backend.ts) out. Kept to one function so the session can
 // switch engines (or strategies) without touching the views.
 
 import type { ReplayMachine } from '../../engine/replay/backend';
-import type { TraceConfig, TraceRecord } from '../../engine/trace/records';
+import { EngineMachine } from '../../engine/replay/engine-machine';
+import type { TraceRecord } from '../../engine/trace/records';
 
-export interface MachineOptions extends TraceConfig {
+export interface MachineOptions {
+  arch?: 'arm64' | 'arm32';
+  ipaBits?: number;
   strategy?: string;
+  /** When true, options win over the trace's own `config` lines (strategy comparison). */
+  override?: boolean;
 }
 
-export function createMachine(records: readonly TraceRecord[], opts: MachineOptions): ReplayMachine {
-  void records; void opts;
-  throw new Error('the replay machine (engine/replay) is not available in this build yet');
+export interface CreatedMachine {
+  machine: ReplayMachine;
+  /** Problems mapping records to operations, e.g. an unavailable strategy. */
+  notes: readonly string[];
+}
+
+export function createMachine(records: readonly TraceRecord[], opts: MachineOptions): CreatedMachine {
+  const m = new EngineMachine(records, opts);
+  return { machine: m, notes: m.notes };
 }

@@ -10,6 +10,7 @@ import { BbmChecker } from '../../engine/tlb/bbm-checker';
 import { dispatchEvent } from '../../engine/tlb/event-sink';
 import { eventPhase, VIOLATION_CODES } from './event-format';
 import type { BbmPhase } from './view-data';
+import type { WriteTraceOverlay } from './write-trace';
 
 export const PHASES: readonly BbmPhase[] = ['none', 'prepare', 'make', 'flush', 'break', 'violation'];
 const PHASE_RANK = new Map(PHASES.map((p, i) => [p, i]));
@@ -31,7 +32,7 @@ export interface OpSummary {
 }
 
 export function summarizeOps(ops: readonly MachineOp[], events: EventSource, opStart: Uint32Array,
-  progress?: (done: number) => void): OpSummary {
+  progress?: (done: number) => void, overlay?: WriteTraceOverlay): OpSummary {
   const n = ops.length;
   const s: OpSummary = {
     opCount: n, flushes: new Uint32Array(n), violations: new Uint32Array(n), diagnostics: new Uint32Array(n),
@@ -68,6 +69,14 @@ export function summarizeOps(ops: readonly MachineOp[], events: EventSource, opS
     }
     checkerViol[op] = checker.counts.violations - before;
     s.violations[op] = Math.max(diagViol, checkerViol[op]);
+    if (overlay) {
+      // Low-level write traces carry no engine events: take their checker results as-is.
+      s.violations[op] += overlay.violations[op];
+      s.flushes[op] += overlay.flushes[op];
+      for (const r of overlay.rows.get(op) ?? []) rank = Math.max(rank, PHASE_RANK.get(r.phase) ?? 0);
+      const om = overlay.messages.get(op);
+      if (om) s.messages.set(op, [...(s.messages.get(op) ?? []), ...om]);
+    }
     if (s.violations[op] > 0) rank = PHASE_RANK.get('violation') ?? rank;
     s.phase[op] = rank;
     s.violationsBefore[op + 1] = s.violationsBefore[op] + s.violations[op];

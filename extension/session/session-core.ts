@@ -14,12 +14,15 @@ import { microOpRows } from './event-format';
 import { filterOps, indexOfOp, opGfnRange } from './log-index';
 import { PHASES, summarizeOps, type OpSummary } from './op-summary';
 import { samplePlots } from './plot-sampler';
+import type { WriteTraceOverlay } from './write-trace';
 import { ipaBitsOf, tableSourceOf } from './table-source';
 import type { CursorState, LogFilter, LogPage, LogRow, MicroOpRow, PlotData, RegionFilter, RegionRow } from './view-data';
 import { hexOf } from './view-data';
 
 export interface CoreOptions {
   snapshotInterval: number;
+  /** Checker results and rows for low-level write-trace ops (write-trace.ts). */
+  overlay?: WriteTraceOverlay;
   /** IPA bits per domain, when the trace configured them. */
   ipaBits?: number;
 }
@@ -41,7 +44,7 @@ export class SessionCore<Snap = unknown> {
     const built = Timeline.build(machine, interval);
     this.timeline = built.timeline;
     this.seeker = new Seeker(machine, built.snapshots, interval, machine.ops.length);
-    this.summary = summarizeOps(machine.ops, machine.events, this.timeline.opStart, d => progress?.('summary', d));
+    this.summary = summarizeOps(machine.ops, machine.events, this.timeline.opStart, d => progress?.('summary', d), opts.overlay);
     this.position = machine.ops.length;
     this.domain = machine.domains[0] ?? 0;
     this.filtered = filterOps(this.filterContext(), {});
@@ -200,7 +203,7 @@ export class SessionCore<Snap = unknown> {
     const s = this.summary;
     const r: LogRow = {
       op: i, kind: op.kind, domain: op.domain, text: op.label, rc: s.rc[i],
-      events: this.timeline.eventCountOf(i), flushes: s.flushes[i], violations: s.violations[i],
+      events: this.timeline.eventCountOf(i) + (this.opts.overlay?.rows.get(i)?.length ?? 0), flushes: s.flushes[i], violations: s.violations[i],
       diagnostics: s.diagnostics[i], phase: PHASES[s.phase[i]] ?? 'none',
     };
     if (op.loc.line > 0) r.line = op.loc.line;
@@ -211,7 +214,11 @@ export class SessionCore<Snap = unknown> {
 
   microOps(op: number): MicroOpRow[] {
     if (op < 0 || op >= this.opCount) return [];
-    return microOpRows(i => this.machine.events.get(i), this.timeline.opStart[op], this.timeline.opStart[op + 1]);
+    const rows = microOpRows(i => this.machine.events.get(i), this.timeline.opStart[op], this.timeline.opStart[op + 1]);
+    const extra = this.opts.overlay?.rows.get(op);
+    if (!extra) return rows;
+    // Keep opBegin first and opEnd last around the write-trace rows.
+    return [...rows.slice(0, 1), ...extra, ...rows.slice(1)];
   }
 
   plots(buckets: number): PlotData {

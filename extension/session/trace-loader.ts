@@ -8,12 +8,11 @@ import * as path from 'node:path';
 import { BbmChecker } from '../../engine/tlb/bbm-checker';
 import { dispatchEvent } from '../../engine/tlb/event-sink';
 import { formatDiagnostic, type TraceDiagnostic } from '../../engine/trace/diagnostics';
-import { parseP2mTrace } from '../../engine/trace/p2mtrace';
-import { writeP2mTrace } from '../../engine/trace/p2mtrace-writer';
+import { readTrace, writeP2mTrace } from '../../engine/trace/index';
 import type { TraceConfig, TraceRecord } from '../../engine/trace/records';
-import { readXentrace } from '../../engine/trace/xentrace-reader';
 import { createMachine } from './machine-factory';
 import { SessionCore } from './session-core';
+import { analyzeWriteTrace } from './write-trace';
 import type { StrategyResult } from './view-data';
 import type { ExportResult, LoadOptions, LoadProgress, LoadSummary } from './worker-protocol';
 
@@ -27,16 +26,6 @@ export interface LoadedSession {
 export const STRATEGIES = ['upstream', 'xen-4.8', 'legacy'];
 
 interface Parsed { records: TraceRecord[]; config: TraceConfig; diagnostics: TraceDiagnostic[]; text?: string }
-
-/** Detect the format from the name and the first bytes (a xentrace file starts with a CPU-change record). */
-export function detectFormat(file: string, head: Uint8Array): NonNullable<LoadOptions['format']> {
-  if (head.length >= 4 && head[0] === 0x03 && head[1] === 0xf0 && head[2] === 0x01 && head[3] === 0x20) return 'xentrace';
-  if (/\.p2mtrace$/i.test(file)) return 'p2mtrace';
-  const text = Buffer.from(head.subarray(0, 4096)).toString('utf8');
-  if (/^\((?:XEN|d\d+)\) /m.test(text)) return 'xen-console';
-  if (/ set_p2m_entry d\d+ o\d+ /.test(text)) return 'xenalyze';
-  return 'p2mtrace';
-}
 
 function readWithProgress(file: string, progress: (p: LoadProgress) => void): Buffer {
   const total = fs.statSync(file).size;
@@ -54,39 +43,40 @@ function readWithProgress(file: string, progress: (p: LoadProgress) => void): Bu
   } finally { fs.closeSync(fd); }
 }
 
-function parse(file: string, bytes: Buffer, format: NonNullable<LoadOptions['format']>, opts: LoadOptions): Parsed {
+function parse(file: string, bytes: Buffer, opts: LoadOptions): Parsed & { format: string } {
   const source = path.basename(file);
-  if (format === 'xentrace') {
-    const r = readXentrace(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { source, arch: opts.arch });
-    return { records: [...r.store], config: {}, diagnostics: r.diagnostics };
-  }
-  if (format !== 'p2mtrace') {
-    throw new Error(`${source}: the ${format} reader is not available in this build; load a .p2mtrace or xentrace file`);
-  }
-  const text = bytes.toString('utf8');
-  const r = parseP2mTrace(text, source);
-  return { records: r.records, config: r.config, diagnostics: r.diagnostics, text };
+  const r = readTrace(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+    source, format: opts.format ?? 'auto', arch: opts.arch,
+  });
+  const records = [...r.store];
+  // Keep the text for text formats: "export .p2mtrace up to here" slices the original lines.
+  const text = r.format === 'p2mtrace' ? bytes.toString('utf8') : undefined;
+  return { records, config: r.config, diagnostics: r.diagnostics, text, format: r.format ?? 'unknown' };
 }
 
 export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => void): LoadedSession {
   const t0 = Date.now();
   const bytes = readWithProgress(opts.path, progress);
-  const format = opts.format && opts.format !== 'auto' ? opts.format : detectFormat(opts.path, bytes.subarray(0, 4096));
-  const parsed = parse(opts.path, bytes, format, opts);
+  const parsed = parse(opts.path, bytes, opts);
+  if (parsed.records.length === 0) {
+    const why = parsed.diagnostics.slice(0, 3).map(formatDiagnostic).join('; ');
+    throw new Error(`${path.basename(opts.path)}: no trace records found (format ${parsed.format})${why ? `: ${why}` : ''}`);
+  }
   progress({ phase: 'parse', bytes: bytes.length, totalBytes: bytes.length, records: parsed.records.length, ops: 0, totalOps: 0 });
   const t1 = Date.now();
   const config: TraceConfig = { ...parsed.config };
   if (opts.ipaBits && config.ipaBits === undefined) config.ipaBits = opts.ipaBits;
   if (opts.strategy && config.strategy === undefined) config.strategy = opts.strategy;
-  const machine = createMachine(parsed.records, config);
+  const { machine, notes } = createMachine(parsed.records, { ipaBits: config.ipaBits, strategy: config.strategy });
   const total = machine.ops.length;
-  const core = new SessionCore(machine, { snapshotInterval: opts.snapshotInterval, ipaBits: config.ipaBits ?? 40 }, (phase, done) =>
+  const overlay = analyzeWriteTrace(machine.ops, parsed.records);
+  const core = new SessionCore(machine, { snapshotInterval: opts.snapshotInterval, ipaBits: config.ipaBits ?? 40, overlay }, (phase, done) =>
     progress({ phase: 'replay', bytes: bytes.length, totalBytes: bytes.length, records: parsed.records.length, ops: phase === 'replay' ? 0 : done, totalOps: total }));
   const summary: LoadSummary = {
     name: path.basename(opts.path), opCount: total, eventCount: machine.events.length,
     domains: [...machine.domains], kinds: core.kinds(),
     violations: core.summary.totalViolations, diagnostics: core.summary.totalDiagnostics,
-    parseDiagnostics: parsed.diagnostics.slice(0, 20).map(formatDiagnostic),
+    parseDiagnostics: [...notes, ...parsed.diagnostics.slice(0, 20).map(formatDiagnostic)],
     parseMs: t1 - t0, replayMs: Date.now() - t1,
   };
   return {
@@ -139,7 +129,13 @@ function firstOpLine(core: SessionCore): number {
 function compareStrategies(parsed: Parsed, config: TraceConfig): StrategyResult[] {
   return STRATEGIES.map(strategy => {
     let m;
-    try { m = createMachine(parsed.records, { ...config, strategy }); } catch (e) {
+    try {
+      const made = createMachine(parsed.records, { ipaBits: config.ipaBits, strategy, override: true });
+      // The engine falls back to upstream for strategies it lacks: report those as unavailable.
+      const missing = made.notes.find(n => n.includes(`'${strategy}'`) && /not available/.test(n));
+      if (missing) return { strategy, available: false, note: missing };
+      m = made.machine;
+    } catch (e) {
       return { strategy, available: false, note: e instanceof Error ? e.message : String(e) };
     }
     const checker = new BbmChecker({ recordWaste: false });
