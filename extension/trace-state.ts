@@ -20,13 +20,15 @@ export class TraceState implements vscode.Disposable {
 
   /** Make `doc` the current trace. */
   async load(doc: vscode.TextDocument): Promise<LoadedTrace> {
+    const summary = summarizeTrace(doc.getText(), doc.languageId);
     const info: TraceInfo = {
       name: doc.uri.path.split('/').pop() || doc.uri.toString(),
       uri: doc.uri.toString(),
       languageId: doc.languageId,
-      lineCount: doc.lineCount,
+      // Not doc.lineCount: the editor counts the empty "line" after a final newline.
+      lineCount: summary.lineCount,
     };
-    this.current = { info, summary: summarizeTrace(doc.getText(), doc.languageId) };
+    this.current = { info, summary };
     await vscode.commands.executeCommand('setContext', ContextKeys.traceLoaded, true);
     this.emitter.fire(this.current);
     return this.current;

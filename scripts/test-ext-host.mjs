@@ -3,7 +3,7 @@
 //   - default: code-server + headless Chromium. The workbench URL's `payload` names
 //     extensionDevelopmentPath/extensionTestsPath as vscode-remote:// URIs; the workbench reports
 //     the suite's exit code through window.codeAutomationExit.
-//   - VSCODE_EXECUTABLE set (desktop VS Code): delegates to scripts/test-electron.mjs.
+//   - --host=electron, or VSCODE_EXECUTABLE set without --host: scripts/test-electron.mjs.
 // Env: P2M_FORCE_FAIL=1 makes one test fail (to prove failures are caught), P2M_TEST_GREP filters,
 // P2M_EXT_HOST_TIMEOUT_MS (default 180000), VERBOSE=1 shows all workbench log lines.
 // Prints `[ext-host] N passed, N failed`; exit 0 only if the suite ran and passed.
@@ -16,8 +16,12 @@ import { bundleExtHostTests, EXT_HOST_INDEX, ROOT } from './ext-host-bundle.mjs'
 const t0 = Date.now();
 const T = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
-if (process.env.VSCODE_EXECUTABLE) {
-  console.log(`[ext-host] VSCODE_EXECUTABLE is set: running through @vscode/test-electron`);
+// --host=code-server|electron; default: electron when VSCODE_EXECUTABLE names a desktop VS Code.
+const hostArg = process.argv.find(a => a.startsWith('--host='))?.split('=')[1];
+const host = hostArg ?? (process.env.VSCODE_EXECUTABLE ? 'electron' : 'code-server');
+if (!['code-server', 'electron'].includes(host)) { console.error(`[ext-host] unknown --host=${host}`); process.exit(2); }
+if (host === 'electron') {
+  console.log('[ext-host] running through @vscode/test-electron (scripts/test-electron.mjs)');
   process.exit(spawnSync(process.execPath, [path.join(ROOT, 'scripts/test-electron.mjs')], { stdio: 'inherit' }).status ?? 1);
 }
 

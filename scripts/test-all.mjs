@@ -1,0 +1,114 @@
+// `npm test`: every test layer, in order, each with its own pass/fail summary, then one line
+// `N passed, N failed` summed over all layers. Exit 1 if anything failed.
+//
+// A layer is one entry in LAYERS: a name and a command. To add one (LSP, DAP, ...), append an
+// entry; its output only needs a summary this script can read:
+//   - our own line          `[anything] N passed, N failed`   (the last one counts), or
+//   - node:test's           `ℹ pass N` / `ℹ fail N`           (summed over runs), or
+//   - mocha's               `N passing` / `N failing`          (summed over runs).
+// A layer that exits non-zero without reporting a failure counts one failure; a layer that
+// exits 0 but reports no tests counts one failure too ("no tests ran"): nothing is skipped
+// silently. A layer whose prerequisites are missing must fail and say how to install them.
+// Env: P2M_LAYERS=unit,e2e runs only those layers (the build always runs).
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const node = process.execPath;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** @type {{ name: string, cmd: string[], needsBuild?: boolean, env?: Record<string,string> }[]} */
+const LAYERS = [
+  { name: 'build', cmd: [npm, 'run', 'build'] },            // tsc --noEmit (root + engine) + esbuild
+  { name: 'unit', cmd: [node, 'scripts/test-unit.mjs'] },    // layer 1: plain Node (node:test)
+  // Layers added by other issues go here (language server over LSP, debug adapter over DAP).
+  { name: 'package', cmd: [node, 'scripts/package.mjs', '--no-build'], needsBuild: true },
+  { name: 'ext-host', cmd: [node, 'scripts/test-ext-host.mjs', '--host=code-server'], needsBuild: true },
+  ...(process.env.VSCODE_EXECUTABLE
+    ? [{ name: 'ext-host (electron)', cmd: [node, 'scripts/test-ext-host.mjs', '--host=electron'], needsBuild: true }]
+    : []),
+  { name: 'e2e', cmd: [node, 'test/e2e/run.mjs'], needsBuild: true },
+];
+
+function parseCounts(out) {
+  const own = [...out.matchAll(/^\s*\[[^\]\n]+\] (\d+) passed, (\d+) failed/gm)].pop();
+  if (own) return { passed: +own[1], failed: +own[2], via: 'summary line' };
+  const sum = re => [...out.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
+  if (/^ℹ pass \d+/m.test(out)) {
+    return { passed: sum(/^ℹ pass (\d+)/gm), failed: sum(/^ℹ fail (\d+)/gm) + sum(/^ℹ cancelled (\d+)/gm), via: 'node:test' };
+  }
+  if (/^\s*\d+ passing/m.test(out)) return { passed: sum(/^\s*(\d+) passing/gm), failed: sum(/^\s*(\d+) failing/gm), via: 'mocha' };
+  return null;
+}
+
+function runLayer(layer) {
+  return new Promise(resolve => {
+    const t0 = Date.now();
+    const child = spawn(layer.cmd[0], layer.cmd.slice(1), {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...layer.env, FORCE_COLOR: '0' },
+    });
+    let out = '';
+    child.stdout.on('data', d => { out += d; process.stdout.write(d); });
+    child.stderr.on('data', d => { out += d; process.stderr.write(d); });
+    child.on('error', e => { out += `\n${e.message}`; });
+    child.on('close', (code, signal) => resolve({ code: code ?? 128, signal, out, ms: Date.now() - t0 }));
+  });
+}
+
+/** Processes still running from our throwaway code-server state (they use <repo>/.cs/...). */
+function leftovers() {
+  const r = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  const mark = path.join(ROOT, '.cs') + path.sep;
+  return (r.stdout ?? '').split('\n').filter(l => l.includes(mark) && !l.includes('ps -eo'))
+    .map(l => l.trim()).filter(Boolean);
+}
+
+const t0 = Date.now();
+const only = process.env.P2M_LAYERS?.split(',').map(s => s.trim()).filter(Boolean);
+const rows = [];
+let buildOk = true;
+for (const layer of LAYERS) {
+  if (only && layer.name !== 'build' && !only.includes(layer.name)) continue;
+  console.log(`\n━━━━ layer: ${layer.name} ━━━━  (${layer.cmd.map(c => path.basename(c)).join(' ')})`);
+  if (layer.needsBuild && !buildOk) {
+    console.log(`[${layer.name}] not run: the build failed`);
+    rows.push({ name: layer.name, passed: 0, failed: 1, ms: 0, note: 'not run: build failed' });
+    continue;
+  }
+  const r = await runLayer(layer);
+  let counts = parseCounts(r.out);
+  let note = counts ? counts.via : '';
+  if (layer.name === 'build') {
+    counts = { passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1 };
+    buildOk = r.code === 0;
+    note = 'type check + bundle';
+  } else if (!counts) {
+    counts = { passed: 0, failed: 1 };
+    note = r.code === 0 ? 'no tests ran (no summary found)' : `exit ${r.code} without a summary`;
+  } else if (r.code !== 0 && counts.failed === 0) {
+    counts = { ...counts, failed: 1 };
+    note = `exit ${r.code} although no test failed`;
+  } else if (counts.passed + counts.failed === 0) {
+    counts = { passed: 0, failed: 1 };
+    note = 'no tests ran';
+  }
+  rows.push({ name: layer.name, ...counts, ms: r.ms, note });
+  console.log(`━━━━ ${layer.name}: ${counts.passed} passed, ${counts.failed} failed (${(r.ms / 1000).toFixed(1)}s)`);
+}
+
+// Process hygiene is a check of its own: every server/browser must be gone by now.
+const left = leftovers();
+rows.push({ name: 'no processes left', passed: left.length ? 0 : 1, failed: left.length ? 1 : 0, ms: 0,
+  note: left.length ? `still running: ${left.join(' | ').slice(0, 300)}` : '' });
+
+const W = Math.max(...rows.map(r => r.name.length));
+console.log('\n━━━━ summary ━━━━');
+for (const r of rows) {
+  const mark = r.failed ? '✘' : '✔';
+  console.log(`${mark} ${r.name.padEnd(W)}  ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${(r.ms / 1000).toFixed(1).padStart(6)}s  ${r.note ?? ''}`);
+}
+const passed = rows.reduce((a, r) => a + r.passed, 0);
+const failed = rows.reduce((a, r) => a + r.failed, 0);
+console.log(`total time ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
