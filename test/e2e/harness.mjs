@@ -13,8 +13,10 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CODE_SERVER_VERSION = '4.100.3';
+/** Where scripts/setup installs it (same P2M_CODE_SERVER_DIR override); P2M_CODE_SERVER names the binary directly. */
 export const CODE_SERVER = process.env.P2M_CODE_SERVER
-  || path.join(os.homedir(), `.cache/code-server-${CODE_SERVER_VERSION}/node_modules/.bin/code-server`);
+  || path.join(process.env.P2M_CODE_SERVER_DIR || path.join(os.homedir(), `.cache/code-server-${CODE_SERVER_VERSION}`),
+    'node_modules/.bin/code-server');
 export const CHROMIUM = process.env.P2M_CHROMIUM || '/usr/bin/chromium';
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 /** Throwaway state (user data, extensions, logs) lives here, git-ignored. */
@@ -23,7 +25,7 @@ export const STATE_ROOT = path.join(ROOT, '.cs');
 /** Fail loudly, with what is missing and how to install it, instead of skipping. */
 export function requirePrerequisites({ browser = true } = {}) {
   const missing = [];
-  if (!existsSync(CODE_SERVER)) missing.push(`code-server ${CODE_SERVER_VERSION} (expected at ${CODE_SERVER}; set P2M_CODE_SERVER to override)`);
+  if (!existsSync(CODE_SERVER)) missing.push(`code-server ${CODE_SERVER_VERSION} (expected at ${CODE_SERVER}; set P2M_CODE_SERVER_DIR or P2M_CODE_SERVER to override)`);
   if (browser && !existsSync(CHROMIUM)) missing.push(`Chromium (expected at ${CHROMIUM}; set P2M_CHROMIUM to override)`);
   if (missing.length) {
     const msg = ['MISSING PREREQUISITES:', ...missing.map(m => `  - ${m}`),
