@@ -185,6 +185,9 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
     }
     if (opts.group) store = groupSetP2m(store);
     for (const d of extra) diags.items.push(d);
+    if (store.length === 0 && size > 0 && diags.items.length === 0) {
+      diags.add({ line: 0, column: 0, severity: 'info', message: `no trace records found in this ${format} input` });
+    }
     return { format, detection, store, config, diagnostics: diags.finish(), domains: domainsOf(store) };
   } catch (e) {
     return fail(`internal reader error: ${e instanceof Error ? e.message : String(e)}`);
