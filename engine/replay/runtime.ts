@@ -94,6 +94,9 @@ export class ReplayRuntime<Snap = unknown> {
 
   frames(pos: Position = this.cursor): Frame[] { return frameStack(this.timeline, this.machine.events, pos); }
 
+  /** Frames the current op will still enter (DAP step-in targets). */
+  stepInTargets(pos: Position = this.cursor): Frame[] { return framesAhead(this.timeline, this.machine.events, pos); }
+
   /** Global index of the last event executed at `pos`, or -1 at an op's line. */
   lastEventAt(pos: Position = this.cursor): number {
     return pos.event > 0 && pos.op < this.opCount ? this.timeline.opStart[pos.op] + pos.event - 1 : -1;
@@ -275,11 +278,15 @@ export class ReplayRuntime<Snap = unknown> {
     return this.stopHere('goto', `Restarted ${f?.name ?? 'frame'}`);
   }
 
-  /** Run until a breakpoint (or the end / start of the trace); `target` adds a temporary stop. */
-  run(reverse = false, target?: Position): RunResult {
+  /**
+   * Run until a breakpoint (or the end / start of the trace); `target` adds a temporary stop.
+   * `inclusive` also considers the cursor's own position (the first run after launch, so a
+   * breakpoint on the first operation is hit).
+   */
+  run(reverse = false, target?: Position, inclusive = false): RunResult {
     const output: LogOutput[] = [];
     const tl = this.timeline;
-    let key = keyOf(tl, this.cursor);
+    let key = keyOf(tl, this.cursor) + (inclusive ? (reverse ? 1 : -1) : 0);
     const targetKey = target ? keyOf(tl, target) : undefined;
     for (;;) {
       const next = reverse ? this.candidates.before(key) : this.candidates.after(key);
