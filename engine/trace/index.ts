@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticList, TraceDiagnostic } from './diagnostics';
 import { DETECT_BYTES, Detection, TRACE_FORMAT_NAMES, TraceFormat, detectFormat } from './detect';
-import { RecordStore } from './record-store';
+import { K_SET_AT_ORDER, RecordStore } from './record-store';
 import { TraceConfig, TraceRecord } from './records';
 import { P2mTraceParser } from './p2mtrace';
 import { XenalyzeReader } from './xenalyze-reader';
@@ -87,6 +87,8 @@ interface TextSink { feed(chunk: string): void }
 function domainsOf(store: RecordStore): number[] {
   const set = new Set<number>();
   for (let i = 0; i < store.length; i++) {
+    // Columnar set_p2m records: read the column, no object per record.
+    if (store.kind[i] === K_SET_AT_ORDER) { set.add(store.domain[i]); continue; }
     const k = store.kindAt(i);
     if (k === 'otherMem' || k === 'lostRecords' || k === 'opaque' || k === 'config') continue;
     const r = store.get(i);

@@ -52,6 +52,8 @@ interface CpuState {
   lastHi: number;
   lastLo: number;
   stamp: number;
+  /** Each CPU reads through its own cursor so it stays in its own cached block. */
+  cur: ByteCursor;
 }
 
 function hex(n: number): string { return '0x' + n.toString(16); }
@@ -97,18 +99,18 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
   for (let w = 0; w < nWin; w++) {
     let s = byCpu.get(wCpu[w]);
     if (s === undefined) {
-      s = { cpu: wCpu[w], windows: [], wi: -1, pos: 0, end: 0, active: true, recPos: 0, recHdr: 0, recSize: 0, keyHi: 0, keyLo: 0, lastHi: 0, lastLo: 0, stamp: 0 };
+      s = { cpu: wCpu[w], windows: [], wi: -1, pos: 0, end: 0, active: true, recPos: 0, recHdr: 0, recSize: 0, keyHi: 0, keyLo: 0, lastHi: 0, lastLo: 0, stamp: 0, cur: new ByteCursor(src) };
       byCpu.set(wCpu[w], s);
     }
     s.windows.push(w);
   }
   const cpus = [...byCpu.values()];
-  const cur = new ByteCursor(src);
   const scratch = new DataView(new ArrayBuffer(40));
   const { diags, store } = ctx;
 
   /** Load the next record of `s` as pending (or deactivate it). */
   const advance = (s: CpuState): void => {
+    const cur = s.cur;
     for (;;) {
       if (s.pos >= s.end) {
         if (++s.wi >= s.windows.length) { s.active = false; s.recSize = 0; return; }
@@ -168,6 +170,7 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
   return cpus.map(s => s.cpu).sort((a, b) => a - b);
 
   function emit(s: CpuState): void {
+    const cur = s.cur;
     const h = s.recHdr, size = s.recSize, off = s.recPos;
     const n = (h >>> 28) & 7;
     const hasTsc = (h >>> 31) === 1;
