@@ -21,6 +21,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const LAYERS = [
   { name: 'build', cmd: [npm, 'run', 'build'] },            // tsc --noEmit (root + engine) + esbuild
   { name: 'unit', cmd: [node, 'scripts/test-unit.mjs'] },    // layer 1: plain Node (node:test)
+  { name: 'grammars', cmd: [node, 'scripts/test-grammars.mjs'] }, // TextMate grammars, VS Code's tokenizer
   // Layers added by other issues go here (language server over LSP, debug adapter over DAP).
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--no-build'], needsBuild: true },
   { name: 'ext-host', cmd: [node, 'scripts/test-ext-host.mjs', '--host=code-server'], needsBuild: true },

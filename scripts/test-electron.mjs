@@ -3,11 +3,16 @@
 // install (no download); otherwise test-electron downloads VS Code (VSCODE_VERSION, default
 // stable), which needs internet access. Linux without a display also needs xvfb-run.
 // Prints `[ext-host] N passed, N failed`.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleExtHostTests, EXT_HOST_INDEX, ROOT } from './ext-host-bundle.mjs';
 
+if (!existsSync(path.join(ROOT, 'dist/extension.js'))) {
+  console.error('[ext-host] dist/extension.js is missing: run `npm run build` first');
+  console.log('[ext-host] 0 passed, 1 failed (could not run)');
+  process.exit(1);
+}
 const { runTests } = await import('@vscode/test-electron');
 await bundleExtHostTests();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'p2m-electron-'));
