@@ -53,7 +53,9 @@ export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
 }
 
 function matchesText(op: MachineOp, i: number, summary: OpSummary, text: string): boolean {
-  if (op.label.toLowerCase().includes(text) || op.kind.includes(text)) return true;
+  // Labels are built lower-case by the machine (hex, Xen names), so no per-row toLowerCase:
+  // that alone cost seconds on a million rows.
+  if (op.label.includes(text) || op.kind.includes(text)) return true;
   if (`rc ${summary.rc[i]}` === text) return true;
   const msgs = summary.messages.get(i);
   return !!msgs && msgs.some(m => m.toLowerCase().includes(text));

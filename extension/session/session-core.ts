@@ -85,17 +85,17 @@ export class SessionCore<Snap = unknown> {
     };
   }
 
-  /** GFN ranges whose translation the op changed (live writes only), for tree decorations. */
+  /**
+   * GFN range the op addressed, when it wrote a live entry (for tree decorations). Taken from
+   * the op's arguments rather than the ChangeIndex: that index costs a pass over the whole
+   * log, which the first cursor move after loading a 1M-op trace must not pay.
+   */
   changedBy(op: number): CursorState['changed'] {
-    const ci = this.changeIndex();
-    const from = this.timeline.opStart[op], to = this.timeline.opStart[op + 1];
-    const domain = this.machine.ops[op].domain;
-    const out: CursorState['changed'] = [];
-    for (let r = ci.lowerBound(from); r < ci.size && ci.eventAt(r) < to && out.length < 256; r++) {
-      const c = ci.classify(r);
-      if (c) out.push({ domain, gfnFirst: hexOf(c.gfn), gfnLast: hexOf(c.gfn + c.count - 1) });
-    }
-    return out;
+    const phase = PHASES[this.summary.phase[op]];
+    if (phase === 'none' || phase === 'prepare' || phase === 'flush') return [];
+    const o = this.machine.ops[op];
+    const r = opGfnRange(o);
+    return r ? [{ domain: o.domain, gfnFirst: hexOf(r[0]), gfnLast: hexOf(r[1]) }] : [];
   }
 
   private changeIndex(): ChangeIndex {
@@ -224,7 +224,7 @@ export class SessionCore<Snap = unknown> {
   plots(buckets: number): PlotData {
     const cached = this.plotCache.get(buckets);
     if (cached) return cached;
-    const data = samplePlots(this.machine, this.seeker, this.summary, buckets);
+    const data = samplePlots(this.machine, this.seeker, this.summary, this.timeline.opStart, buckets);
     this.seeker.seek(this.position); // sampling moved the machine; put it back at the cursor
     this.plotCache.set(buckets, data);
     return data;
