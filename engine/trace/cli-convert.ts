@@ -12,7 +12,7 @@ export interface ConvertIo { out: (s: string) => void; err: (s: string) => void 
 
 export const CONVERT_USAGE = `usage: p2m convert <in> --to p2mtrace|xentrace|xenalyze|xen-console|jsonl
          [--format auto|p2mtrace|xentrace|xenalyze|xen-console|jsonl] [--arch arm|x86]
-         [--arm-numbering 4.12|4.8] [--group] [--tsc records|window-pad|none] [--out FILE]
+         [--arm-numbering 4.12|4.8] [--group] [--tsc records|window-pad|none] [--cpu-hz HZ] [--out FILE]
 `;
 
 /** `file:line: message` for text locations, `file:0: @0xOFFSET cpu N: message` for binary. */
@@ -23,7 +23,7 @@ export function cliDiagnosticLine(d: TraceDiagnostic): string {
   return `${d.source}:0: ${where}${sev}${d.message}`;
 }
 
-const VALUED = new Set(['--to', '--format', '--arch', '--arm-numbering', '--tsc', '--out', '-o']);
+const VALUED = new Set(['--to', '--format', '--arch', '--arm-numbering', '--tsc', '--cpu-hz', '--out', '-o']);
 
 /** Returns the exit code: 0 done, 1 written with errors in the input, 2 usage/unreadable. */
 export function runConvert(argv: string[], io: ConvertIo): number {
@@ -55,11 +55,19 @@ export function runConvert(argv: string[], io: ConvertIo): number {
   if (numbering !== '4.12' && numbering !== '4.8') { io.err(`p2m convert: --arm-numbering expects 4.12 or 4.8\n`); return 2; }
   const tsc = flags.get('--tsc') ?? 'records';
   if (tsc !== 'records' && tsc !== 'window-pad' && tsc !== 'none') { io.err('p2m convert: --tsc expects records, window-pad or none\n'); return 2; }
+  const hzText = flags.get('--cpu-hz');
+  let cpuHz: number | undefined;
+  if (typeof hzText === 'string') {
+    // Same suffixes as xenalyze: G, M, K.
+    const m = /^([0-9]+(?:\.[0-9]+)?)([GMK]?)$/i.exec(hzText);
+    if (!m) { io.err(`p2m convert: --cpu-hz expects a frequency such as 100M or 2.4G, got '${hzText}'\n`); return 2; }
+    cpuHz = Number(m[1]) * ({ g: 1e9, m: 1e6, k: 1e3, '': 1 } as Record<string, number>)[m[2].toLowerCase()];
+  }
   const outPath = (flags.get('--out') ?? flags.get('-o')) as string | undefined;
   if (to === 'xentrace' && outPath === undefined) { io.err('p2m convert: xentrace output is binary: give --out FILE\n'); return 2; }
 
   const r = convertTrace(input, {
-    to: to as TraceFormat, format: format as TraceFormat | 'auto', arch, armNumbering: numbering, group: flags.has('--group'), tsc: tsc as TscMode,
+    to: to as TraceFormat, format: format as TraceFormat | 'auto', arch, armNumbering: numbering, group: flags.has('--group'), tsc: tsc as TscMode, cpuHz,
   });
   for (const d of r.diagnostics) io.err(cliDiagnosticLine(d) + '\n');
   if (r.output === undefined) return 2;

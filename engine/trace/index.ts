@@ -65,6 +65,8 @@ export interface ReadTraceOptions {
   armNumbering?: ArmNumbering;
   memLayout?: MemLayout;
   invalidMfn32?: boolean;
+  /** xentrace: counter frequency for record times (default 2.4 GHz like xenalyze). */
+  cpuHz?: number;
   /** Group consecutive set_p2m chunks into p2m_set_entry calls (group.ts). */
   group?: boolean;
   /** Name used in locations and diagnostics (default: the path, or '<input>'). */
@@ -141,7 +143,7 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
         diags.add({ line: 0, column: 0, byteOffset: 0, severity: 'warning', message: 'this looks like a text file, not a xentrace binary (try --format auto)' });
       }
       const src = typeof input === 'string' ? new FileSource(input) : new MemorySource(input);
-      const r = readXentrace(src, { source, arch: opts.arch, armNumbering: opts.armNumbering, memLayout: opts.memLayout, invalidMfn32: opts.invalidMfn32 });
+      const r = readXentrace(src, { source, arch: opts.arch, armNumbering: opts.armNumbering, memLayout: opts.memLayout, invalidMfn32: opts.invalidMfn32, cpuHz: opts.cpuHz });
       store = r.store;
       extra.push(...r.diagnostics);
     } else {

@@ -45,6 +45,14 @@ export class RecordStore implements Iterable<TraceRecord> {
   /** Names of source types for `srcType` (x86 or Arm-release names), set by the binary reader. */
   sourceTypeNames: readonly string[] | undefined;
   sourceArch: 'x86' | 'arm' = 'arm';
+  /**
+   * Time base for loc.time, like xenalyze: seconds since the first timestamped record,
+   * ns = ((tsc - first) << 10) / qhz with qhz = (cpu_hz << 10) / 10^9 in integers. The
+   * truncation of qhz is kept on purpose (times then equal xenalyze's text), although it
+   * costs up to a few percent at Arm's low counter frequencies.
+   */
+  timeFirst: bigint | undefined;
+  timeQhz = (2_400_000_000n << 10n) / 1_000_000_000n;
 
   constructor(readonly source: string, capacity = 256) {
     this.cap = Math.max(16, capacity | 0);
@@ -123,7 +131,13 @@ export class RecordStore implements Iterable<TraceRecord> {
   private loc(i: number): TraceLoc {
     const l: TraceLoc = { source: this.source, line: 0, column: 0, byteOffset: this.offset[i] };
     if (this.cpu[i] >= 0) l.cpu = this.cpu[i];
-    if (this.flags[i] & F_TSC) l.tsc = (BigInt(this.tscHi[i]) << 32n) | BigInt(this.tscLo[i]);
+    if (this.flags[i] & F_TSC) {
+      const t = (BigInt(this.tscHi[i]) << 32n) | BigInt(this.tscLo[i]);
+      l.tsc = t;
+      if (this.timeFirst !== undefined && t >= this.timeFirst && this.timeQhz > 0n) {
+        l.time = Number(((t - this.timeFirst) << 10n) / this.timeQhz) / 1e9;
+      }
+    }
     return l;
   }
 

@@ -22,8 +22,9 @@ export function xenalyzeHeader(time: number | undefined, cpu: number, cpus: numb
   let t: string;
   if (time === undefined || time === 0) t = ' '.repeat(14);
   else {
-    const sec = Math.floor(time);
-    const ns = Math.round((time - sec) * 1e9);
+    const total = Math.round(time * 1e9);
+    const sec = Math.floor(total / 1e9);
+    const ns = total % 1e9;
     t = `${String(sec).padStart(3)}.${String(ns).padStart(9, '0')}`;
   }
   let p = '';

@@ -27,6 +27,8 @@ export interface XentraceReadOptions {
   /** Treat 0x00000000ffffffff as INVALID_MFN too (traces from arm32 builds). */
   invalidMfn32?: boolean;
   resyncLimit?: number;
+  /** Counter frequency for loc.time (xenalyze --cpu-hz; default 2.4 GHz; Arm: CNTFRQ). */
+  cpuHz?: number;
 }
 
 export interface XentraceReadResult {
@@ -62,10 +64,12 @@ export function readXentrace(input: ByteSource | Uint8Array, opts: XentraceReadO
   const source = opts.source ?? '<xentrace>';
   const diags = new DiagnosticList(source);
   const src = input instanceof Uint8Array ? new MemorySource(input) : input;
-  const store = new RecordStore(source, Math.min(1 << 24, Math.ceil(src.size / 32) + 16));
+  // Presize for typical 28–36-byte records, capped so a huge or bogus file does not reserve memory up front.
+  const store = new RecordStore(source, Math.min(1 << 20, Math.ceil(src.size / 36) + 16));
   const types = typeTable(opts.arch ?? 'arm', opts.armNumbering ?? '4.12');
   store.sourceTypeNames = types.map(t => t.sourceName);
   store.sourceArch = opts.arch ?? 'arm';
+  if (opts.cpuHz !== undefined && opts.cpuHz >= 1e6) store.timeQhz = (BigInt(Math.round(opts.cpuHz)) << 10n) / 1_000_000_000n;
   const ctx: DecodeContext = {
     store, diags, types, memLayout: opts.memLayout ?? 'auto', invalidMfn32: opts.invalidMfn32 ?? false,
     approxCount: new Int32Array(16), approxFirst: new Float64Array(16), oddUnmaps: 0,
@@ -180,7 +184,11 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
       for (let k = 0; k < size; k++) scratch.setUint8(k, cur.u8(off + k));
       dv = scratch; p = 0;
     }
-    if (hasTsc) { s.lastLo = dv.getUint32(p + 4, true); s.lastHi = dv.getUint32(p + 8, true); }
+    if (hasTsc) {
+      s.lastLo = dv.getUint32(p + 4, true); s.lastHi = dv.getUint32(p + 8, true);
+      // xenalyze's time origin: the first timestamped record processed.
+      if (store.timeFirst === undefined) store.timeFirst = (BigInt(s.lastHi) << 32n) | BigInt(s.lastLo);
+    }
     const tHi = s.lastHi, tLo = s.lastLo;
     const hadTime = hasTsc || tHi !== 0 || tLo !== 0;
     const wp = p + (hasTsc ? 12 : 4);

@@ -187,3 +187,17 @@ test('arm32 INVALID_MFN (0x00000000ffffffff) with invalidMfn32', () => {
   assert.ok(r.kind === 'setAtOrder' && r.mfn === INVALID_MFN);
   void u32s;
 });
+
+test('record times follow xenalyze: integer qhz arithmetic from the first timestamped record', async () => {
+  const { writeXenalyze } = await import('../../../engine/trace/xenalyze-writer');
+  const bytes = win(0, setP2m(1, 1n, 1, 1, 0, 1_000_000n), setP2m(2, 2n, 1, 1, 0, 1_002_400n), setP2m(3, 3n, 1, 1, 0));
+  const recs = readXentrace(bytes).store.toArray();
+  assert.deepEqual(recs.map(r => r.loc.time), [0, 0.000001, 0.000001]); // 2400 ticks at 2.4 GHz = 1000 ns
+  const lines = writeXenalyze(recs).text.split('\n');
+  assert.equal(lines[0], ' ' + ' '.repeat(14) + ' x d32768v0 set_p2m_entry d1 o0 t 1 g 1 m 1');
+  assert.equal(lines[1], '   0.000001000 x d32768v0 set_p2m_entry d1 o0 t 1 g 2 m 2');
+  const slow = readXentrace(bytes, { cpuHz: 24e6 }).store.get(1);
+  // Arm generic timer at 24 MHz: 2400 ticks = 100 us exactly, but xenalyze's integer qhz
+  // truncates 24.576 to 24, giving 102.4 us; we print what xenalyze prints.
+  assert.equal(slow.loc.time, 0.0001024);
+});
