@@ -55,7 +55,7 @@ export type LspDiagnosticGroup = (typeof LSP_DIAGNOSTIC_GROUPS)[number];
 export interface LspSettings {
   /** Per-group severity override; missing groups keep their built-in default. */
   severity?: Partial<Record<LspDiagnosticGroup, LspSeverityName>>;
-  /** Debounce between the last edit and re-analysis, in ms (default 150). */
+  /** Debounce between the last edit and re-analysis, in ms (default 50). */
   debounceMs?: number;
   /** Ops between replay snapshots (default 2000). */
   snapshotEvery?: number;

@@ -5,7 +5,7 @@
 import { Connection, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisDoneNotification, AnalysisDoneParams, LspSettings } from '../lsp-protocol';
-import { ParsedDocument, parseDocument } from './parse-document';
+import { DocumentParser, ParsedDocument } from './parse-document';
 import { CancelToken, yieldToLoop } from './scheduler';
 import { DocumentStore } from './document-store';
 import { resolveSeverity } from './severity';
@@ -21,8 +21,14 @@ export interface DocAnalysis {
   diagnostics: Diagnostic[];
 }
 
+/** First passes over more records than this publish parse diagnostics before replaying. */
+const EARLY_PUBLISH_RECORDS = 5000;
+/** Replay diagnostics published per group at most (the rest are counted in one summary). */
+const MAX_PER_GROUP = 1000;
+
 export class Analyzer {
   private readonly analyses = new Map<string, DocAnalysis>();
+  private readonly parsers = new Map<string, DocumentParser>();
 
   constructor(
     private readonly connection: Connection,
@@ -40,6 +46,7 @@ export class Analyzer {
 
   forget(uri: string): void {
     this.analyses.delete(uri);
+    this.parsers.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -69,11 +76,21 @@ export class Analyzer {
     const t0 = performance.now();
     const text = doc.getText();
     const lines = text.split('\n');
-    const parsed = parseDocument(doc.languageId, doc.uri, text, lines.length);
+    let parser = this.parsers.get(doc.uri);
+    if (!parser || parser.languageId !== doc.languageId) {
+      parser = new DocumentParser(doc.languageId, doc.uri);
+      this.parsers.set(doc.uri, parser);
+    }
+    const parsed = parser.parse(text, lines);
     if (token.cancelled) return false;
     await yieldToLoop();
     if (token.cancelled) return false;
     const prev = this.analyses.get(doc.uri);
+    if (prev === undefined && parsed.records.length > EARLY_PUBLISH_RECORDS) {
+      // A long first replay: show the parse diagnostics now, the replay's when it is done.
+      const early: DocAnalysis = { uri: doc.uri, version: doc.version, languageId: doc.languageId, lines, parsed, replay: new DocReplay(0), diagnostics: [] };
+      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: this.composeDiagnostics(early) });
+    }
     const replay = prev?.replay ?? new DocReplay(this.settings().snapshotEvery ?? 2000);
     // The replay mutates `replay` in place only once it has finished (it works on a copy of its
     // tables until then), so a cancelled run leaves the previous results intact.
@@ -108,10 +125,22 @@ export class Analyzer {
         severity: sev, source: 'p2m', code: 'parse', message: d.message,
       });
     }
+    const perGroup = new Map<string, number>();
     for (const d of a.replay.diagnostics(a.lines)) {
       const sev = resolveSeverity(settings, d.group, d.severity);
       if (sev === null) continue;
+      const n = (perGroup.get(d.group) ?? 0) + 1;
+      perGroup.set(d.group, n);
+      if (n > MAX_PER_GROUP) continue;
       out.push({ range: d.range, severity: sev, source: 'p2m', code: d.code, message: d.message });
+    }
+    // Tens of thousands of findings help nobody and slow the editor: say how many were left out.
+    for (const [group, n] of perGroup) {
+      if (n <= MAX_PER_GROUP) continue;
+      out.push({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information,
+        source: 'p2m', code: 'truncated', message: `${n - MAX_PER_GROUP} more '${group}' diagnostics not shown (first ${MAX_PER_GROUP} listed)`,
+      });
     }
     return out;
   }

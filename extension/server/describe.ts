@@ -47,13 +47,12 @@ const STAT_NAMES = ['0', '1G', '2M', '4K'];
 export function describeOp(op: OpInfo): string {
   const lines: string[] = [`**Operation #${op.index}** (domain ${op.domain}) — rc ${op.rc}`];
   if (op.chunks.length > 0) {
-    const first = op.chunks.slice(0, 6).map(c => `${hex(c.gfn)}/${orderName(c.order)}`).join(', ');
-    lines.push(`- chunks: ${chunkSummary(op.chunks)} (${first}${op.chunks.length > 6 ? ', …' : ''})`);
+    const first = op.chunks.slice(0, 6).map(c => `${hex(c.gfn)}: ${orderName(c.order)}×${c.count}`).join(', ');
+    lines.push(`- chunks: ${chunkSummary(op.chunks)} (${first}${op.chunks.length > 6 ? ', …' : ''})${op.rc !== 0 ? ' — stopped at the failing chunk' : ''}`);
   }
   if (op.nr > 0) lines.push(`- range: ${hex(op.gfn)}..${hex(op.gfn + op.nr - 1)} (${formatPages(op.nr)})`);
   lines.push(`- table pages: +${op.tablesAllocated} / −${op.tablesFreed}`);
   lines.push(`- TLB flushes: ${op.flushes}${op.flushCauses.length ? ` (${op.flushCauses.join(', ')})` : ''}`);
-  lines.push(`- PTE writes: ${op.pteWrites}`);
   const stat: string[] = [];
   for (let l = 1; l <= 3; l++) if (op.statDelta[l]) stat.push(`${STAT_NAMES[l]} mappings ${op.statDelta[l] > 0 ? '+' : ''}${op.statDelta[l]}`);
   for (let l = 1; l <= 3; l++) if (op.statDelta[4 + l]) stat.push(`${STAT_NAMES[l]} shattered ${op.statDelta[4 + l] > 0 ? '+' : ''}${op.statDelta[4 + l]}`);

@@ -1,32 +1,33 @@
 // Parsing of one open document into the engine's typed record stream, per language:
-// `.p2mtrace` through engine/trace/p2mtrace.ts; Xen console logs and xenalyze dumps through
-// their readers once engine/trace provides them (until then they get parse-only features).
+// `.p2mtrace` incrementally (p2mtrace-incremental.ts: only changed lines are re-parsed);
+// Xen console logs and xenalyze dumps through their engine/trace readers (other-formats.ts).
 // Also builds the line → record index the editor features look things up in.
-import { parseP2mTrace } from '../../engine/trace/p2mtrace';
 import { TraceConfig, TraceRecord } from '../../engine/trace/records';
 import { TraceDiagnostic } from '../../engine/trace/diagnostics';
 import { readOtherFormat } from './other-formats';
+import { IncrementalP2mTraceParser } from './p2mtrace-incremental';
 
 export interface ParsedDocument {
   languageId: string;
   records: TraceRecord[];
   config: TraceConfig;
   diagnostics: TraceDiagnostic[];
-  /** 0-based line → index of the first record on that line, or −1. */
-  recordAtLine: Int32Array;
   lineCount: number;
 }
 
-export function parseDocument(languageId: string, uri: string, text: string, lineCount: number): ParsedDocument {
-  const { records, config, diagnostics } = languageId === 'p2mtrace'
-    ? parseP2mTrace(text, uri)
-    : readOtherFormat(languageId, uri, text);
-  const recordAtLine = new Int32Array(Math.max(lineCount, 1)).fill(-1);
-  for (let i = records.length - 1; i >= 0; i--) {
-    const l = records[i].loc.line - 1;
-    if (l >= 0 && l < recordAtLine.length) recordAtLine[l] = i;
+export class DocumentParser {
+  private readonly p2mtrace: IncrementalP2mTraceParser;
+
+  constructor(readonly languageId: string, readonly uri: string) {
+    this.p2mtrace = new IncrementalP2mTraceParser(uri);
   }
-  return { languageId, records, config, diagnostics, recordAtLine, lineCount };
+
+  parse(text: string, lines: readonly string[]): ParsedDocument {
+    const { records, config, diagnostics } = this.languageId === 'p2mtrace'
+      ? this.p2mtrace.parse(lines)
+      : readOtherFormat(this.languageId, this.uri, text);
+    return { languageId: this.languageId, records, config, diagnostics, lineCount: lines.length };
+  }
 }
 
 /** 0-based line of a record (binary formats have line 0 → clamp to the first line). */

@@ -22,7 +22,8 @@ import { definition, references, workspaceSymbols } from './features/navigation'
 import { regions, stateAtLine, walk } from './features/custom-requests';
 import { convertToP2mtrace } from './features/convert';
 
-const DEFAULT_DEBOUNCE_MS = 150;
+// Short: stale work is cancelled anyway, and a keystroke must re-publish within 200 ms.
+const DEFAULT_DEBOUNCE_MS = 50;
 
 function lineOf(doc: TextDocument, line: number): string {
   return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
@@ -153,6 +154,9 @@ export function startServer(connection: Connection): void {
   handle(StateAtLineRequest, async p => stateAtLine((await settled(p.uri))?.a, p));
   handle(RegionsRequest, async p => regions((await settled(p.uri))?.a, p));
   handle(WalkRequest, async p => walk((await settled(p.uri))?.a, p));
+
+  // Server memory for the benchmark (kB, as process.resourceUsage reports maxRSS).
+  connection.onRequest('p2m/debugMemory', () => ({ rss: Math.round(process.memoryUsage().rss / 1024), maxRss: process.resourceUsage().maxRSS }));
 
   store.documents.listen(connection);
   connection.listen();

@@ -72,8 +72,14 @@ export class LspTestClient {
     void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
-  /** Diagnostics published for exactly `version` of `uri`. */
-  diagnosticsFor(uri: string, version: number, timeoutMs = 10_000): Promise<Diagnostic[]> {
+  /** Final diagnostics of exactly `version` of `uri` (after its analysis pass has finished). */
+  async diagnosticsFor(uri: string, version: number, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    await this.analysisFor(uri, version, timeoutMs);
+    return this.firstDiagnosticsFor(uri, version, timeoutMs);
+  }
+
+  /** The first diagnostics published for `version` (may precede the replay's on a big file). */
+  firstDiagnosticsFor(uri: string, version: number, timeoutMs = 10_000): Promise<Diagnostic[]> {
     return this.until(() => {
       const p = this.diagnostics.get(uri);
       return p && p.version === version ? p.diagnostics : undefined;

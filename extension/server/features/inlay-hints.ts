@@ -7,9 +7,9 @@ import { lexLine } from '../line-lexer';
 import { formatPages, orderName, parseNumber } from '../format';
 
 /** Group a chunk list into "1G×1 + 2M×3 + 4K×5" in the order they were first used. */
-export function chunkSummary(chunks: ReadonlyArray<{ order: number }>): string {
+export function chunkSummary(chunks: ReadonlyArray<{ order: number; count: number }>): string {
   const counts = new Map<number, number>();
-  for (const c of chunks) counts.set(c.order, (counts.get(c.order) ?? 0) + 1);
+  for (const c of chunks) counts.set(c.order, (counts.get(c.order) ?? 0) + c.count);
   return [...counts].map(([o, n]) => `${orderName(o)}×${n}`).join(' + ');
 }
 

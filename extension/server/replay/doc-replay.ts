@@ -6,7 +6,6 @@
 // event recording off. Every state change starts from a restore, so passes and queries can
 // interleave (the scheduler guarantees they never overlap).
 import { DiagnosticSeverity, Range } from 'vscode-languageserver/node';
-import type { FlushCause } from '../../../engine/p2m/events';
 import type { P2m } from '../../../engine/p2m/p2m';
 import { accessName, typeName } from '../../../engine/arch/types';
 import type { TraceConfig, TraceRecord } from '../../../engine/trace/records';
@@ -18,7 +17,8 @@ import { describeDescriptor } from '../describe';
 import { DomainSet, DomainSetSnapshot } from './domains';
 import { execRecord, isEngineOp, recordRange } from './record-exec';
 import { runBbmPass, BbmDiagnostic } from './bbm-pass';
-import type { Chunk, LookupView, OpInfo, RegionView, StateView, WalkStepView } from './types';
+import { chunkRuns, fillEffects } from './op-observer';
+import type { LookupView, OpInfo, RegionView, StateView, WalkStepView } from './types';
 
 export interface ReplayDiagnostic {
   range: Range;
@@ -44,8 +44,6 @@ interface Snapshot {
   domains: DomainSetSnapshot;
 }
 
-/** Rebuild from scratch once the engines' logs hold this many events (they are append-only). */
-const MAX_LOG_EVENTS = 6_000_000;
 /** Yield to the event loop at least this often during a pass (ms). */
 const SLICE_MS = 15;
 
@@ -71,7 +69,7 @@ export class DocReplay {
     const key = JSON.stringify(parsed.config);
     let set = this.set;
     let base: Snapshot | undefined;
-    if (set && key === this.configKey && set.totalEvents() < MAX_LOG_EVENTS) {
+    if (set && key === this.configKey) {
       // Last snapshot strictly before the first changed line: every record it covers is unchanged.
       for (let i = this.snapshots.length - 1; i >= 0; i--) {
         if (this.snapshots[i].line < dirtyLine) { base = this.snapshots[i]; break; }
@@ -129,22 +127,21 @@ export class DocReplay {
     if (!isEngineOp(r)) return undefined;
     const domain = (r as { domain: number }).domain;
     const p2m = set.get(domain);
-    if (!observe) {
-      p2m.log.enabled = false;
-      try { execRecord(p2m, r); } finally { p2m.log.enabled = true; }
-      return undefined;
-    }
-    const ev0 = p2m.log.length;
+    if (!observe) { execRecord(p2m, r); return undefined; }
     const diag0 = p2m.diagnostics.length;
+    const memAccess = p2m.memAccessEnabled;
+    const before = p2m.stats();
     const res = execRecord(p2m, r);
     const range = recordRange(r);
     const op: OpInfo = {
       index: opIndex, recordIndex: i, line: Math.max(0, r.loc.line - 1), domain, kind: r.kind,
       gfn: range.gfn, nr: range.nr, mfn: range.mfn, rc: res.rc, chunks: [], flushes: 0, flushCauses: [],
-      tablesAllocated: 0, tablesFreed: 0, statDelta: [0, 0, 0, 0, 0, 0, 0, 0], pteWrites: 0,
+      tablesAllocated: 0, tablesFreed: 0, statDelta: [0, 0, 0, 0, 0, 0, 0, 0],
       diags: [], checkpoint: res.checkpoint,
     };
-    summarizeEvents(p2m, ev0, op);
+    if (r.kind === 'setEntry') op.chunks = chunkRuns(r.gfn, r.nr, r.mfn, memAccess);
+    else if (r.kind === 'setAtOrder') op.chunks = [{ gfn: r.gfn, order: r.order, count: 1 }];
+    fillEffects(op, before, p2m.stats());
     const engineDiags = p2m.diagnostics;
     for (let k = diag0; k < engineDiags.length; k++) {
       const d = engineDiags[k];
@@ -289,10 +286,8 @@ export class DocReplay {
       if (op.kind === 'relinquish' || op.kind === 'invalidateRoot') return op;
       if (op.kind === 'setEntry' || op.kind === 'setAtOrder' || op.kind === 'memAccess' || op.kind === 'resolveFault') {
         if (gfn < op.gfn || gfn >= op.gfn + op.nr) continue;
-        // A failed call stops at its failing chunk; the GFNs after it were never touched.
-        const applied = op.rc !== 0 && op.chunks.length > 0 ? op.chunks.slice(0, -1) : op.chunks;
-        if (op.kind !== 'setEntry' && op.kind !== 'setAtOrder') return op;
-        if (applied.some(c => gfn >= c.gfn && gfn < c.gfn + 2 ** c.order)) return op;
+        // (Where it stopped is not known without events, so a failed call counts as a whole.)
+        return op;
       }
     }
     return undefined;
@@ -309,36 +304,3 @@ export class DocReplay {
   }
 }
 
-/** Fills chunks / flushes / table pages / stat deltas / PTE writes of `op` from its events. */
-function summarizeEvents(p2m: P2m, from: number, op: OpInfo): void {
-  const log = p2m.log;
-  const chunks: Chunk[] = op.chunks;
-  for (let i = from; i < log.length; i++) {
-    switch (log.kindAt(i)) {
-      case 'pteWrite': op.pteWrites++; break;
-      case 'frameEnter': {
-        const e = log.get(i);
-        if (e.kind === 'frameEnter' && e.frame === '__p2m_set_entry') chunks.push({ gfn: e.gfn, order: (3 - e.level) * 9 });
-        break;
-      }
-      case 'tlbFlush': {
-        const e = log.get(i);
-        op.flushes++;
-        if (e.kind === 'tlbFlush' && !op.flushCauses.includes(e.cause as FlushCause)) op.flushCauses.push(e.cause);
-        break;
-      }
-      case 'tableAlloc': {
-        const e = log.get(i);
-        if (e.kind === 'tableAlloc' && e.why !== 'root') op.tablesAllocated++;
-        break;
-      }
-      case 'tableFree': op.tablesFreed++; break;
-      case 'stat': {
-        const e = log.get(i);
-        if (e.kind === 'stat') op.statDelta[(e.field === 'shattered' ? 4 : 0) + e.level] += e.delta;
-        break;
-      }
-      default: break;
-    }
-  }
-}

@@ -41,6 +41,9 @@ export class DomainSet {
       ...((d?.poolPages ?? c.poolPages) !== undefined ? { poolPages: d?.poolPages ?? c.poolPages } : {}),
       ...(d?.hardwareDomain !== undefined ? { isHardwareDomain: d.hardwareDomain } : {}),
     });
+    // Recording off: the live replay re-executes ops on every edit and the log is append-only.
+    // Effects are measured through the query API instead (op-observer.ts).
+    p.log.enabled = false;
     this.p2ms.set(domain, p);
     return p;
   }
@@ -67,10 +70,4 @@ export class DomainSet {
     this.declared = new Map(s.declared);
   }
 
-  /** Events recorded so far over all domains (each P2m has its own log). */
-  totalEvents(): number {
-    let n = 0;
-    for (const p of this.p2ms.values()) n += p.log.length;
-    return n;
-  }
 }

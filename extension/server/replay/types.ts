@@ -2,9 +2,11 @@
 // MFNs are < 2^53; INVALID_MFN is −1 (engine/trace/records.ts), printed as all ones.
 import type { EngineDiagnostic, FlushCause } from '../../../engine/p2m/events';
 
+/** A run of `count` consecutive __p2m_set_entry chunks of one order, starting at `gfn`. */
 export interface Chunk {
   gfn: number;
   order: number;
+  count: number;
 }
 
 /** What one replayed record did (one entry per operation record, in replay order). */
@@ -22,7 +24,8 @@ export interface OpInfo {
   nr: number;
   mfn: number;
   rc: number;
-  /** __p2m_set_entry chunks actually attempted, in order. */
+  /** __p2m_set_entry chunks p2m_set_entry chooses for the call, as runs, in order. When rc ≠ 0
+   *  the call stopped at some chunk (Xen does not roll back the earlier ones). */
   chunks: Chunk[];
   flushes: number;
   flushCauses: FlushCause[];
@@ -30,7 +33,6 @@ export interface OpInfo {
   tablesFreed: number;
   /** Xen stats change: mappings[0..3] then shattered[0..3]. */
   statDelta: number[];
-  pteWrites: number;
   diags: EngineDiagnostic[];
   /** Checkpoint/expect result: undefined when not a checkpoint. */
   checkpoint?: { ok: boolean; detail: string };

@@ -1,0 +1,123 @@
+// Incremental .p2mtrace parsing for the language server. Each line is parsed on its own with
+// the engine's statement parser (engine/trace/p2mtrace-line.ts) and cached by its text, so an
+// edit re-parses only the lines that changed; a cheap sequential pass then applies the
+// context rules (current domain, config before the first operation, begin/end nesting) and
+// numbers the lines. The context rules and their messages mirror P2mTraceParser
+// (engine/trace/p2mtrace.ts); test/lsp/incremental-parse.test.ts checks both agree.
+import { parseStatement, LineContext } from '../../engine/trace/p2mtrace-line';
+import { DEFAULT_MAX_LINE } from '../../engine/trace/p2mtrace';
+import { stripConsolePrefix } from '../../engine/trace/console-prefix';
+import { looksBinary, tokenize } from '../../engine/trace/text-fields';
+import { DEFAULT_DOMAIN, TraceConfig, TraceLoc, TraceRecord, applyConfig } from '../../engine/trace/records';
+import type { TraceDiagnostic, TraceSeverity } from '../../engine/trace/diagnostics';
+
+/** Marks "no d= on this line": the assembly pass substitutes the current domain. */
+const CONTEXT_DOMAIN = -0x7fff_ffff;
+
+interface LineDiag { column: number; endColumn?: number; severity: TraceSeverity; message: string }
+
+interface LineParse {
+  rec?: TraceRecord;
+  diags: LineDiag[];
+  /** 0-based column of the statement's first token (context diagnostics point there). */
+  col: number;
+  /** Length of the first token. */
+  len: number;
+}
+
+const EMPTY: LineParse = { diags: [], col: 0, len: 0 };
+
+function parseOneLine(raw: string): LineParse {
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  if (line.length > DEFAULT_MAX_LINE) {
+    return { diags: [{ column: 1, severity: 'error', message: `line longer than ${DEFAULT_MAX_LINE} characters: skipped` }], col: 0, len: 0 };
+  }
+  if (looksBinary(line)) {
+    return { diags: [{ column: 1, severity: 'error', message: 'binary data in a text trace (is this a xentrace file? use --format xentrace)' }], col: 0, len: 0 };
+  }
+  const prefix = stripConsolePrefix(line);
+  const toks = tokenize(line, prefix.end, true);
+  if (toks.length === 0) return EMPTY;
+  const diags: LineDiag[] = [];
+  const ctx: LineContext = {
+    domain: CONTEXT_DOMAIN,
+    // Line numbers and byte offsets are filled in by the assembly pass.
+    loc: (col: number): TraceLoc => ({ source: '', line: 0, column: col + 1, byteOffset: col }),
+    report: (col, endCol, severity, message) => { diags.push({ column: col + 1, endColumn: endCol + 1, severity, message }); },
+  };
+  let rec: TraceRecord | undefined;
+  try {
+    rec = parseStatement(toks, ctx);
+  } catch (e) {
+    diags.push({ column: 1, severity: 'error', message: `internal reader error: ${String(e)}` });
+  }
+  return { rec, diags, col: toks[0].start, len: toks[0].text.length };
+}
+
+export interface IncrementalResult {
+  records: TraceRecord[];
+  config: TraceConfig;
+  diagnostics: TraceDiagnostic[];
+}
+
+export class IncrementalP2mTraceParser {
+  private cache = new Map<string, LineParse>();
+
+  constructor(private readonly source: string) {}
+
+  parse(lines: readonly string[]): IncrementalResult {
+    const next = new Map<string, LineParse>();
+    const records: TraceRecord[] = [];
+    const diagnostics: TraceDiagnostic[] = [];
+    let config: TraceConfig = {};
+    let domain = DEFAULT_DOMAIN;
+    let sawOperation = false;
+    let lockOpen: TraceLoc | undefined;
+    const source = this.source;
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i];
+      if (text.length === 0) continue;
+      let lp = next.get(text);
+      if (lp === undefined) {
+        lp = this.cache.get(text) ?? parseOneLine(text);
+        next.set(text, lp);
+      }
+      const lineNo = i + 1;
+      for (const d of lp.diags) diagnostics.push({ source, line: lineNo, ...d });
+      const base = lp.rec;
+      if (base === undefined) continue;
+      const report = (endLen: number, severity: TraceSeverity, message: string) =>
+        diagnostics.push({ source, line: lineNo, column: lp!.col + 1, endColumn: lp!.col + endLen + 1, severity, message });
+      const loc: TraceLoc = { source, line: lineNo, column: base.loc.column, byteOffset: base.loc.byteOffset };
+      const r = { ...base, loc } as TraceRecord;
+      if ('domain' in r && r.domain === CONTEXT_DOMAIN) (r as { domain: number }).domain = domain;
+      switch (r.kind) {
+        case 'config':
+          if (sawOperation) { report(lp.len, 'error', 'config must appear before the first operation: ignored'); continue; }
+          config = applyConfig(config, r);
+          break;
+        case 'domain':
+          domain = r.domain;
+          break;
+        case 'beginLock':
+          if (lockOpen !== undefined) { report(5, 'error', `'begin' inside an open 'begin' (line ${lockOpen.line}): expected 'end' first`); continue; }
+          lockOpen = r.loc;
+          sawOperation = true;
+          break;
+        case 'endLock':
+          if (lockOpen === undefined) { report(3, 'error', "'end' without a matching 'begin'"); continue; }
+          lockOpen = undefined;
+          break;
+        default:
+          sawOperation = true;
+      }
+      records.push(r);
+    }
+    if (lockOpen !== undefined) {
+      diagnostics.push({ source, line: lockOpen.line, column: lockOpen.column, severity: 'warning', message: "'begin' without a matching 'end' before the end of the file" });
+    }
+    // Keep only the lines of the current text: the cache cannot grow with edit history.
+    this.cache = next;
+    return { records, config, diagnostics };
+  }
+}
