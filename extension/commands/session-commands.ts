@@ -19,12 +19,14 @@ async function loadUri(ctx: UiContext, uri: vscode.Uri): Promise<unknown> {
   return s?.summary;
 }
 
-function sampleFiles(ctx: UiContext): vscode.Uri[] {
+/** The samples/ bundled with the extension, else trace files in the workspace. */
+async function sampleFiles(ctx: UiContext): Promise<vscode.Uri[]> {
   const dir = vscode.Uri.joinPath(ctx.extensionUri, 'samples');
   try {
-    return fs.readdirSync(dir.fsPath).filter(f => !f.startsWith('.') && !f.endsWith('.md')).sort()
-      .map(f => vscode.Uri.joinPath(dir, f));
-  } catch { return []; }
+    const files = fs.readdirSync(dir.fsPath).filter(f => !f.startsWith('.') && !f.endsWith('.md')).sort();
+    if (files.length) return files.map(f => vscode.Uri.joinPath(dir, f));
+  } catch { /* not bundled: look in the workspace */ }
+  return vscode.workspace.findFiles('**/*.{p2mtrace,xenlog,xentrace}', '**/node_modules/**', 200);
 }
 
 export const sessionCommands: CommandSpec[] = [
@@ -32,13 +34,13 @@ export const sessionCommands: CommandSpec[] = [
     id: UiCommands.openSample, title: 'Open Sample Trace',
     make: ctx => async (arg?: unknown) => {
       if (arg instanceof vscode.Uri) return loadUri(ctx, arg);
-      const files = sampleFiles(ctx);
+      const files = await sampleFiles(ctx);
       if (typeof arg === 'string') {
         const f = files.find(u => u.path.endsWith('/' + arg));
         if (!f) throw new Error(`no bundled sample named '${arg}'`);
         return loadUri(ctx, f);
       }
-      if (files.length === 0) throw new Error('the extension has no samples/ folder');
+      if (files.length === 0) throw new Error('no sample traces: the extension has no samples/ folder and the workspace has no trace files');
       const pick = await vscode.window.showQuickPick(files.map(uri => ({ label: uri.path.split('/').pop() ?? '', uri })),
         { title: 'P2M: Open Sample Trace', placeHolder: 'Choose a bundled sample trace' });
       return pick ? loadUri(ctx, pick.uri) : undefined;
