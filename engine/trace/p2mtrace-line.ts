@@ -9,7 +9,7 @@ import {
 } from './records';
 import { TraceSeverity } from './diagnostics';
 import { OTHER_MEM_EVENTS } from './record-store';
-import { Token, parseU64, toSafeNumber } from './text-fields';
+import { Token, parseSafe, parseU64, toSafeNumber } from './text-fields';
 
 export interface LineContext {
   /** Domain for statements without `d=`. */
@@ -96,13 +96,13 @@ function parseField(key: string, tok: Token, valueText: string, valueCol: number
     return undefined;
   };
   switch (kind) {
-    case 'u53': return toSafeNumber(parseU64(valueText)) ?? bad();
+    case 'u53': return parseSafe(valueText) ?? bad();
     case 'u64': return parseU64(valueText) ?? bad();
     case 'mfn': {
       if (valueText === 'invalid' || valueText === 'INVALID_MFN') return INVALID_MFN;
-      const v = parseU64(valueText);
-      if (v === INVALID_MFN_U64) return INVALID_MFN;
-      return toSafeNumber(v) ?? bad();
+      const n = parseSafe(valueText);
+      if (n !== null) return n;
+      return parseU64(valueText) === INVALID_MFN_U64 ? INVALID_MFN : bad();
     }
     case 'bool':
       if (valueText === '0' || valueText === 'false' || valueText === 'off') return false;
@@ -122,7 +122,7 @@ function parseField(key: string, tok: Token, valueText: string, valueCol: number
     }
     case 'pool':
       if (valueText === 'unlimited') return 'unlimited';
-      return toSafeNumber(parseU64(valueText)) ?? bad();
+      return parseSafe(valueText) ?? bad();
     case 'word': return /^[A-Za-z0-9_.-]{1,64}$/.test(valueText) ? valueText : bad();
     case 'sint': return /^-?[0-9]{1,16}$/.test(valueText) ? Number(valueText) : bad();
     case 'words': {
@@ -141,7 +141,7 @@ function parseField(key: string, tok: Token, valueText: string, valueCol: number
     }
     case 'int': {
       if (key === 'rc' && /^-[0-9]{1,4}$/.test(valueText)) return Number(valueText);
-      const v = toSafeNumber(parseU64(valueText));
+      const v = parseSafe(valueText);
       return v !== null && v <= 0xffffffff ? v : bad();
     }
     default: return bad();
@@ -161,7 +161,8 @@ export function parseStatement(toks: Token[], ctx: LineContext): TraceRecord | u
     return undefined;
   }
   const spec = VERBS[verb];
-  const f = new Map<string, FieldValue>();
+  const f = FIELDS;
+  f.clear();
   let ok = true;
   let i = 1;
   // `domain 2` and `mem_access enable` take one bare word.
@@ -197,14 +198,15 @@ export function parseStatement(toks: Token[], ctx: LineContext): TraceRecord | u
     }
   }
   if (!ok) return undefined;
-  const rec = build(verb, f, bare, verbTok, ctx);
-  // Optional fields that were not given are omitted, not present-but-undefined, so records
-  // compare equal after a JSON round trip.
-  if (rec !== undefined) {
-    const o = rec as unknown as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  }
-  return rec;
+  return build(verb, f, bare, verbTok, ctx);
+}
+
+/** Scratch field map, reused for every statement (parsing is synchronous). */
+const FIELDS = new Map<string, FieldValue>();
+
+/** Assign only defined values: records never carry present-but-undefined fields. */
+function put<T extends object>(o: T, k: string, v: FieldValue | undefined): void {
+  if (v !== undefined) (o as Record<string, unknown>)[k] = v;
 }
 
 function build(verb: string, f: Map<string, FieldValue>, bare: Token | undefined, verbTok: Token, ctx: LineContext): TraceRecord | undefined {
@@ -212,25 +214,34 @@ function build(verb: string, f: Map<string, FieldValue>, bare: Token | undefined
   // lost_records uses cpu= as its own field; for every other statement cpu=/tsc= describe the origin.
   if (verb !== 'lost_records' && f.has('cpu')) loc.cpu = f.get('cpu') as number;
   if (f.has('tsc')) loc.tsc = f.get('tsc') as bigint;
-  const num = (k: string): number => f.get(k) as number;
-  const opt = <T extends FieldValue>(k: string): T | undefined => f.get(k) as T | undefined;
-  const domain = opt<number>('d') ?? ctx.domain;
-  const typeFor = (mfn: number): ArmP2mType => opt<ArmP2mType>('t') ?? (mfn === INVALID_MFN ? 'invalid' : 'ram_rw');
-  const access = opt<P2mAccess>('a') ?? 'rwx';
+  const dv = f.get('d');
+  const domain = dv === undefined ? ctx.domain : dv as number;
+  const t = f.get('t') as ArmP2mType | undefined;
+  const mfnV = f.get('mfn') as number | undefined;
+  const type: ArmP2mType = t ?? (mfnV === INVALID_MFN ? 'invalid' : 'ram_rw');
+  const access = (f.get('a') as P2mAccess | undefined) ?? 'rwx';
+  const gfn = f.get('gfn') as number;
   switch (verb) {
+    case 'p2m_set_entry': {
+      const r: TraceRecord = { kind: 'setEntry', domain, gfn, nr: f.get('nr') as number, mfn: mfnV as number, type, access, loc };
+      put(r, 'rc', f.get('rc'));
+      return r;
+    }
+    case '__p2m_set_entry':
+      return { kind: 'setAtOrder', domain, gfn, order: f.get('order') as number, mfn: mfnV as number, type, access, loc };
     case 'config': {
-      const arch = opt<string>('arch');
+      const arch = f.get('arch');
       if (arch !== undefined && arch !== 'arm64' && arch !== 'arm32') {
-        ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', `config: arch expected arm64 or arm32, found '${arch}'`);
+        ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', `config: arch expected arm64 or arm32, found '${String(arch)}'`);
         return undefined;
       }
-      return {
-        kind: 'config', ipaBits: opt('ipa_bits'), memAccess: opt('mem_access'), poolPages: opt('pool_pages'),
-        cleanPte: opt('clean_pte'), iommu: opt('iommu'), arch: arch as 'arm64' | 'arm32' | undefined, strategy: opt('strategy'), loc,
-      };
+      const r: TraceRecord = { kind: 'config', loc };
+      put(r, 'ipaBits', f.get('ipa_bits')); put(r, 'memAccess', f.get('mem_access')); put(r, 'poolPages', f.get('pool_pages'));
+      put(r, 'cleanPte', f.get('clean_pte')); put(r, 'iommu', f.get('iommu')); put(r, 'arch', arch); put(r, 'strategy', f.get('strategy'));
+      return r;
     }
     case 'domain': {
-      let id = opt<number>('id') ?? opt<number>('d');
+      let id = (f.get('id') ?? f.get('d')) as number | undefined;
       if (bare !== undefined) {
         const v = toSafeNumber(parseU64(bare.text));
         if (v === null || v > 0xffff) {
@@ -243,16 +254,17 @@ function build(verb: string, f: Map<string, FieldValue>, bare: Token | undefined
         ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', 'domain: expected a domain id, e.g. `domain 1` or `domain id=1`');
         return undefined;
       }
-      return { kind: 'domain', domain: id, vmid: opt('vmid'), poolPages: opt('pool_pages'), hardwareDomain: opt('hwdom'), loc };
+      const r: TraceRecord = { kind: 'domain', domain: id, loc };
+      put(r, 'vmid', f.get('vmid')); put(r, 'poolPages', f.get('pool_pages')); put(r, 'hardwareDomain', f.get('hwdom'));
+      return r;
     }
-    case 'p2m_set_entry':
-      return { kind: 'setEntry', domain, gfn: num('gfn'), nr: num('nr'), mfn: num('mfn'), type: typeFor(num('mfn')), access, rc: opt('rc'), loc };
-    case '__p2m_set_entry':
-      return { kind: 'setAtOrder', domain, gfn: num('gfn'), order: num('order'), mfn: num('mfn'), type: typeFor(num('mfn')), access, loc };
     case 'lookup':
-      return { kind: 'lookup', domain, gfn: num('gfn'), loc };
-    case 'expect':
-      return { kind: 'expect', domain, gfn: num('gfn'), mfn: opt('mfn'), type: opt('t'), access: opt('a'), order: opt('order'), valid: opt('valid'), loc };
+      return { kind: 'lookup', domain, gfn, loc };
+    case 'expect': {
+      const r: TraceRecord = { kind: 'expect', domain, gfn, loc };
+      put(r, 'mfn', mfnV); put(r, 'type', t); put(r, 'access', f.get('a')); put(r, 'order', f.get('order')); put(r, 'valid', f.get('valid'));
+      return r;
+    }
     case 'mem_access': {
       if (bare !== undefined && bare.text !== 'enable') {
         ctx.report(bare.start, bare.start + bare.text.length, 'error', `mem_access: expected 'enable' or gfn=… nr=… a=…, found '${bare.text}'`);
@@ -262,58 +274,72 @@ function build(verb: string, f: Map<string, FieldValue>, bare: Token | undefined
         ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', "mem_access: expected 'enable' or all of gfn=… nr=… a=…");
         return undefined;
       }
-      return { kind: 'memAccess', domain, enable: bare !== undefined, gfn: opt('gfn'), nr: opt('nr'), access: opt('a'), loc };
+      const r: TraceRecord = { kind: 'memAccess', domain, enable: bare !== undefined, loc };
+      put(r, 'gfn', f.get('gfn')); put(r, 'nr', f.get('nr')); put(r, 'access', f.get('a'));
+      return r;
     }
     case 'invalidate_root': return { kind: 'invalidateRoot', domain, loc };
-    case 'resolve_fault': return { kind: 'resolveFault', domain, gfn: num('gfn'), expect: opt('expect'), loc };
+    case 'resolve_fault': {
+      const r: TraceRecord = { kind: 'resolveFault', domain, gfn, loc };
+      put(r, 'expect', f.get('expect'));
+      return r;
+    }
     case 'relinquish': return { kind: 'relinquish', domain, loc };
     case 'write_pte': {
-      const index = num('index');
-      const level = opt<number>('level');
+      const index = f.get('index') as number;
+      const level = f.get('level') as number | undefined;
       if (index > 511 || (level !== undefined && level > 3)) {
         ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', 'write_pte: expected index 0..511 and level 0..3');
         return undefined;
       }
-      return { kind: 'writePte', domain, table: num('table'), index, level, old: f.get('old') as bigint, new: f.get('new') as bigint, loc };
+      const r: TraceRecord = { kind: 'writePte', domain, table: f.get('table') as number, index, old: f.get('old') as bigint, new: f.get('new') as bigint, loc };
+      put(r, 'level', level);
+      return r;
     }
-    case 'tlb_flush': return { kind: 'tlbFlush', domain, vmid: opt('vmid'), loc };
+    case 'tlb_flush': {
+      const r: TraceRecord = { kind: 'tlbFlush', domain, loc };
+      put(r, 'vmid', f.get('vmid'));
+      return r;
+    }
     case 'dsb': return { kind: 'dsb', domain, loc };
     case 'begin': return { kind: 'beginLock', domain, loc };
     case 'end': return { kind: 'endLock', domain, loc };
     case 'expect_stats':
       return {
-        kind: 'checkpointDumpInfo', domain, vmid: opt<number>('vmid') ?? 0,
-        mappings: [0, num('map1g'), num('map2m'), num('map4k')], shattered: [0, num('sh1g'), num('sh2m'), 0], loc,
+        kind: 'checkpointDumpInfo', domain, vmid: (f.get('vmid') as number | undefined) ?? 0,
+        mappings: [0, f.get('map1g') as number, f.get('map2m') as number, f.get('map4k') as number],
+        shattered: [0, f.get('sh1g') as number, f.get('sh2m') as number, 0], loc,
       };
     case 'expect_walk': {
       const lines = [];
       for (let level = 0; level <= 3; level++) {
-        const w = opt<string>(`l${level}`);
+        const w = f.get(`l${level}`) as string | undefined;
         if (w === undefined) continue;
         const [a, b] = w.split(':');
         lines.push({ level, index: Number(parseU64(a)), descriptor: parseU64(b) as bigint, loc });
       }
-      return {
-        kind: 'checkpointLookup', domain, ipa: f.get('ipa') as bigint, rootMfn: opt('root_mfn'),
-        concatenatedRoot: opt('concat'), invalidRootOffset: opt('invalid_root'), lines, loc,
-      };
+      const r: TraceRecord = { kind: 'checkpointLookup', domain, ipa: f.get('ipa') as bigint, lines, loc };
+      put(r, 'rootMfn', f.get('root_mfn')); put(r, 'concatenatedRoot', f.get('concat')); put(r, 'invalidRootOffset', f.get('invalid_root'));
+      return r;
     }
     case 'lost_records':
       return {
-        kind: 'lostRecords', cpu: num('cpu'), count: num('count'), domain, vcpu: opt<number>('vcpu') ?? 0,
-        firstTsc: opt<bigint>('first_tsc') ?? 0n, loc: { ...loc, cpu: num('cpu') },
+        kind: 'lostRecords', cpu: f.get('cpu') as number, count: f.get('count') as number, domain, vcpu: (f.get('vcpu') as number | undefined) ?? 0,
+        firstTsc: (f.get('first_tsc') as bigint | undefined) ?? 0n, loc: { ...loc, cpu: f.get('cpu') as number },
       };
     case 'mem_event': {
-      const ev = opt<string>('ev') as OtherMemEvent;
+      const ev = f.get('ev') as OtherMemEvent;
       if (!OTHER_MEM_EVENTS.includes(ev)) {
         ctx.report(verbTok.start, verbTok.start + verbTok.text.length, 'error', `mem_event: ev expected one of ${OTHER_MEM_EVENTS.join(', ')}`);
         return undefined;
       }
-      return { kind: 'otherMem', event: ev, domain, gfn: opt('gfn'), mfn: opt('mfn'), order: opt('order'), loc };
+      const r: TraceRecord = { kind: 'otherMem', event: ev, domain, loc };
+      put(r, 'gfn', f.get('gfn')); put(r, 'mfn', mfnV); put(r, 'order', f.get('order'));
+      return r;
     }
     case 'trace_event': {
-      const w = opt<string>('words');
-      return { kind: 'opaque', event: num('id'), words: w ? w.split(',').map(x => Number(parseU64(x))) : [], loc };
+      const w = f.get('words') as string | undefined;
+      return { kind: 'opaque', event: f.get('id') as number, words: w ? w.split(',').map(x => Number(parseU64(x))) : [], loc };
     }
     default: return undefined;
   }

@@ -37,6 +37,16 @@ export class P2mTraceParser {
   private pending = '';
   private readonly maxLine: number;
   private skippingLongLine = false;
+  private readonly cur = { line: '', lineNo: 0, lineStart: 0 };
+  private readonly ctx: LineContext = {
+    domain: DEFAULT_DOMAIN,
+    loc: (col: number): TraceLoc => ({
+      source: this.source, line: this.cur.lineNo, column: col + 1,
+      byteOffset: this.cur.lineStart + (col === 0 ? 0 : utf8Length(this.cur.line.slice(0, col))),
+    }),
+    report: (col, endCol, sev, msg) => this.report(this.cur.lineNo, col + 1, endCol + 1, sev, msg,
+      this.cur.lineStart + utf8Length(this.cur.line.slice(0, col))),
+  };
 
   constructor(readonly source: string, private readonly opts: TextReaderOptions = {}) {
     this.diags = new DiagnosticList(source);
@@ -105,15 +115,11 @@ export class P2mTraceParser {
     const prefix = stripConsolePrefix(line);
     const toks = tokenize(line, prefix.end, true);
     if (toks.length === 0) return;
-    const lineNo = this.lineNo;
-    const ctx: LineContext = {
-      domain: this.domain,
-      loc: (col: number): TraceLoc => ({
-        source: this.source, line: lineNo, column: col + 1,
-        byteOffset: lineStart + (col === 0 ? 0 : utf8Length(line.slice(0, col))),
-      }),
-      report: (col, endCol, sev, msg) => this.report(lineNo, col + 1, endCol + 1, sev, msg, lineStart + utf8Length(line.slice(0, col))),
-    };
+    // One context object per parser, re-pointed at each line (no closures per line).
+    const cur = this.cur;
+    cur.line = line; cur.lineNo = this.lineNo; cur.lineStart = lineStart;
+    const ctx = this.ctx;
+    ctx.domain = this.domain;
     const rec = parseStatement(toks, ctx);
     if (rec === undefined) return;
     switch (rec.kind) {

@@ -44,6 +44,19 @@ export function parseBareHex(text: string): bigint | null {
   return /^[0-9a-fA-F]{1,16}$/.test(text) ? BigInt('0x' + text) : null;
 }
 
+const HEX_SAFE = /^0[xX][0-9a-fA-F]{1,13}$/;
+const DEC_SAFE = /^[0-9]{1,15}$/;
+
+/**
+ * `0x<hex>` or `<decimal>` as an exact JS number (< 2^53), null otherwise. Fast path without
+ * BigInt for the common short forms: text parsers call this for every field.
+ */
+export function parseSafe(text: string): number | null {
+  if (HEX_SAFE.test(text)) return parseInt(text.slice(2), 16);
+  if (DEC_SAFE.test(text)) return Number(text);
+  return toSafeNumber(parseU64(text));
+}
+
 /** A u64 that must also be an exact JS number (< 2^53); null otherwise. */
 export function toSafeNumber(v: bigint | null): number | null {
   return v !== null && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null;
