@@ -48,6 +48,9 @@ export interface TraceLoc {
   tsc?: bigint;
   /** Seconds since trace start as printed by xenalyze or the console `boot` timestamp. */
   time?: number;
+  /** xenalyze: the vCPU current on that CPU (`d<dom>v<vcpu>`); absent when printed as `?`. */
+  curDomain?: number;
+  curVcpu?: number;
 }
 
 /** Header directive: global replay configuration (must precede the first operation). */

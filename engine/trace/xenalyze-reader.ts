@@ -102,12 +102,14 @@ export class XenalyzeReader {
       this.skip(lineNo);
       return;
     }
-    const [, lead, time, pcpu, , , rest] = m;
+    const [, lead, time, pcpu, curDom, curVcpu, rest] = m;
     const cpu = pcpu.indexOf('x');
     const restCol = line.length - rest.length; // 0-based
     const loc: TraceLoc = { source: this.source, line: lineNo, column: 1, byteOffset: byte };
     if (cpu >= 0) loc.cpu = cpu;
     if (time.trim() !== '') loc.time = Number(time);
+    if (curDom !== '?') loc.curDomain = Number(curDom);
+    if (curVcpu !== '?') loc.curVcpu = Number(curVcpu);
     if (lead === ']') {
       this.generic(rest, restCol, loc);
       return;

@@ -18,7 +18,7 @@ export interface XenalyzeWriteOptions {
 const hex = (n: number): string => (n === INVALID_MFN ? 'ffffffffffffffff' : n.toString(16));
 
 /** The `<time> <pcpu> <vcpu>` header; 14 blanks when there is no time. */
-export function xenalyzeHeader(time: number | undefined, cpu: number, cpus: number): string {
+export function xenalyzeHeader(time: number | undefined, cpu: number, cpus: number, cur?: { domain?: number; vcpu?: number }): string {
   let t: string;
   if (time === undefined || time === 0) t = ' '.repeat(14);
   else {
@@ -29,7 +29,10 @@ export function xenalyzeHeader(time: number | undefined, cpu: number, cpus: numb
   }
   let p = '';
   for (let c = 0; c < Math.max(cpus, cpu + 1); c++) p += c === cpu ? 'x' : '.';
-  return `${t} ${p} d32768v${cpu}`;
+  // Without scheduler records xenalyze shows its default domain 32768 with vCPU = CPU.
+  const d = cur?.domain ?? (cur?.vcpu === undefined ? 32768 : undefined);
+  const v = cur?.vcpu ?? (cur?.domain === undefined ? cpu : undefined);
+  return `${t} ${p} d${d ?? '?'}v${v ?? '?'}`;
 }
 
 export function writeXenalyze(records: Iterable<TraceRecord>, o: XenalyzeWriteOptions = {}): { text: string; diagnostics: TraceDiagnostic[] } {
@@ -41,7 +44,7 @@ export function writeXenalyze(records: Iterable<TraceRecord>, o: XenalyzeWriteOp
   const skipped = new Map<TraceRecordKind, number>();
   for (const r of list) {
     const cpu = r.loc.cpu ?? 0;
-    const h = xenalyzeHeader(r.loc.time, cpu, cpus);
+    const h = xenalyzeHeader(r.loc.time, cpu, cpus, { domain: r.loc.curDomain, vcpu: r.loc.curVcpu });
     switch (r.kind) {
       case 'setEntry': case 'setAtOrder': {
         const t = armTypeToNumber(r.type, arch, o.armNumbering);

@@ -23,6 +23,8 @@ test('set_p2m_entry lines: timed and blank headers, CPU = position of x, x86 typ
   assert.deepEqual([a.loc.line, a.loc.cpu, a.loc.time], [2, 0, 0.000001141]);
   assert.ok(b.kind === 'setAtOrder' && b.type === 'ram_rw' && b.mfn === 0x1234 && b.loc.cpu === 1 && b.loc.time === undefined);
   assert.ok(c.kind === 'setAtOrder' && c.mfn === INVALID_MFN && c.loc.cpu === 2 && c.domain === 7);
+  // the current vCPU of the line's CPU
+  assert.deepEqual([a.loc.curDomain, a.loc.curVcpu, b.loc.curDomain, b.loc.curVcpu, c.loc.curDomain, c.loc.curVcpu], [32768, 0, 1, 3, undefined, undefined]);
   assert.equal(r.skippedLines, 2);
   assert.match(r.diagnostics.find(d => d.severity === 'info')!.message, /2 line\(s\) not decoded/);
 });
