@@ -123,7 +123,18 @@ export class EngineMachine implements ReplayMachine<Snap> {
   }
 
   restore(s: Snap): void {
-    for (const [d, p] of this.scratch) { const x = s.get(d); if (x) p.restore(x); }
+    for (const [d, p] of this.scratch) {
+      const x = s.get(d);
+      if (!x) continue;
+      // Workaround (engine TableStore): copy-on-write compares page epochs, and epochs are
+      // per store. Snapshots come from the recording store, so before restoring one into the
+      // scratch store, move the scratch epoch past the snapshot's; otherwise a later write
+      // can land in a page the snapshot shares and silently change the snapshot.
+      const store = p.core.store;
+      let e = store.freeze().epoch;
+      while (e <= x.store.epoch) e = store.freeze().epoch;
+      p.restore(x);
+    }
     this.active = this.scratch;
   }
 

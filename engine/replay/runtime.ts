@@ -66,7 +66,8 @@ export class ReplayRuntime<Snap = unknown> {
     this.timeline = timeline;
     this.seeker = new Seeker(machine, snapshots, interval, timeline.opCount);
     const t1 = Date.now();
-    this.exc = scanExceptions(timeline, machine.events, machine.findings?.() ?? []);
+    // Checker findings (BBM, TLB) are costly to compute on big traces: merged in on first need.
+    this.exc = scanExceptions(timeline, machine.events, []);
     this.loadMs = { record: t1 - t0, scan: Date.now() - t1 };
     this.rebuildCandidates();
   }
@@ -75,7 +76,18 @@ export class ReplayRuntime<Snap = unknown> {
   get opCount(): number { return this.timeline.opCount; }
   get events() { return this.machine.events; }
   rcOf(op: number): number | undefined { return op < this.opCount ? this.exc.rc[op] : undefined; }
-  exceptionSites(): readonly ExceptionSite[] { return this.exc.sites; }
+  exceptionSites(): readonly ExceptionSite[] { this.ensureFindings(); return this.exc.sites; }
+
+  private findingsMerged = false;
+  /** Run the machine's checkers (BBM checker) over the recorded log once, and add their sites. */
+  private ensureFindings(): void {
+    if (this.findingsMerged) return;
+    this.findingsMerged = true;
+    const f = this.machine.findings?.() ?? [];
+    if (f.length === 0) return;
+    const merged = scanExceptions(this.timeline, this.machine.events, f);
+    this.exc = merged;
+  }
 
   // ---- state at a position -----------------------------------------------------------
 
@@ -201,6 +213,7 @@ export class ReplayRuntime<Snap = unknown> {
       for (let r = 0; r < ci.size; r++) if (this.dataBps.some(b => b.verified && ci.overlaps(r, b.from, b.to))) evs.push(ci.eventAt(r));
     }
     const on = new Set(this.excBps.map(b => b.filter));
+    if (on.has('bbm-violation') || on.has('stale-tlb')) this.ensureFindings();
     for (const s of this.exc.sites) if (on.has(s.filter)) { if (s.event < 0) ops.add(s.op); else evs.push(s.event); }
     this.candidates = CandidateSet.build(this.timeline, ops, evs);
   }
