@@ -72,9 +72,3 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
     },
   };
 }
-
-if (require.main === module) {
-  const small = process.argv.includes('--size') && process.argv[process.argv.indexOf('--size') + 1] === 'small';
-  const res = run(small ? 'small' : 'full');
-  console.log(process.argv.includes('--json') ? JSON.stringify(res) : `${res.name}: ${JSON.stringify(res.metrics)}`);
-}
