@@ -32,12 +32,15 @@ export class AddressSpaceTree implements vscode.TreeDataProvider<TreeNodeModel>,
   readonly onDidChangeFileDecorations = this.decoEmitter.event;
   private readonly parents = new Map<string, TreeNodeModel | undefined>();
   private changed: CursorState['changed'] = [];
+  /** Bumped per loaded session: item ids must not collide with a previous trace's nodes,
+   *  or VS Code reuses stale cached rows (and reveal() silently fails). */
+  private generation = 0;
   private readonly subs: vscode.Disposable[] = [];
   view: vscode.TreeView<TreeNodeModel> | undefined;
 
   constructor(private readonly session: TraceSession) {
     this.subs.push(
-      session.onDidChangeSession(() => { this.parents.clear(); this.changed = []; this.refresh(); }),
+      session.onDidChangeSession(() => { this.generation++; this.parents.clear(); this.changed = []; this.refresh(); }),
       session.onDidMoveCursor(c => { this.changed = c.changed; this.refresh(); }),
       vscode.window.registerFileDecorationProvider(this),
     );
@@ -67,7 +70,7 @@ export class AddressSpaceTree implements vscode.TreeDataProvider<TreeNodeModel>,
     const state = !n.collapsible ? vscode.TreeItemCollapsibleState.None
       : n.category === 'domain' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(n.label, state);
-    item.id = n.id;
+    item.id = `${this.generation}:${n.id}`;
     item.description = n.description;
     const md = new vscode.MarkdownString(n.tooltip);
     md.supportHtml = false;
