@@ -24,9 +24,13 @@ export interface ConsoleReadResult {
   skippedLines: number;
 }
 
-/** Statements an instrumented Xen may print (config/domain are not console output). */
+/**
+ * Statements accepted after a console prefix: what an instrumented Xen prints, plus the
+ * header directives so a pasted .p2mtrace keeps its config. Bare-word forms (`domain 1`,
+ * `end`) are accepted only when every field is key=value, which ordinary log text is not.
+ */
 const CONSOLE_VERBS = new Set([
-  'p2m_set_entry', '__p2m_set_entry', 'write_pte', 'tlb_flush', 'dsb', 'invalidate_root', 'resolve_fault',
+  'config', 'domain', 'p2m_set_entry', '__p2m_set_entry', 'write_pte', 'tlb_flush', 'dsb', 'invalidate_root', 'resolve_fault',
   'relinquish', 'mem_access', 'begin', 'end', 'lookup', 'expect',
 ]);
 
@@ -131,7 +135,8 @@ export class ConsoleReader {
     if (toks.length > 0) {
       const verb = canonicalVerb(toks[0].text);
       const allFields = toks.slice(1).every(t => t.text.includes('=') || (verb === 'mem_access' && t.text === 'enable'));
-      if (verb !== undefined && CONSOLE_VERBS.has(verb) && allFields) {
+      // A lone word such as "(XEN) end" or "(XEN) dsb" is ordinary log text, not a statement.
+      if (verb !== undefined && CONSOLE_VERBS.has(verb) && allFields && (toks.length > 1 || verb === 'invalidate_root' || verb === 'relinquish')) {
         const ctx: LineContext = {
           domain: DEFAULT_DOMAIN, loc: at,
           report: (col, endCol, sev, msg) => this.report(lineNo, col + 1, endCol + 1, sev, msg, byte + utf8Length(line.slice(0, col))),

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { DiagnosticList, TraceDiagnostic } from './diagnostics';
 import { DETECT_BYTES, Detection, TRACE_FORMAT_NAMES, TraceFormat, detectFormat } from './detect';
 import { K_SET_AT_ORDER, RecordStore } from './record-store';
-import { TraceConfig, TraceRecord } from './records';
+import { TraceConfig, TraceRecord, applyConfig } from './records';
 import { P2mTraceParser } from './p2mtrace';
 import { XenalyzeReader } from './xenalyze-reader';
 import { ConsoleReader } from './console-reader';
@@ -186,6 +186,12 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
       const r = finish();
       store = r.store;
       extra.push(...r.diagnostics);
+    }
+    if (format !== 'p2mtrace') {
+      // Other text formats may carry config statements too (a .p2mtrace pasted behind console prefixes).
+      for (let i = 0; i < store.length; i++) {
+        if (store.kind[i] !== K_SET_AT_ORDER) { const r = store.get(i); if (r.kind === 'config') config = applyConfig(config, r); }
+      }
     }
     if (opts.group) store = groupSetP2m(store);
     for (const d of extra) diags.items.push(d);

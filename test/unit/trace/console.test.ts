@@ -111,3 +111,12 @@ test('round trip: console writer -> reader', () => {
   assert.deepEqual(r.store.toArray().map(x => x.loc.time), input.map(x => x.loc.time));
   assert.equal(dumpInfoLines({ domain: 1, vmid: 1, mappings: [0, 0, 511, 511], shattered: [0, 1, 1, 0] })[3], '  4K mappings: 511');
 });
+
+test('a .p2mtrace pasted behind console prefixes keeps its config; lone words stay log text', async () => {
+  const { readTrace } = await import('../../../engine/trace/index');
+  const text = '(XEN) config ipa_bits=48 pool_pages=8\n(XEN) end\n(XEN) dsb\n(XEN) p2m_set_entry d=1 gfn=0x1 nr=1 mfn=0x1 t=1 a=7\n';
+  const r = readTrace(new TextEncoder().encode(text), { format: 'auto' });
+  assert.equal(r.format, 'xen-console');
+  assert.deepEqual(r.config, { ipaBits: 48, poolPages: 8 });
+  assert.deepEqual(r.store.toArray().map(x => x.kind), ['config', 'setEntry']);
+});
