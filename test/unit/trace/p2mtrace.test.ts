@@ -76,3 +76,49 @@ test('overlong line and binary data are diagnostics, not exceptions', () => {
   assert.match(r.diagnostics[0].message, /line longer than/);
   assert.match(r.diagnostics[1].message, /binary data/);
 });
+
+test('each statement rejects bad input with a message naming what was expected', () => {
+  const cases: [string, RegExp][] = [
+    ['domain', /domain: expected a domain id/],
+    ['domain 70000', /expected a domain id \(0\.\.65535\)/],
+    ['mem_access disable', /mem_access: expected 'enable' or gfn=… nr=… a=…, found 'disable'/],
+    ['mem_access gfn=0x1 nr=1', /expected 'enable' or all of gfn=… nr=… a=…/],
+    ['write_pte table=0x80010 index=512 old=0 new=1', /index 0\.\.511/],
+    ['write_pte table=0x80010 index=1 old=0', /missing new=/],
+    ['write_pte table=0x80010 index=1 old=0 new=0x1ffffffffffffffff', /new: expected a 64-bit number/],
+    ['p2m_set_entry gfn=0x1 nr=1 mfn=0x1 a=rwxx', /a: expected an access/],
+    ['p2m_set_entry gfn=0x20000000000000 nr=1 mfn=1', /gfn: expected a number .* below 2\^53/],
+    ['config arch=x86', /arch expected arm64 or arm32/],
+    ['config mem_access=2', /mem_access: expected 0 or 1/],
+    ['expect_stats map1g=0 sh1g=0 map2m=x sh2m=0 map4k=0', /map2m: expected a signed decimal integer/],
+    ['expect_walk ipa=0x1000 l1=1:2:3', /l1: expected <index>:<descriptor>/],
+    ['mem_event ev=frob d=1', /mem_event: ev expected one of grantMap/],
+    ['resolve_fault', /missing gfn=/],
+    ['lookup gfn', /expected key=value, found 'gfn'/],
+  ];
+  for (const [line, re] of cases) {
+    const r = parseP2mTrace(line + '\n', 'c');
+    assert.equal(r.records.length, 0, line);
+    assert.equal(r.diagnostics.length, 1, `${line}: ${JSON.stringify(r.diagnostics)}`);
+    assert.match(r.diagnostics[0].message, re, line);
+    assert.equal(r.diagnostics[0].severity, 'error', line);
+  }
+});
+
+test('warnings: unknown field, duplicate field, unclosed begin, nested begin', () => {
+  const r = parseP2mTrace('begin\nbegin\nlookup gfn=1 colour=red gfn=2\n', 'w');
+  assert.deepEqual(r.diagnostics.map(d => [d.line, d.severity]), [[2, 'error'], [3, 'warning'], [3, 'warning'], [1, 'warning']]);
+  assert.match(r.diagnostics[1].message, /unknown field 'colour' for lookup: expected gfn, d/);
+  assert.match(r.diagnostics[2].message, /duplicate field 'gfn'/);
+  assert.match(r.diagnostics[3].message, /'begin' without a matching 'end'/);
+  const l = r.records[1];
+  assert.ok(l.kind === 'lookup' && l.gfn === 2);
+});
+
+test('numeric types/accesses (instrumented printk form) and p2m_ prefixes', () => {
+  const r = parseP2mTrace('p2m_set_entry gfn=1 nr=1 mfn=0xffffffffffffffff t=0 a=7\n__p2m_set_entry gfn=2 order=9 mfn=2 t=p2m_mmio_direct_c a=p2m_access_rx\n', 'n');
+  assert.deepEqual(r.diagnostics, []);
+  const [a, b] = r.records;
+  assert.ok(a.kind === 'setEntry' && a.mfn === INVALID_MFN && a.type === 'invalid' && a.access === 'rwx');
+  assert.ok(b.kind === 'setAtOrder' && b.order === 9 && b.type === 'mmio_direct_c' && b.access === 'rx');
+});
