@@ -53,6 +53,9 @@ export const VERBS: Record<string, VerbSpec> = {
 };
 /** Fields every statement may carry: where a converted record came from. */
 const LOC_FIELDS = ['cpu', 'tsc'];
+/** Per verb: every accepted key (required, optional and location fields). */
+const ALLOWED: Record<string, Set<string>> = Object.fromEntries(
+  Object.entries(VERBS).map(([v, spec]) => [v, new Set([...spec.required, ...spec.optional, ...LOC_FIELDS])]));
 /** Aliases accepted for readability. */
 const ALIASES: Record<string, string> = { set_at_order: '__p2m_set_entry', set_entry: 'p2m_set_entry' };
 
@@ -90,61 +93,67 @@ export function canonicalVerb(word: string): string | undefined {
 
 /** Parse one field value; reports and returns undefined when malformed. */
 function parseField(key: string, tok: Token, valueText: string, valueCol: number, ctx: LineContext): FieldValue | undefined {
+  const v = fieldValue(key, valueText);
+  if (v === undefined) {
+    ctx.report(valueCol, tok.start + tok.text.length, 'error', `${key}: expected ${EXPECTED[FIELD_KIND[key]]}, found '${valueText}'`);
+  }
+  return v;
+}
+
+/** The value of one field, or undefined when malformed (no allocation on the common paths). */
+function fieldValue(key: string, valueText: string): FieldValue | undefined {
   const kind = FIELD_KIND[key];
-  const bad = (): undefined => {
-    ctx.report(valueCol, tok.start + tok.text.length, 'error', `${key}: expected ${EXPECTED[kind]}, found '${valueText}'`);
-    return undefined;
-  };
+  const bad = undefined;
   switch (kind) {
-    case 'u53': return parseSafe(valueText) ?? bad();
-    case 'u64': return parseU64(valueText) ?? bad();
+    case 'u53': return parseSafe(valueText) ?? bad;
+    case 'u64': return parseU64(valueText) ?? bad;
     case 'mfn': {
       if (valueText === 'invalid' || valueText === 'INVALID_MFN') return INVALID_MFN;
       const n = parseSafe(valueText);
       if (n !== null) return n;
-      return parseU64(valueText) === INVALID_MFN_U64 ? INVALID_MFN : bad();
+      return parseU64(valueText) === INVALID_MFN_U64 ? INVALID_MFN : bad;
     }
     case 'bool':
       if (valueText === '0' || valueText === 'false' || valueText === 'off') return false;
       if (valueText === '1' || valueText === 'true' || valueText === 'on') return true;
-      return bad();
+      return bad;
     case 'type': {
       const name = valueText.startsWith('p2m_') ? valueText.slice(4) : valueText;
       if (isArmP2mType(name)) return name;
       if (/^[0-9]{1,2}$/.test(name) && Number(name) < ARM_P2M_TYPES.length) return ARM_P2M_TYPES[Number(name)];
-      return bad();
+      return bad;
     }
     case 'access': {
       const name = valueText.startsWith('p2m_access_') ? valueText.slice(11) : valueText;
       if (isP2mAccess(name)) return name;
       if (/^[0-9]{1,2}$/.test(name) && Number(name) < P2M_ACCESSES.length) return P2M_ACCESSES[Number(name)];
-      return bad();
+      return bad;
     }
     case 'pool':
       if (valueText === 'unlimited') return 'unlimited';
-      return parseSafe(valueText) ?? bad();
-    case 'word': return /^[A-Za-z0-9_.-]{1,64}$/.test(valueText) ? valueText : bad();
-    case 'sint': return /^-?[0-9]{1,16}$/.test(valueText) ? Number(valueText) : bad();
+      return parseSafe(valueText) ?? bad;
+    case 'word': return /^[A-Za-z0-9_.-]{1,64}$/.test(valueText) ? valueText : bad;
+    case 'sint': return /^-?[0-9]{1,16}$/.test(valueText) ? Number(valueText) : bad;
     case 'words': {
       if (valueText === '') return '';
       const parts = valueText.split(',');
-      if (parts.length > 7 || parts.some(w => { const v = parseU64(w); return v === null || v > 0xffffffffn; })) return bad();
+      if (parts.length > 7 || parts.some(w => { const v = parseU64(w); return v === null || v > 0xffffffffn; })) return bad;
       return valueText;
     }
     case 'walk': {
       const m = /^([0-9a-fA-Fx]+):([0-9a-fA-Fx]+)$/.exec(valueText);
-      if (!m) return bad();
+      if (!m) return bad;
       const idx = toSafeNumber(parseU64(m[1]));
       const desc = parseU64(m[2]);
-      if (idx === null || idx > 511 || desc === null) return bad();
+      if (idx === null || idx > 511 || desc === null) return bad;
       return valueText;
     }
     case 'int': {
       if (key === 'rc' && /^-[0-9]{1,4}$/.test(valueText)) return Number(valueText);
       const v = parseSafe(valueText);
-      return v !== null && v <= 0xffffffff ? v : bad();
+      return v !== null && v <= 0xffffffff ? v : bad;
     }
-    default: return bad();
+    default: return bad;
   }
 }
 
@@ -180,7 +189,7 @@ export function parseStatement(toks: Token[], ctx: LineContext): TraceRecord | u
       continue;
     }
     const key = t.text.slice(0, eq);
-    if (!spec.required.includes(key) && !spec.optional.includes(key) && !LOC_FIELDS.includes(key)) {
+    if (!ALLOWED[verb].has(key)) {
       ctx.report(t.start, t.start + eq, 'warning',
         `unknown field '${key}' for ${verb}: expected ${[...spec.required, ...spec.optional].join(', ') || 'no fields'}`);
       continue;

@@ -7,7 +7,7 @@
 import { DEFAULT_DOMAIN, TraceConfig, TraceLoc, TraceRecord, applyConfig } from './records';
 import { DiagnosticList, TraceDiagnostic, TraceSeverity } from './diagnostics';
 import { stripConsolePrefix } from './console-prefix';
-import { tokenize, utf8Length, looksBinary } from './text-fields';
+import { scanLine, tokenize, utf8Length } from './text-fields';
 import { LineContext, parseStatement } from './p2mtrace-line';
 
 export interface P2mTraceResult {
@@ -89,26 +89,29 @@ export class P2mTraceParser {
   parseLine(raw: string): void {
     this.lineNo++;
     const lineStart = this.lineStartByte;
-    this.lineStartByte += utf8Length(raw) + 1;
+    // One pass gives both the byte length and the binary check.
+    const bytes = raw.length > this.maxLine ? utf8Length(raw) : scanLine(raw);
+    const binary = bytes < 0;
+    this.lineStartByte += (binary ? Buffer.byteLength(raw, 'utf8') : bytes) + 1;
     if (this.skippingLongLine) {
       // Tail of a line that was already reported as overlong.
       this.skippingLongLine = false;
       return;
     }
     try {
-      this.parseLineInner(raw, lineStart);
+      this.parseLineInner(raw, lineStart, binary);
     } catch (e) {
       this.report(this.lineNo, 1, undefined, 'error', `internal reader error: ${String(e)}`);
     }
   }
 
-  private parseLineInner(raw: string, lineStart: number): void {
+  private parseLineInner(raw: string, lineStart: number, binary: boolean): void {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length > this.maxLine) {
       this.report(this.lineNo, 1, undefined, 'error', `line longer than ${this.maxLine} characters: skipped`);
       return;
     }
-    if (looksBinary(line)) {
+    if (binary) {
       this.report(this.lineNo, 1, undefined, 'error', 'binary data in a text trace (is this a xentrace file? use --format xentrace)');
       return;
     }

@@ -76,6 +76,24 @@ export function utf8Length(s: string): number {
   return s.length;
 }
 
+/**
+ * One pass over a line: its UTF-8 length and whether it looks binary (see looksBinary).
+ * Returns -1 for binary-looking lines. The text parsers call this once per line.
+ */
+export function scanLine(s: string): number {
+  let extra = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20) {
+      if (c < 0x09 || c > 0x0d) return -1;
+    } else if (c > 0x7f) {
+      if (c === 0xfffd) return -1;
+      extra = -1;
+    }
+  }
+  return extra < 0 ? Buffer.byteLength(s, 'utf8') : s.length;
+}
+
 /** True when the string contains a NUL or other C0 control characters typical of binary data. */
 export function looksBinary(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
