@@ -57,7 +57,7 @@ export interface LspSettings {
   severity?: Partial<Record<LspDiagnosticGroup, LspSeverityName>>;
   /** Debounce between the last edit and re-analysis, in ms (default 50). */
   debounceMs?: number;
-  /** Ops between replay snapshots (default 2000). */
+  /** Ops between replay snapshots (default 4000). */
   snapshotEvery?: number;
 }
 
@@ -163,5 +163,7 @@ export interface AnalysisDoneParams {
   durationMs: number;
   /** True when the engine was available and the replay ran; false for parse-only analysis. */
   replayed: boolean;
+  /** Wall time per phase (ms): split+parse, replay, composing+sending diagnostics. */
+  phases: { parseMs: number; replayMs: number; publishMs: number; firstPublishMs: number };
 }
 export const AnalysisDoneNotification: TypedNotification<AnalysisDoneParams> = { method: 'p2m/analysisDone' };

@@ -9,7 +9,8 @@ import { DocumentParser, ParsedDocument } from './parse-document';
 import { CancelToken, yieldToLoop } from './scheduler';
 import { DocumentStore } from './document-store';
 import { resolveSeverity } from './severity';
-import { DocReplay, ReplayRunStats } from './replay/doc-replay';
+import { DocReplay, ReplayDiagnostic, ReplayRunStats, replayDiagnostics } from './replay/doc-replay';
+import type { OpInfo } from './replay/types';
 
 export interface DocAnalysis {
   uri: string;
@@ -53,7 +54,7 @@ export class Analyzer {
   /** Re-publish every document's diagnostics (settings changed). */
   republish(): void {
     for (const a of this.analyses.values()) {
-      a.diagnostics = this.composeDiagnostics(a);
+      a.diagnostics = this.composeDiagnostics(a.lines, a.parsed, a.replay.diagnostics(a.lines));
       void this.connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: a.diagnostics });
     }
   }
@@ -77,47 +78,76 @@ export class Analyzer {
     const text = doc.getText();
     const lines = text.split('\n');
     let parser = this.parsers.get(doc.uri);
+    let unchangedBefore = dirtyLine;
     if (!parser || parser.languageId !== doc.languageId) {
       parser = new DocumentParser(doc.languageId, doc.uri);
       this.parsers.set(doc.uri, parser);
+      unchangedBefore = 0;
     }
-    const parsed = parser.parse(text, lines);
+    const parsed = parser.parse(text, lines, unchangedBefore);
+    const tParsed = performance.now();
+    let firstPublish = 0;
     if (token.cancelled) return false;
     await yieldToLoop();
     if (token.cancelled) return false;
     const prev = this.analyses.get(doc.uri);
     if (prev === undefined && parsed.records.length > EARLY_PUBLISH_RECORDS) {
       // A long first replay: show the parse diagnostics now, the replay's when it is done.
-      const early: DocAnalysis = { uri: doc.uri, version: doc.version, languageId: doc.languageId, lines, parsed, replay: new DocReplay(0), diagnostics: [] };
-      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: this.composeDiagnostics(early) });
+      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: this.composeDiagnostics(lines, parsed, []) });
+      firstPublish = performance.now();
     }
-    const replay = prev?.replay ?? new DocReplay(this.settings().snapshotEvery ?? 2000);
+    const replay = prev?.replay ?? new DocReplay(this.settings().snapshotEvery ?? 4000);
     // The replay mutates `replay` in place only once it has finished (it works on a copy of its
     // tables until then), so a cancelled run leaves the previous results intact.
-    const run: ReplayRunStats | null = await replay.update(parsed, prev === undefined ? 0 : dirtyLine, token);
+    // On a long pass, publish early: the ops replayed so far, then the previous results for the
+    // rest of the file shifted by the number of lines the edit added or removed. The final
+    // publish below replaces them.
+    if (prev !== undefined) {
+      // Optimistic re-publish right after parsing: exact parse diagnostics, replay diagnostics
+      // of the unchanged prefix, and the previous ones after the edit moved with their lines.
+      const delta = lines.length - prev.lines.length;
+      const kept = prev.replay.ops.filter(op => op.diags.length > 0 && (op.line < dirtyLine || op.line + delta > dirtyLine + Math.max(0, delta)))
+        .map(op => (op.line < dirtyLine ? op : { ...op, line: op.line + delta }));
+      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: this.composeDiagnostics(lines, parsed, replayDiagnostics(kept, prev.replay.bbmFindings, lines)) });
+      firstPublish = performance.now();
+    }
+    const onProgress = prev === undefined ? undefined : (done: readonly OpInfo[], lastLine: number) => {
+      if (token.cancelled) return;
+      const delta = lines.length - prev.lines.length;
+      const tail = prev.replay.ops.filter(op => op.diags.length > 0 && op.line + delta > lastLine).map(op => ({ ...op, line: op.line + delta }));
+      const diags = this.composeDiagnostics(lines, parsed, replayDiagnostics([...done, ...tail], prev.replay.bbmFindings, lines));
+      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diags });
+      firstPublish = performance.now();
+    };
+    const run: ReplayRunStats | null = await replay.update(parsed, prev === undefined ? 0 : dirtyLine, token, onProgress);
     if (run === null || token.cancelled) return false;
+    const tReplayed = performance.now();
     const a: DocAnalysis = { uri: doc.uri, version: doc.version, languageId: doc.languageId, lines, parsed, replay, diagnostics: [] };
-    a.diagnostics = this.composeDiagnostics(a);
+    a.diagnostics = this.composeDiagnostics(a.lines, a.parsed, a.replay.diagnostics(a.lines));
     this.analyses.set(doc.uri, a);
     await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.diagnostics });
     const done: AnalysisDoneParams = {
       uri: doc.uri, version: doc.version, records: parsed.records.length, ops: replay.opCount,
       replayedOps: run.replayedOps, resumedFromLine: run.resumedFromLine, diagnostics: a.diagnostics.length,
       durationMs: Math.round(performance.now() - t0), replayed: run.replayed,
+      phases: {
+        parseMs: Math.round(tParsed - t0), replayMs: Math.round(tReplayed - tParsed), publishMs: Math.round(performance.now() - tReplayed),
+        firstPublishMs: Math.round((firstPublish || performance.now()) - t0),
+      },
     };
     void this.connection.sendNotification(AnalysisDoneNotification.method, done);
     return true;
   }
 
-  private composeDiagnostics(a: DocAnalysis): Diagnostic[] {
+  private composeDiagnostics(lines: readonly string[], parsed: ParsedDocument, replayDiags: readonly ReplayDiagnostic[]): Diagnostic[] {
     const settings = this.settings();
     const out: Diagnostic[] = [];
-    for (const d of a.parsed.diagnostics) {
+    for (const d of parsed.diagnostics) {
       const natural = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
       const sev = resolveSeverity(settings, 'parse', natural);
       if (sev === null) continue;
       const line = Math.max(0, d.line - 1);
-      const lineLen = a.lines[line]?.replace(/\r$/, '').length ?? 0;
+      const lineLen = lines[line]?.replace(/\r$/, '').length ?? 0;
       const start = Math.max(0, d.column - 1);
       const end = d.endColumn !== undefined ? Math.max(start, d.endColumn - 1) : lineLen;
       out.push({
@@ -126,7 +156,7 @@ export class Analyzer {
       });
     }
     const perGroup = new Map<string, number>();
-    for (const d of a.replay.diagnostics(a.lines)) {
+    for (const d of replayDiags) {
       const sev = resolveSeverity(settings, d.group, d.severity);
       if (sev === null) continue;
       const n = (perGroup.get(d.group) ?? 0) + 1;

@@ -62,11 +62,15 @@ export interface IncrementalResult {
 
 export class IncrementalP2mTraceParser {
   private cache = new Map<string, LineParse>();
+  private last: { records: TraceRecord[]; diagnostics: TraceDiagnostic[]; eofDiag: boolean } | undefined;
 
   constructor(private readonly source: string) {}
 
-  parse(lines: readonly string[]): IncrementalResult {
-    const next = new Map<string, LineParse>();
+  /**
+   * Parses `lines`. With `unchangedBefore`, lines before it are known to equal the previous
+   * call's: their records and diagnostics are reused as they are and only the rest is visited.
+   */
+  parse(lines: readonly string[], unchangedBefore = 0): IncrementalResult {
     const records: TraceRecord[] = [];
     const diagnostics: TraceDiagnostic[] = [];
     let config: TraceConfig = {};
@@ -74,12 +78,34 @@ export class IncrementalP2mTraceParser {
     let sawOperation = false;
     let lockOpen: TraceLoc | undefined;
     const source = this.source;
-    for (let i = 0; i < lines.length; i++) {
+    let start = 0;
+    const last = this.last;
+    if (last && unchangedBefore > 0) {
+      // Reuse the prefix and rebuild the parsing context at its end from its records alone.
+      start = unchangedBefore;
+      for (const r of last.records) {
+        if (r.loc.line - 1 >= start) break;
+        records.push(r);
+        switch (r.kind) {
+          case 'config': config = applyConfig(config, r); break;
+          case 'domain': domain = r.domain; break;
+          case 'beginLock': lockOpen = r.loc; sawOperation = true; break;
+          case 'endLock': lockOpen = undefined; break;
+          default: sawOperation = true;
+        }
+      }
+      const n = last.diagnostics.length - (last.eofDiag ? 1 : 0);
+      for (let k = 0; k < n; k++) if (last.diagnostics[k].line - 1 < start) diagnostics.push(last.diagnostics[k]);
+    }
+    // The cache is rebuilt on full passes (so it holds only current lines) and grows on partial ones.
+    const cache = this.cache;
+    const next = start === 0 || cache.size > 2 * lines.length + 1024 ? new Map<string, LineParse>() : cache;
+    for (let i = start; i < lines.length; i++) {
       const text = lines[i];
       if (text.length === 0) continue;
       let lp = next.get(text);
       if (lp === undefined) {
-        lp = this.cache.get(text) ?? parseOneLine(text);
+        lp = cache.get(text) ?? parseOneLine(text);
         next.set(text, lp);
       }
       const lineNo = i + 1;
@@ -116,8 +142,8 @@ export class IncrementalP2mTraceParser {
     if (lockOpen !== undefined) {
       diagnostics.push({ source, line: lockOpen.line, column: lockOpen.column, severity: 'warning', message: "'begin' without a matching 'end' before the end of the file" });
     }
-    // Keep only the lines of the current text: the cache cannot grow with edit history.
     this.cache = next;
+    this.last = { records, diagnostics, eofDiag: lockOpen !== undefined };
     return { records, config, diagnostics };
   }
 }

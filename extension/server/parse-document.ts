@@ -22,9 +22,10 @@ export class DocumentParser {
     this.p2mtrace = new IncrementalP2mTraceParser(uri);
   }
 
-  parse(text: string, lines: readonly string[]): ParsedDocument {
+  /** `unchangedBefore`: lines before it equal those of the previous call (0 = unknown). */
+  parse(text: string, lines: readonly string[], unchangedBefore = 0): ParsedDocument {
     const { records, config, diagnostics } = this.languageId === 'p2mtrace'
-      ? this.p2mtrace.parse(lines)
+      ? this.p2mtrace.parse(lines, unchangedBefore)
       : readOtherFormat(this.languageId, this.uri, text);
     return { languageId: this.languageId, records, config, diagnostics, lineCount: lines.length };
   }

@@ -46,6 +46,10 @@ interface Snapshot {
 
 /** Yield to the event loop at least this often during a pass (ms). */
 const SLICE_MS = 15;
+/** A pass still running after this long publishes what it has (ms; the edit budget is 200). */
+const PROGRESS_MS = 40;
+/** Snapshot spacing grows with the document so there are at most about this many. */
+const MAX_SNAPSHOTS = 16;
 
 export class DocReplay {
   ready = false;
@@ -64,7 +68,18 @@ export class DocReplay {
     return this.ops.length;
   }
 
-  async update(parsed: ParsedDocument, dirtyLine: number, token: CancelToken): Promise<ReplayRunStats | null> {
+  /** BBM findings of the committed results (kept for partial publishes). */
+  get bbmFindings(): readonly BbmDiagnostic[] {
+    return this.bbm;
+  }
+
+  /**
+   * Re-replays from the last snapshot before `dirtyLine`. When the pass is long, `onProgress`
+   * is called once, after PROGRESS_MS, with the ops replayed so far and the last line they
+   * reach, so the caller can publish early (the tail from the previous results, shifted).
+   */
+  async update(parsed: ParsedDocument, dirtyLine: number, token: CancelToken,
+    onProgress?: (ops: readonly OpInfo[], lastLine: number) => void): Promise<ReplayRunStats | null> {
     const records = parsed.records;
     const key = JSON.stringify(parsed.config);
     let set = this.set;
@@ -88,17 +103,26 @@ export class DocReplay {
     // From here the live state belongs to this pass; a later pass or query restores anyway.
     this.position = -1;
     let sinceSnap = 0;
+    // About MAX_SNAPSHOTS snapshots per document: random writes touch most table pages between
+    // two snapshots, so each one can cost a copy of the working set (copy-on-write pages).
+    const every = Math.max(this.snapshotEvery, Math.ceil(records.length / MAX_SNAPSHOTS));
     let sliceStart = performance.now();
+    const passStart = sliceStart;
+    let progressed = onProgress === undefined;
     for (let i = base.recordIndex; i < records.length; i++) {
       const op = this.apply(set, records[i], i, ops.length, true);
       if (op) {
         ops.push(op);
-        if (++sinceSnap >= this.snapshotEvery) {
+        if (++sinceSnap >= every) {
           sinceSnap = 0;
           snapshots.push({ recordIndex: i + 1, line: op.line, opCount: ops.length, domains: set.snapshot() });
         }
       }
       if ((i & 127) === 0 && performance.now() - sliceStart > SLICE_MS) {
+        if (!progressed && performance.now() - passStart > PROGRESS_MS && ops.length > 0) {
+          progressed = true;
+          onProgress!(ops, ops[ops.length - 1].line);
+        }
         await yieldToLoop();
         if (token.cancelled) return null;
         sliceStart = performance.now();
@@ -152,23 +176,7 @@ export class DocReplay {
   }
 
   diagnostics(lines: string[]): ReplayDiagnostic[] {
-    const out: ReplayDiagnostic[] = [];
-    const lineRange = (line: number): Range => {
-      const text = (lines[line] ?? '').replace(/\r$/, '');
-      const start = text.length - text.trimStart().length;
-      const hash = text.indexOf('#', start);
-      const end = (hash >= 0 ? text.slice(0, hash) : text).trimEnd().length;
-      return { start: { line, character: start }, end: { line, character: Math.max(start, end) } };
-    };
-    for (const op of this.ops) {
-      for (const d of op.diags) {
-        out.push({ range: lineRange(op.line), group: groupOfCode(d.code), severity: fromEngineSeverity(d.severity), code: d.code, message: d.message });
-      }
-    }
-    for (const b of this.bbm) {
-      out.push({ range: lineRange(b.line), group: 'bbm', severity: b.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Information, code: b.code, message: b.message });
-    }
-    return out;
+    return replayDiagnostics(this.ops, this.bbm, lines);
   }
 
   /** Op whose record is on `line` (first one when several). */
@@ -304,3 +312,24 @@ export class DocReplay {
   }
 }
 
+
+/** Diagnostics of replayed ops (and BBM findings), each on its operation's line. */
+export function replayDiagnostics(ops: readonly OpInfo[], bbm: readonly BbmDiagnostic[], lines: readonly string[]): ReplayDiagnostic[] {
+  const out: ReplayDiagnostic[] = [];
+  const lineRange = (line: number): Range => {
+    const text = (lines[line] ?? '').replace(/\r$/, '');
+    const start = text.length - text.trimStart().length;
+    const hash = text.indexOf('#', start);
+    const end = (hash >= 0 ? text.slice(0, hash) : text).trimEnd().length;
+    return { start: { line, character: start }, end: { line, character: Math.max(start, end) } };
+  };
+  for (const op of ops) {
+    for (const d of op.diags) {
+      out.push({ range: lineRange(op.line), group: groupOfCode(d.code), severity: fromEngineSeverity(d.severity), code: d.code, message: d.message });
+    }
+  }
+  for (const b of bbm) {
+    out.push({ range: lineRange(b.line), group: 'bbm', severity: b.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Information, code: b.code, message: b.message });
+  }
+  return out;
+}

@@ -33,9 +33,9 @@ const BROKEN = [
   '',
 ].join('\n');
 
-function check(text: string, p = new IncrementalP2mTraceParser('doc')): void {
+function check(text: string, p = new IncrementalP2mTraceParser('doc'), unchangedBefore = 0): void {
   const want = parseP2mTrace(text, 'doc');
-  const got = p.parse(text.split('\n'));
+  const got = p.parse(text.split('\n'), unchangedBefore);
   // Byte offsets are not tracked incrementally (the editor works in lines and columns).
   const norm = (r: { loc: { byteOffset: number } }) => ({ ...r, loc: { ...r.loc, byteOffset: 0 } });
   assert.deepEqual(got.records.map(norm), want.records.map(norm));
@@ -57,6 +57,15 @@ test('incremental parser agrees on a generated 5,000-line trace, and after edits
   lines[2000] = 'begin';
   lines[2500] = 'end';
   lines[3000] = lines[3000].replace('gfn=0x', 'gfn=0xz');
-  check(lines.join('\n'), p);
+  check(lines.join('\n'), p, 100);
+  // Prefix reuse: only lines from 4000 on changed.
+  lines[4000] = 'end';
+  lines.splice(4100, 3);
+  check(lines.join('\n'), p, 4000);
+  lines[4500] = 'config ipa_bits=44';
+  check(lines.join('\n'), p, 4500);
   check(BROKEN, p);
+  const b = BROKEN.split('\n');
+  b[15] = 'domain 3';
+  check(b.join('\n'), p, 15);
 });
