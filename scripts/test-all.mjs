@@ -10,7 +10,8 @@
 // exits 0 but reports no tests counts one failure too ("no tests ran"): nothing is skipped
 // silently. A layer whose prerequisites are missing must fail and say how to install them.
 // Env: P2M_LAYERS=unit,e2e runs only those layers (the build always runs).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -23,6 +24,7 @@ const LAYERS = [
   { name: 'unit', cmd: [node, 'scripts/test-unit.mjs'] },    // layer 1: plain Node (node:test)
   { name: 'grammars', cmd: [node, 'scripts/test-grammars.mjs'] }, // TextMate grammars, VS Code's tokenizer
   // Layers added by other issues go here (language server over LSP, debug adapter over DAP).
+  { name: 'lsp', cmd: [node, 'test/lsp/run.mjs'] },              // language server over a real LSP connection
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--no-build'], needsBuild: true },
   { name: 'ext-host', cmd: [node, 'scripts/test-ext-host.mjs', '--host=code-server'], needsBuild: true },
   ...(process.env.VSCODE_EXECUTABLE
@@ -46,7 +48,7 @@ function runLayer(layer) {
   return new Promise(resolve => {
     const t0 = Date.now();
     const child = spawn(layer.cmd[0], layer.cmd.slice(1), {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...layer.env, FORCE_COLOR: '0' },
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...layer.env, FORCE_COLOR: '0', P2M_TEST_RUN: RUN_ID },
     });
     let out = '';
     child.stdout.on('data', d => { out += d; process.stdout.write(d); });
@@ -56,12 +58,20 @@ function runLayer(layer) {
   });
 }
 
-/** Processes still running from our throwaway code-server state (they use <repo>/.cs/...). */
+// Every process a layer starts (code-server, its extension host, Chromium, ...) inherits this
+// marker, so after the last layer any process still carrying it was left running.
+const RUN_ID = `${process.pid}-${Date.now()}`;
+
 function leftovers() {
-  const r = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  const mark = path.join(ROOT, '.cs') + path.sep;
-  return (r.stdout ?? '').split('\n').filter(l => l.includes(mark) && !l.includes('ps -eo'))
-    .map(l => l.trim()).filter(Boolean);
+  const mark = Buffer.from(`P2M_TEST_RUN=${RUN_ID}\0`);
+  const found = [];
+  for (const pid of readdirSync('/proc').filter(d => /^\d+$/.test(d) && Number(d) !== process.pid)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`).includes(mark)) continue;
+      found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 100)}`);
+    } catch { /* gone, or not ours to read */ }
+  }
+  return found;
 }
 
 const t0 = Date.now();
@@ -98,7 +108,8 @@ for (const layer of LAYERS) {
 }
 
 // Process hygiene is a check of its own: every server/browser must be gone by now.
-const left = leftovers();
+let left = leftovers();
+if (left.length) { await new Promise(r => setTimeout(r, 3000)); left = leftovers(); } // allow exits in flight
 rows.push({ name: 'no processes left', passed: left.length ? 0 : 1, failed: left.length ? 1 : 0, ms: 0,
   note: left.length ? `still running: ${left.join(' | ').slice(0, 300)}` : '' });
 
