@@ -19,6 +19,8 @@ export interface P2mLaunchArgs extends DebugProtocol.LaunchRequestArguments {
   /** Stay stopped at the end of the trace instead of terminating (time travel stays possible). */
   stopAtEnd?: boolean;
   snapshotInterval?: number;
+  /** Run to the first operation on or after this 1-based line and stop there ("Debug from here"). */
+  stopAtLine?: number;
   /** Base for a relative `trace` path (VS Code passes the workspace folder). */
   cwd?: string;
 }

@@ -118,6 +118,12 @@ export class P2mDebugSession extends DebugSession {
   private startExecution(): void {
     if (this.started || !this.rt) return;
     this.started = true;
+    const at = this.args?.stopAtLine;
+    if (at !== undefined) {
+      const line = this.rt.timeline.linesOf(this.traceSourceKey()).find(l => l >= at);
+      const op = line === undefined ? undefined : this.rt.timeline.opsOnLine(this.traceSourceKey(), line)[0];
+      if (op !== undefined) { this.reportRun(this.rt.run(false, { op, event: 0 }, true)); return; }
+    }
     if (this.args?.stopOnEntry) {
       const first = this.args.domain === undefined ? 0 : Math.max(0, this.rt.timeline.ops.findIndex(o => o.domain === this.args!.domain));
       this.report(this.rt.goto(first, 'entry'));
@@ -209,8 +215,8 @@ export class P2mDebugSession extends DebugSession {
   }
   protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
     this.verb(response, rt => {
-      const depth = rt.frames().length - args.frameId;
-      const s = rt.restartFrame(Math.max(0, depth));
+      // Frame ids are the depth from the bottom + 1 (see stackTraceRequest).
+      const s = rt.restartFrame(Math.max(0, args.frameId - 1));
       return { ...s, reason: 'goto' };
     });
   }

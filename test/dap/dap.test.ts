@@ -289,3 +289,26 @@ test('goto targets jump to any operation; breakpoint locations list operation li
   const src = (await dc.customRequest('loadedSources', {})) as DebugProtocol.LoadedSourcesResponse;
   assert.equal(src.body.sources[0].path, SEED);
 });
+
+test('stopAtLine ("Debug from here") runs to the first operation on or after a line', async () => {
+  dc = await startClient();
+  const ev = await launch(dc, { stopAtLine: 8 });
+  assert.equal(ev?.body.reason, 'step');
+  assert.equal((await topFrame(dc, threadOf(ev!))).line, L.remove205);
+});
+
+test('restart frame returns to the frame entry; step-in targets list frames ahead', async () => {
+  dc = await startClient();
+  const ev = await launch(dc, {}, () => dc!.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'p2m_free_entry' }] }));
+  assert.equal(ev?.body.reason, 'function breakpoint');
+  const st = await dc.stackTraceRequest({ threadId: threadOf(ev!) });
+  assert.match(st.body.stackFrames[0].name, /^p2m_free_entry/);
+  const r = await stopAfter(dc, () => dc!.restartFrameRequest({ frameId: st.body.stackFrames[0].id }));
+  assert.equal(r.body.reason, 'goto');
+  const st2 = await dc.stackTraceRequest({ threadId: 2 });
+  assert.match(st2.body.stackFrames[0].name, /^__p2m_set_entry/);
+  const targets = await dc.stepInTargetsRequest({ frameId: st2.body.stackFrames[0].id });
+  assert.match(targets.body.targets[0].label, /^p2m_free_entry/);
+  await stopAfter(dc, () => dc!.stepInRequest({ threadId: 2, targetId: targets.body.targets[0].id }));
+  assert.match((await topFrame(dc)).name, /^p2m_free_entry/);
+});
