@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { TraceLogHost } from '../panel/trace-log-host';
 import { needSession, type CommandSpec, type UiContext } from './command-table';
 import { UiCommands } from './ui-command-ids';
 
@@ -15,7 +16,11 @@ async function loadUri(ctx: UiContext, uri: vscode.Uri): Promise<unknown> {
     await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
   }
   const s = await ctx.session.load(uri);
-  if (s) void vscode.commands.executeCommand('p2m.gpaSpace.focus');
+  if (s) {
+    void vscode.commands.executeCommand('p2m.gpaSpace.focus');
+    // The editor just covered an open trace log: bring the log back, it follows the new session.
+    TraceLogHost.instance?.panel.reveal(undefined, true);
+  }
   return s?.summary;
 }
 

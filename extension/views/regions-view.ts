@@ -64,7 +64,7 @@ export class RegionsView implements vscode.TreeDataProvider<Row>, vscode.Disposa
         it.tooltip = new vscode.MarkdownString(`**GFN ${r.gfnFirst}–${r.gfnLast}** (domain ${r.domain})\n\n` +
           `MFN ${r.mfnFirst}${r.count > 1 ? ' onward, contiguous' : ''}\n\n${r.count} × L${r.level} ${r.type}, ${r.perms}, ${r.mattr}`);
         const t = TYPE_NAMES.indexOf(r.type as (typeof TYPE_NAMES)[number]);
-        it.iconPath = new vscode.ThemeIcon('symbol-array', new vscode.ThemeColor(COLORS[typeCategory(t)] ?? 'foreground'));
+        it.iconPath = new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor(COLORS[typeCategory(t)] ?? 'foreground'));
         it.contextValue = 'p2m.region';
         it.command = { command: 'p2m.goToGfn', title: 'Reveal in tree', arguments: [{ domain: r.domain, gfn: Number(r.gfnFirst) }] };
         return it;

@@ -22,7 +22,7 @@ export class TraceLogApp {
   private session: SessionInfo | null = null;
   private gen = 0;
   private readonly position = el('span', { class: 'position', role: 'status', id: 'position' });
-  private readonly title = el('span', { class: 'title' }, 'P2M Trace Log');
+  private readonly title = el('span', { class: 'title', id: 'title' }, 'P2M Trace Log');
   private readonly empty = el('div', { class: 'empty' }, 'No trace loaded. Run "P2M: Open Sample Trace" or "P2M: Load Trace…".');
   private readonly main = el('div', { class: 'main' });
   private readonly plotsWrap = el('div', { class: 'plots-wrap' });

@@ -133,8 +133,13 @@ export class Plots {
         }
         g.setLineDash(s.id.startsWith('true') ? [4, 3] : []);
         g.lineWidth = 1.5;
+        // Step line: a value holds for its whole bucket, so even a single bucket shows.
         g.beginPath();
-        s.values.forEach((v, i) => { const x = PAD_LEFT + (i + 0.5) * bw; i === 0 ? g.moveTo(x, y(v)) : g.lineTo(x, y(v)); });
+        s.values.forEach((v, i) => {
+          const x0 = PAD_LEFT + i * bw;
+          if (i === 0) g.moveTo(x0, y(v)); else g.lineTo(x0, y(v));
+          g.lineTo(x0 + bw, y(v));
+        });
         g.stroke();
         g.setLineDash([]);
       }
