@@ -47,6 +47,12 @@ test('engine diagnostics land on the operation line: drift, failed expect, rc er
   assert.ok(rc && rc.range.start.line === 2, JSON.stringify(d2));
   assert.match(rc.message, /-ENOMEM/);
 
+  // rc= declares the expected return code: a match silences rc-error, a mismatch is an error.
+  const uri2b = 'file:///r/enomem-declared.p2mtrace';
+  const d2b = await openAndWait(uri2b, 'config ipa_bits=40 pool_pages=0\np2m_set_entry gfn=0x40000 nr=0x40000 mfn=0x100000\np2m_set_entry gfn=0x40201 nr=1 mfn=0x300000 rc=-12\np2m_set_entry gfn=0x40202 nr=1 mfn=0x300001 rc=0\n');
+  assert.deepEqual(d2b.filter(d => d.code === 'rc-error').map(d => [d.range.start.line, d.severity]), [[3, 1]], JSON.stringify(d2b));
+  c.close(uri2b);
+
   const uri3 = 'file:///r/ipa.p2mtrace';
   const d3 = await openAndWait(uri3, 'config ipa_bits=32 pool_pages=unlimited\np2m_set_entry gfn=0x100000 nr=1 mfn=0x5000\n');
   assert.ok(d3.some(d => d.code === 'sim-gfn-beyond-ipa' && d.range.start.line === 1), JSON.stringify(d3));

@@ -16,6 +16,8 @@ export interface ExecResult {
   /** Checks made by the replay itself (appended to the engine's diagnostics for this op). */
   diags: EngineDiagnostic[];
   checkpoint?: { ok: boolean; detail: string };
+  /** The trace declared this return code and it matched: the engine's rc-error is expected. */
+  rcAsExpected?: boolean;
 }
 
 /** Record kinds that are operations on a domain's p2m (get an op index, lenses, hovers). */
@@ -29,12 +31,12 @@ export function isEngineOp(r: TraceRecord): boolean {
   }
 }
 
-function rcCheck(what: string, rc: number, expected: number | undefined, gfn: number, out: EngineDiagnostic[]): void {
-  if (expected !== undefined && expected !== rc) {
-    out.push({ code: 'rc-error', severity: 'error', gfn, message: `${what} returned ${errnoName(rc)}, the trace says rc=${errnoName(expected)}` });
-  } else if (expected === undefined && rc !== 0) {
-    out.push({ code: 'rc-error', severity: 'warning', gfn, message: `${what} returned ${errnoName(rc)}` });
-  }
+/** The engine reports every non-zero rc itself (rc-error); the replay adds the `rc=` check. */
+function rcCheck(what: string, rc: number, expected: number | undefined, gfn: number, out: EngineDiagnostic[]): boolean {
+  if (expected === undefined) return false;
+  if (expected === rc) return true;
+  out.push({ code: 'rc-error', severity: 'error', gfn, message: `${what} returned ${errnoName(rc)}, the trace says rc=${errnoName(expected)}` });
+  return false;
 }
 
 /** Runs `r` on `p2m` (the record's domain). Only call for records where isEngineOp is true. */
@@ -43,13 +45,10 @@ export function execRecord(p2m: P2m, r: TraceRecord): ExecResult {
   switch (r.kind) {
     case 'setEntry': {
       const rc = p2m.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access);
-      rcCheck('p2m_set_entry', rc, r.rc, r.gfn, diags);
-      return { rc, diags };
+      return { rc, diags, rcAsExpected: rcCheck('p2m_set_entry', rc, r.rc, r.gfn, diags) };
     }
     case 'setAtOrder': {
-      const rc = p2m.setAtOrder(r.gfn, r.order, r.mfn, r.type, r.access);
-      rcCheck('__p2m_set_entry', rc, undefined, r.gfn, diags);
-      return { rc, diags };
+      return { rc: p2m.setAtOrder(r.gfn, r.order, r.mfn, r.type, r.access), diags };
     }
     case 'lookup':
       p2m.lookupOp(r.gfn);
