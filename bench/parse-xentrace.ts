@@ -41,13 +41,22 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
   // Warm-up on a slice so the JIT has seen the hot loop (not counted).
   readXentrace(buildFile(20_000));
   const rssBefore = process.memoryUsage().rss;
-  // CPU time as well as wall time: on a shared machine wall time includes waiting for a core.
-  const c0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const r = readXentrace(bytes, { source: 'bench.xentrace' });
-  const t1 = process.hrtime.bigint();
-  const cpu = process.cpuUsage(c0);
-  const secs = Number(t1 - t0) / 1e9;
+  // Best of 5 (wall) plus CPU time: on a shared machine one wall-clock sample mostly measures
+  // waiting for a core. Each run parses the whole file into a fresh record store.
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  let r = readXentrace(bytes, { source: 'bench.xentrace' });
+  for (let k = 0; k < 5; k++) {
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    r = readXentrace(bytes, { source: 'bench.xentrace' });
+    walls.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    const cu = process.cpuUsage(c0);
+    cpus.push((cu.user + cu.system) / 1e6);
+  }
+  walls.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
+  const secs = walls[0];
   if (r.store.length !== n) throw new Error(`expected ${n} records, got ${r.store.length}`);
   // The same file through the front door from disk (block-cached reads, auto-detection).
   const tmp = path.join(os.tmpdir(), `p2m-bench-${process.pid}.xentrace`);
@@ -62,8 +71,8 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
   return {
     name: 'parse-xentrace',
     metrics: {
-      records: n, bytes: bytes.length, seconds: Number(secs.toFixed(4)),
-      cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(4)),
+      records: n, bytes: bytes.length, seconds: Number(secs.toFixed(4)), medianSeconds: Number(walls[2].toFixed(4)),
+      cpuSeconds: Number(cpus[0].toFixed(4)),
       recordsPerSecond: Math.round(n / secs), rssGrowthMB: Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20),
       fromFileSeconds: Number((Number(t3 - t2) / 1e9).toFixed(4)),
       fromFileCpuSeconds: Number(((fcpu.user + fcpu.system) / 1e6).toFixed(4)),
