@@ -21,6 +21,8 @@ export interface FilterContext {
   summary: OpSummary;
   /** Ops whose live writes touched [first, last] of a domain (for `touched`). */
   touchedOps?: (domain: number, first: number, last: number) => Set<number>;
+  /** Row texts that replace an op's label (write-trace ops). */
+  labels?: ReadonlyMap<number, string>;
 }
 
 export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
@@ -46,16 +48,18 @@ export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
       const r = opGfnRange(op);
       if (!r || r[1] < gFirst || r[0] > gLast) continue;
     }
-    if (text && !matchesText(op, i, summary, text)) continue;
+    if (text && !matchesText(ctx, op, i, summary, text)) continue;
     out[k++] = i;
   }
   return out.slice(0, k);
 }
 
-function matchesText(op: MachineOp, i: number, summary: OpSummary, text: string): boolean {
+function matchesText(ctx: FilterContext, op: MachineOp, i: number, summary: OpSummary, text: string): boolean {
   // Labels are built lower-case by the machine (hex, Xen names), so no per-row toLowerCase:
   // that alone cost seconds on a million rows.
   if (op.label.includes(text) || op.kind.includes(text)) return true;
+  const alt = ctx.labels?.get(i);
+  if (alt && alt.includes(text)) return true;
   if (`rc ${summary.rc[i]}` === text) return true;
   const msgs = summary.messages.get(i);
   return !!msgs && msgs.some(m => m.toLowerCase().includes(text));

@@ -176,7 +176,10 @@ export class SessionCore<Snap = unknown> {
   // --- log ---
 
   private filterContext() {
-    return { ops: this.machine.ops, summary: this.summary, touchedOps: (d: number, a: number, b: number) => this.touchedOps(d, a, b) };
+    return {
+      ops: this.machine.ops, summary: this.summary, labels: this.opts.overlay?.labels,
+      touchedOps: (d: number, a: number, b: number) => this.touchedOps(d, a, b),
+    };
   }
 
   logQuery(filter: LogFilter): { total: number; cursorIndex: number } {
@@ -202,7 +205,7 @@ export class SessionCore<Snap = unknown> {
     const op = this.machine.ops[i];
     const s = this.summary;
     const r: LogRow = {
-      op: i, kind: op.kind, domain: op.domain, text: op.label, rc: s.rc[i],
+      op: i, kind: op.kind, domain: op.domain, text: this.opts.overlay?.labels.get(i) ?? op.label, rc: s.rc[i],
       events: this.timeline.eventCountOf(i) + (this.opts.overlay?.rows.get(i)?.length ?? 0), flushes: s.flushes[i], violations: s.violations[i],
       diagnostics: s.diagnostics[i], phase: PHASES[s.phase[i]] ?? 'none',
     };

@@ -6,6 +6,7 @@
 import { hiOf, loOf } from '../../engine/arch/descriptor';
 import type { MachineOp } from '../../engine/replay/backend';
 import { BbmChecker } from '../../engine/tlb/bbm-checker';
+import { formatStatement } from '../../engine/trace/p2mtrace-writer';
 import type { TraceRecord } from '../../engine/trace/records';
 import type { BbmPhase, MicroOpRow } from './view-data';
 
@@ -14,6 +15,8 @@ export interface WriteTraceOverlay {
   flushes: Uint32Array;
   messages: Map<number, string[]>;
   rows: Map<number, MicroOpRow[]>;
+  /** Row summaries: the record as a .p2mtrace statement (the machine's label says nothing). */
+  labels: Map<number, string>;
 }
 
 const LEVELS = ['0TH', '1ST', '2ND', '3RD'];
@@ -29,7 +32,7 @@ export function analyzeWriteTrace(ops: readonly MachineOp[], records: readonly T
   }
   if (byLoc.size === 0) return undefined;
   const n = ops.length;
-  const o: WriteTraceOverlay = { violations: new Uint32Array(n), flushes: new Uint32Array(n), messages: new Map(), rows: new Map() };
+  const o: WriteTraceOverlay = { violations: new Uint32Array(n), flushes: new Uint32Array(n), messages: new Map(), rows: new Map(), labels: new Map() };
   const checkers = new Map<number, BbmChecker>();
   for (let i = 0; i < n; i++) {
     const r = byLoc.get(`${ops[i].loc.source}:${ops[i].loc.byteOffset}`);
@@ -37,6 +40,8 @@ export function analyzeWriteTrace(ops: readonly MachineOp[], records: readonly T
     let c = checkers.get(r.domain);
     if (!c) checkers.set(r.domain, c = new BbmChecker({ recordWaste: false }));
     const before = c.findings.length;
+    const label = formatStatement(r);
+    if (label) o.labels.set(i, label);
     let row: MicroOpRow;
     if (r.kind === 'writePte') {
       // The event index the checker sees is the op index: one record = one op here.

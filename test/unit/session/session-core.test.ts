@@ -141,3 +141,14 @@ test('strategy comparison lists upstream and marks missing strategies', () => {
   assert.equal(up.violations, 0);
   for (const x of r) assert.ok(x.available || (x.note ?? '').length > 0);
 });
+
+test('write-trace rows show the statement and are searchable', () => {
+  const s = load('bbm-violation-writes.p2mtrace');
+  s.core.logQuery({});
+  const rows = s.core.logPage(0, 5).rows;
+  assert.match(rows[0].text, /^write_pte table=0x40000 index=0 level=1 /);
+  assert.ok(s.core.logQuery({ text: 'table=0x80011' }).total >= 3);
+  const v = s.core.logQuery({ onlyViolations: true });
+  const micro = s.core.microOps(s.core.logPage(0, 1).rows[0].op);
+  assert.ok(v.total >= 2 && micro.some(m => m.phase === 'violation' && /bbm-valid-change/.test(m.text)));
+});
