@@ -169,7 +169,7 @@ export class DocReplay {
     const engineDiags = p2m.diagnostics;
     for (let k = diag0; k < engineDiags.length; k++) {
       const d = engineDiags[k];
-      if (d.code === 'rc-error' && res.rcAsExpected) continue; // the trace says this rc is expected
+      if (d.code === 'rc-error' && res.rcDeclared) continue; // replaced by the rc= check
       op.diags.push({ code: d.code, severity: d.severity, message: d.message, gfn: d.gfn });
     }
     op.diags.push(...res.diags);

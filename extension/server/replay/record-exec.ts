@@ -16,8 +16,8 @@ export interface ExecResult {
   /** Checks made by the replay itself (appended to the engine's diagnostics for this op). */
   diags: EngineDiagnostic[];
   checkpoint?: { ok: boolean; detail: string };
-  /** The trace declared this return code and it matched: the engine's rc-error is expected. */
-  rcAsExpected?: boolean;
+  /** The trace declared the return code (`rc=`): the replay's own check replaces the engine's rc-error. */
+  rcDeclared?: boolean;
 }
 
 /** Record kinds that are operations on a domain's p2m (get an op index, lenses, hovers). */
@@ -34,9 +34,8 @@ export function isEngineOp(r: TraceRecord): boolean {
 /** The engine reports every non-zero rc itself (rc-error); the replay adds the `rc=` check. */
 function rcCheck(what: string, rc: number, expected: number | undefined, gfn: number, out: EngineDiagnostic[]): boolean {
   if (expected === undefined) return false;
-  if (expected === rc) return true;
-  out.push({ code: 'rc-error', severity: 'error', gfn, message: `${what} returned ${errnoName(rc)}, the trace says rc=${errnoName(expected)}` });
-  return false;
+  if (expected !== rc) out.push({ code: 'rc-error', severity: 'error', gfn, message: `${what} returned ${errnoName(rc)}, the trace says rc=${errnoName(expected)}` });
+  return true;
 }
 
 /** Runs `r` on `p2m` (the record's domain). Only call for records where isEngineOp is true. */
@@ -45,7 +44,7 @@ export function execRecord(p2m: P2m, r: TraceRecord): ExecResult {
   switch (r.kind) {
     case 'setEntry': {
       const rc = p2m.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access);
-      return { rc, diags, rcAsExpected: rcCheck('p2m_set_entry', rc, r.rc, r.gfn, diags) };
+      return { rc, diags, rcDeclared: rcCheck('p2m_set_entry', rc, r.rc, r.gfn, diags) };
     }
     case 'setAtOrder': {
       return { rc: p2m.setAtOrder(r.gfn, r.order, r.mfn, r.type, r.access), diags };
