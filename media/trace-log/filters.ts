@@ -32,6 +32,7 @@ export class FilterBar {
   private readonly onlyViol = el('input', { type: 'checkbox', id: 'only-violations' });
   private readonly follow = el('input', { type: 'checkbox', id: 'follow-cursor' });
   private readonly brush = el('button', { class: 'brush-clear', hidden: true, title: 'Clear the time range' });
+  private readonly touched = el('button', { class: 'touched-clear', hidden: true, title: 'Show all operations again' });
   private readonly error = el('span', { class: 'filter-error', role: 'status' });
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -45,7 +46,7 @@ export class FilterBar {
     searchBox.append(icon('search'), this.search);
     this.root.append(
       this.kinds, this.domain, this.gfn, searchBox,
-      labelled(this.onlyViol, 'only violations'), labelled(this.follow, 'follow cursor'), this.brush, this.error,
+      labelled(this.onlyViol, 'only violations'), labelled(this.follow, 'follow cursor'), this.brush, this.touched, this.error,
     );
     parent.append(this.root);
     this.domain.addEventListener('change', () => this.update({ domain: this.domain.value === '' ? undefined : Number(this.domain.value) }));
@@ -54,6 +55,7 @@ export class FilterBar {
     this.gfn.addEventListener('change', () => this.applyGfn());
     this.search.addEventListener('input', () => this.debounce(() => this.update({ text: this.search.value || undefined })));
     this.brush.addEventListener('click', () => this.setRange(undefined, undefined));
+    this.touched.addEventListener('click', () => this.setTouched(undefined));
   }
 
   /** Kinds and domains present in the trace, from the host's init message. */
@@ -81,7 +83,11 @@ export class FilterBar {
     this.update({ opFrom: from, opTo: to });
   }
 
+  /** "Show in Trace Log" from the tree: only ops whose live writes touched this range. */
   setTouched(t: LogFilter['touched']): void {
+    this.touched.hidden = !t;
+    clear(this.touched);
+    if (t) this.touched.append(icon('close'), document.createTextNode(` touched d${t.domain} ${t.gfnFirst}–${t.gfnLast}`));
     this.update({ touched: t });
   }
 
