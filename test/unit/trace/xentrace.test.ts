@@ -201,3 +201,24 @@ test('record times follow xenalyze: integer qhz arithmetic from the first timest
   // truncates 24.576 to 24, giving 102.4 us; we print what xenalyze prints.
   assert.equal(slow.loc.time, 0.0001024);
 });
+
+test('reading through a block cache with tiny blocks (records straddling blocks) equals reading from memory', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { FileSource } = await import('../../../engine/trace/byte-source');
+  const { twoDomainRecords } = await import('./helpers/fixtures');
+  const bytes = writeXentrace([...twoDomainRecords(), ...twoDomainRecords()], { tsc: 'window-pad', windowBytes: 100 }).bytes;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p2m-blk-'));
+  try {
+    const f = path.join(dir, 't.xentrace');
+    fs.writeFileSync(f, bytes);
+    const mem = readXentrace(bytes);
+    for (const bs of [7, 13, 64]) {
+      const viaFile = readXentrace(new FileSource(f, bs, 2));
+      assert.deepEqual(viaFile.diagnostics, mem.diagnostics, `block ${bs}`);
+      assert.deepEqual(viaFile.store.toArray(), mem.store.toArray(), `block ${bs}`);
+    }
+    assert.equal(mem.store.length, 16);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
