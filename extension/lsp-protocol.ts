@@ -35,9 +35,10 @@ export type Hex = string;
 
 /** Commands the server's code lenses and code actions invoke; implemented in the extension. */
 export const LspCommands = {
-  /** args: [uri: string, line: number] — replay the document up to and including `line`. */
+  /** args: [line: number] — 1-BASED line (the UI command's convention); acts on the active trace editor. */
   replayToLine: 'p2m.replayToLine',
-  /** args: [uri: string, line: number] — start a debug session stopped before `line`. */
+  /** args: [uri, line: number] — 1-BASED line (the debugger's convention). The server sends the
+   *  uri as a string; the client turns it into a vscode.Uri (code-lens middleware). */
   debugFromLine: 'p2m.debugFromLine',
   /** args: [uri: string] — server-side command: write a .p2mtrace beside a console log. */
   convertToP2mtrace: 'p2m.lsp.convertToP2mtrace',

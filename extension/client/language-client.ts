@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import {
-  AnalysisDoneNotification, AnalysisDoneParams, LSP_LANGUAGES, LSP_SETTINGS_SECTION, LspSettings, TypedRequest,
+  AnalysisDoneNotification, AnalysisDoneParams, LSP_LANGUAGES, LSP_SETTINGS_SECTION, LspCommands, LspSettings, TypedRequest,
 } from '../lsp-protocol';
 
 /** What the extension holds on to; dispose stops the server. */
@@ -49,6 +49,17 @@ export function startLanguageClient(context: ClientContext): P2mLanguageClient {
     documentSelector: LSP_LANGUAGES.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
     initializationOptions: { settings: readSettings() },
     outputChannelName: 'P2M Language Server',
+    middleware: {
+      // Command arguments cross JSON as strings; the debugger's command expects a vscode.Uri.
+      provideCodeLenses: async (doc, token, next) => {
+        const lenses = await next(doc, token);
+        for (const l of lenses ?? []) {
+          const args = l.command?.arguments;
+          if (l.command?.command === LspCommands.debugFromLine && typeof args?.[0] === 'string') args[0] = vscode.Uri.parse(args[0]);
+        }
+        return lenses;
+      },
+    },
   };
   const client = new LanguageClient('p2m', 'P2M Language Server', serverOptions, clientOptions);
   const analysisDone = new vscode.EventEmitter<AnalysisDoneParams>();

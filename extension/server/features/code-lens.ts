@@ -20,8 +20,9 @@ export function codeLenses(a: DocAnalysis): CodeLens[] {
     if (op.checkpoint) {
       out.push({ range, command: { title: op.checkpoint.ok ? '✓ checkpoint matches' : `✗ checkpoint mismatch: ${op.checkpoint.detail}`, command: '' } });
     }
-    out.push({ range, command: { title: '▶ Replay to here', command: LspCommands.replayToLine, arguments: [a.uri, op.line] } });
-    out.push({ range, command: { title: 'Debug from here', command: LspCommands.debugFromLine, arguments: [a.uri, op.line] } });
+    // The extension's commands count lines from 1.
+    out.push({ range, command: { title: '▶ Replay to here', command: LspCommands.replayToLine, arguments: [op.line + 1] } });
+    out.push({ range, command: { title: 'Debug from here', command: LspCommands.debugFromLine, arguments: [a.uri, op.line + 1] } });
     if (op.kind === 'setEntry' || op.kind === 'setAtOrder' || op.flushes > 0 || op.tablesAllocated > 0) {
       out.push({ range, command: { title: `${op.flushes} TLB flush${op.flushes === 1 ? '' : 'es'} · ${op.tablesAllocated} page${op.tablesAllocated === 1 ? '' : 's'}`, command: '' } });
     }
