@@ -80,6 +80,12 @@ export class TraceLogApp {
     this.empty.hidden = !!s;
     this.title.textContent = s ? `P2M Trace Log — ${s.name}` : 'P2M Trace Log';
     if (!s) { this.position.textContent = ''; return; }
+    if (this.state.sessionName !== s.name) {
+      // A different trace: a time range or touched range from the previous one means nothing here.
+      this.state.sessionName = s.name;
+      this.filters.setTouched(undefined);
+      this.filters.setRange(undefined, undefined);
+    }
     this.filters.setChoices(s.kinds, s.domains);
     this.query(this.filters.current);
     this.post({ type: 'plots', buckets: Math.max(50, Math.min(800, Math.floor(window.innerWidth / 2))) });

@@ -13,6 +13,8 @@ export interface UiState {
   /** Replay cursor position as last reported by the host (ops applied). */
   cursor: number;
   opCount: number;
+  /** Name of the trace the filter belongs to. */
+  sessionName?: string;
 }
 
 export function initialState(): UiState {
@@ -28,5 +30,6 @@ export function restoreState(saved: unknown): UiState {
   if (typeof o.selected === 'number') s.selected = o.selected;
   if (Array.isArray(o.expanded)) s.expanded = o.expanded.filter((x): x is number => typeof x === 'number');
   if (typeof o.filter === 'object' && o.filter !== null) s.filter = o.filter;
+  if (typeof o.sessionName === 'string') s.sessionName = o.sessionName;
   return s;
 }
