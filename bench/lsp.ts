@@ -3,6 +3,8 @@
 // published diagnostics (target ≤ 1 s), from a one-character edit in the middle to the
 // re-published diagnostics (target ≤ 200 ms, debounce included), and the server's peak RSS
 // (target < 500 MB). Not a timed test: the numbers are reported, not asserted.
+import * as esbuild from 'esbuild';
+import path from 'node:path';
 import { LspTestClient } from '../test/lsp/lsp-client';
 import { AnalysisDoneParams, StateAtLineRequest } from '../extension/lsp-protocol';
 import { generateTrace } from './lsp-trace';
@@ -12,6 +14,12 @@ export interface BenchResult { name: string; metrics: Record<string, number | st
 export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult> {
   const lines = size === 'small' ? 10_000 : 100_000;
   const text = generateTrace(lines);
+  // The server under test is the current source, bundled like scripts/build.mjs does.
+  const root = process.env.P2M_ROOT ?? path.resolve(__dirname, '../..');
+  await esbuild.build({
+    entryPoints: { server: path.join(root, 'extension/server/server.ts') }, outdir: path.join(root, 'dist'),
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning',
+  });
   const c = await LspTestClient.start({});
   try {
     const uri = 'file:///bench/large.p2mtrace';
