@@ -38,6 +38,7 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
   const records = buildRecords(n);
   const t0 = process.hrtime.bigint();
   const rt = new ReplayRuntime(new EngineMachine(records));
+  const snapshots = rt.seeker.snapshotCount;
   const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const next = rng(99);
   const samples: number[] = [];
@@ -57,7 +58,7 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
     name: 'seek',
     metrics: {
       ops: n, events: rt.events.length, loadMs: Math.round(loadMs), recordMs: rt.loadMs.record, scanMs: rt.loadMs.scan,
-      snapshotInterval: rt.seeker.interval,
+      snapshotInterval: rt.seeker.interval, snapshots,
       seekP50Ms: +pct(0.5).toFixed(2), seekP99Ms: +pct(0.99).toFixed(2), seekMaxMs: +samples[samples.length - 1].toFixed(2),
       target: 'seekMaxMs < 50', rssMB: Math.round(process.memoryUsage().rss / 1e6),
     },

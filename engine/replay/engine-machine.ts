@@ -206,28 +206,69 @@ class EngineDomainView implements DomainView {
   dumpInfo() { return this.p.dumpInfo(); }
 }
 
+/**
+ * One operation over its trace record. `args` and `label` are computed on first use: a 1M-op
+ * trace would otherwise allocate a million argument objects and strings nobody looks at.
+ */
+class RecordOp implements MachineOp {
+  private a?: Record<string, OpArgValue>;
+  private l?: string;
+  constructor(readonly kind: OpKind, readonly domain: number, private readonly r: TraceRecord) {}
+  get loc() { return this.r.loc; }
+  get args(): Readonly<Record<string, OpArgValue>> { return this.a ??= opArgs(this.r); }
+  get label(): string { return this.l ??= opLabel(this.r); }
+}
+
 /** The operation a record becomes, or undefined for records that do not replay (config, opaque…). */
 function describe(r: TraceRecord): MachineOp | undefined {
-  const mk = (kind: OpKind, domain: number, args: Record<string, OpArgValue>, label: string): MachineOp => ({ kind, domain, loc: r.loc, args, label });
   switch (r.kind) {
-    case 'setEntry':
-      return mk('set_entry', r.domain, { gfn: r.gfn, nr: r.nr, mfn: r.mfn === INVALID_MFN ? 'invalid' : r.mfn, type: r.type, access: r.access },
-        `p2m_set_entry gfn=${hex(r.gfn)} nr=${hex(r.nr)} mfn=${hex(r.mfn)} t=${r.type} a=${r.access}`);
-    case 'setAtOrder':
-      return mk('set_at_order', r.domain, { gfn: r.gfn, order: r.order, nr: 2 ** r.order, mfn: r.mfn === INVALID_MFN ? 'invalid' : r.mfn, type: r.type, access: r.access },
-        `__p2m_set_entry gfn=${hex(r.gfn)} order=${r.order} mfn=${hex(r.mfn)} t=${r.type}`);
-    case 'lookup': return mk('lookup', r.domain, { gfn: r.gfn }, `lookup gfn=${hex(r.gfn)}`);
-    case 'expect': return mk('checkpoint', r.domain, { gfn: r.gfn, record: 'expect' }, `expect gfn=${hex(r.gfn)}`);
-    case 'memAccess': return mk('mem_access', r.domain, { gfn: r.gfn ?? 0, nr: r.nr ?? 0, access: r.access ?? 'rwx', enable: r.enable }, r.gfn === undefined ? 'mem_access enable' : `mem_access gfn=${hex(r.gfn)} nr=${hex(r.nr ?? 0)} a=${r.access}`);
-    case 'invalidateRoot': return mk('invalidate_root', r.domain, {}, 'invalidate_root');
-    case 'resolveFault': return mk('resolve_fault', r.domain, { gfn: r.gfn }, `resolve_fault gfn=${hex(r.gfn)}`);
-    case 'relinquish': return mk('relinquish', r.domain, {}, 'relinquish');
-    case 'checkpointDumpInfo': return mk('checkpoint', r.domain, { record: 'dumpInfo' }, `p2m_dump_info d${r.domain}`);
-    case 'checkpointLookup': return mk('checkpoint', r.domain, { ipa: r.ipa, record: 'dumpLookup' }, `dump_p2m_lookup ipa=0x${r.ipa.toString(16)}`);
-    case 'lostRecords': return mk('other', r.domain, { record: 'lostRecords', count: r.count, cpu: r.cpu }, `${r.count} trace records lost on CPU ${r.cpu}`);
-    case 'writePte': case 'tlbFlush': case 'dsb':
-      return mk(r.kind === 'writePte' ? 'write_pte' : r.kind === 'tlbFlush' ? 'tlb_flush' : 'dsb', r.domain, { record: r.kind }, `${r.kind} (low-level write trace: not replayed by the debugger)`);
+    case 'setEntry': return new RecordOp('set_entry', r.domain, r);
+    case 'setAtOrder': return new RecordOp('set_at_order', r.domain, r);
+    case 'lookup': return new RecordOp('lookup', r.domain, r);
+    case 'expect': case 'checkpointDumpInfo': case 'checkpointLookup': return new RecordOp('checkpoint', r.domain, r);
+    case 'memAccess': return new RecordOp('mem_access', r.domain, r);
+    case 'invalidateRoot': return new RecordOp('invalidate_root', r.domain, r);
+    case 'resolveFault': return new RecordOp('resolve_fault', r.domain, r);
+    case 'relinquish': return new RecordOp('relinquish', r.domain, r);
+    case 'lostRecords': return new RecordOp('other', r.domain, r);
+    case 'writePte': return new RecordOp('write_pte', r.domain, r);
+    case 'tlbFlush': return new RecordOp('tlb_flush', r.domain, r);
+    case 'dsb': return new RecordOp('dsb', r.domain, r);
     default: return undefined;
+  }
+}
+
+function opArgs(r: TraceRecord): Record<string, OpArgValue> {
+  const mfn = (m: number): OpArgValue => (m === INVALID_MFN ? 'invalid' : m);
+  switch (r.kind) {
+    case 'setEntry': return { gfn: r.gfn, nr: r.nr, mfn: mfn(r.mfn), type: r.type, access: r.access };
+    case 'setAtOrder': return { gfn: r.gfn, order: r.order, nr: 2 ** r.order, mfn: mfn(r.mfn), type: r.type, access: r.access };
+    case 'lookup': case 'resolveFault': return { gfn: r.gfn };
+    case 'expect': return { gfn: r.gfn, record: 'expect' };
+    case 'memAccess': return { gfn: r.gfn ?? 0, nr: r.nr ?? 0, access: r.access ?? 'rwx', enable: r.enable };
+    case 'checkpointDumpInfo': return { record: 'dumpInfo' };
+    case 'checkpointLookup': return { ipa: r.ipa, record: 'dumpLookup' };
+    case 'lostRecords': return { record: 'lostRecords', count: r.count, cpu: r.cpu };
+    case 'writePte': case 'tlbFlush': case 'dsb': return { record: r.kind };
+    default: return {};
+  }
+}
+
+function opLabel(r: TraceRecord): string {
+  switch (r.kind) {
+    case 'setEntry': return `p2m_set_entry gfn=${hex(r.gfn)} nr=${hex(r.nr)} mfn=${hex(r.mfn)} t=${r.type} a=${r.access}`;
+    case 'setAtOrder': return `__p2m_set_entry gfn=${hex(r.gfn)} order=${r.order} mfn=${hex(r.mfn)} t=${r.type}`;
+    case 'lookup': return `lookup gfn=${hex(r.gfn)}`;
+    case 'expect': return `expect gfn=${hex(r.gfn)}`;
+    case 'memAccess': return r.gfn === undefined ? 'mem_access enable' : `mem_access gfn=${hex(r.gfn)} nr=${hex(r.nr ?? 0)} a=${r.access}`;
+    case 'invalidateRoot': return 'invalidate_root';
+    case 'resolveFault': return `resolve_fault gfn=${hex(r.gfn)}`;
+    case 'relinquish': return 'relinquish';
+    case 'checkpointDumpInfo': return `p2m_dump_info d${r.domain}`;
+    case 'checkpointLookup': return `dump_p2m_lookup ipa=0x${r.ipa.toString(16)}`;
+    case 'lostRecords': return `${r.count} trace records lost on CPU ${r.cpu}`;
+    case 'writePte': case 'tlbFlush': case 'dsb': return `${r.kind} (low-level write trace: not replayed by the debugger)`;
+    default: return r.kind;
   }
 }
 

@@ -62,7 +62,7 @@ export function scanExceptions(tl: Timeline, events: EventSource, external: read
     }
   }
   tl.ops.forEach((o, i) => {
-    if (o.args.record === 'lostRecords') sites.push({ filter: 'lost-records', event: -1, op: i, rule: 'lost-records', message: o.label, evidence: [] });
+    if (o.kind === 'other' && o.args.record === 'lostRecords') sites.push({ filter: 'lost-records', event: -1, op: i, rule: 'lost-records', message: o.label, evidence: [] });
   });
   for (const f of external) {
     if (f.event < 0 || f.event >= events.length) continue;

@@ -20,6 +20,7 @@ import { CandidateSet, keyOf, positionOfKey } from './candidates';
 import { ChangeIndex, changeMatches, type RootInfo, type TranslationChange } from './change-index';
 import { scanExceptions, type ExceptionScan, type ExceptionSite } from './exceptions';
 import { FrameIndex } from './frame-index';
+import { FlushIndex } from './flush-index';
 import {
   parseOptions, parseDataId, type BreakpointOptions, type DataBreakpoint, type ExceptionBreakpoint,
   type ExceptionFilterId, type FunctionBreakpoint, type LineBreakpoint, isExceptionFilterId,
@@ -39,9 +40,14 @@ export interface StopInfo {
 export interface LogOutput { text: string; source: string; line: number }
 export interface RunResult { stop: StopInfo; output: LogOutput[] }
 
-export interface LoadOptions { snapshotInterval?: number }
+export interface LoadOptions { snapshotInterval?: number; maxEventsPerSnapshot?: number }
 
+/**
+ * Snapshot every 2048 ops or 16,384 events, whichever comes first: re-executing one interval
+ * takes ~20 ms on the engine as measured (bench/seek.ts), inside the 50 ms seek budget.
+ */
 export const DEFAULT_SNAPSHOT_INTERVAL = 2048;
+export const DEFAULT_MAX_EVENTS_PER_SNAPSHOT = 16_384;
 
 export class ReplayRuntime<Snap = unknown> {
   readonly timeline: Timeline;
@@ -62,9 +68,9 @@ export class ReplayRuntime<Snap = unknown> {
   constructor(readonly machine: ReplayMachine<Snap>, opts: LoadOptions = {}) {
     const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
     const t0 = Date.now();
-    const { timeline, snapshots } = Timeline.build(machine, interval);
+    const { timeline, snapshots, snapshotOps } = Timeline.build(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT);
     this.timeline = timeline;
-    this.seeker = new Seeker(machine, snapshots, interval, timeline.opCount);
+    this.seeker = new Seeker(machine, snapshots, interval, timeline.opCount, snapshotOps);
     const t1 = Date.now();
     // Checker findings (BBM, TLB) are costly to compute on big traces: merged in on first need.
     this.exc = scanExceptions(timeline, machine.events, []);
@@ -194,6 +200,13 @@ export class ReplayRuntime<Snap = unknown> {
     }
     return this.changes;
   }
+
+  private flushIdx?: FlushIndex;
+  flushIndex(): FlushIndex { return this.flushIdx ??= new FlushIndex(this.machine.events); }
+
+  /** Exception sites known without running the (costly) checkers. */
+  knownSites(): readonly ExceptionSite[] { return this.exc.sites; }
+  get findingsComputed(): boolean { return this.findingsMerged; }
 
   private frameIndex(): FrameIndex { return this.frameIdx ??= new FrameIndex(this.timeline, this.machine.events); }
 

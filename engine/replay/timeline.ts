@@ -8,8 +8,10 @@ import type { MachineOp, ReplayMachine } from './backend';
 
 export interface TimelineBuild<Snap> {
   timeline: Timeline;
-  /** snapshots[k] is the machine state before op k * interval. */
+  /** snapshots[k] is the machine state before op snapshotOps[k]. */
   snapshots: Snap[];
+  /** Op index of each snapshot, ascending (k * interval unless `maxEvents` cut an interval short). */
+  snapshotOps: Uint32Array;
 }
 
 export class Timeline {
@@ -59,19 +61,29 @@ export class Timeline {
     return this.byLine = m;
   }
 
-  /** Record every op once, taking a snapshot before every `interval`-th op. */
-  static build<Snap>(machine: ReplayMachine<Snap>, interval: number): TimelineBuild<Snap> {
+  /**
+   * Record every op once, taking a snapshot at least every `interval` ops and, when given,
+   * as soon as `maxEvents` events were recorded since the last one. Re-executing costs about
+   * the same per event, so the event bound keeps the worst seek flat when a stretch of the
+   * trace is split-heavy (a 1G split is ~1,000 events).
+   */
+  static build<Snap>(machine: ReplayMachine<Snap>, interval: number, maxEvents = Infinity): TimelineBuild<Snap> {
     const n = machine.ops.length;
     const opStart = new Uint32Array(n + 1);
     const snapshots: Snap[] = [];
+    const snapOps: number[] = [];
     machine.reset();
+    let lastOp = -Infinity, lastEv = 0;
     for (let i = 0; i < n; i++) {
-      if (i % interval === 0) snapshots.push(machine.snapshot());
-      opStart[i] = machine.events.length;
+      const ev = machine.events.length;
+      if (i - lastOp >= interval || ev - lastEv >= maxEvents) {
+        snapshots.push(machine.snapshot()); snapOps.push(i); lastOp = i; lastEv = ev;
+      }
+      opStart[i] = ev;
       machine.execute(i, true);
     }
     opStart[n] = machine.events.length;
-    if (n % interval === 0) snapshots.push(machine.snapshot());
-    return { timeline: new Timeline(machine.ops, opStart), snapshots };
+    if (n === 0 || (n - lastOp >= interval && maxEvents === Infinity)) { snapshots.push(machine.snapshot()); snapOps.push(n); }
+    return { timeline: new Timeline(machine.ops, opStart), snapshots, snapshotOps: Uint32Array.from(snapOps) };
   }
 }

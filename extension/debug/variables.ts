@@ -165,36 +165,30 @@ export function buildScopes<S>(rt: ReplayRuntime<S>, store: VariableStore, pos: 
 }
 
 function tlbVars<S>(rt: ReplayRuntime<S>, pos: Position): DebugProtocol.Variable[] {
-  // Flushes by cause up to the cursor, from the event stream (the TLB model's view of "what
-  // was invalidated when"), plus whether a deferred flush is pending.
+  // Flushes by cause up to the cursor (what was invalidated when), and whether a deferred
+  // flush is pending. Xen only ever flushes the whole VMID.
   const end = pos.op >= rt.opCount ? rt.events.length : rt.timeline.opStart[pos.op] + pos.event;
-  const byCause = new Map<string, number>();
-  let lastFlush = -1;
-  const dom = rt.domainAt(pos);
-  const vmid = rt.stateAt(pos, dom).view.vmid;
-  for (let e = 0; e < end; e++) {
-    if (rt.events.kindAt(e) !== 'tlbFlush') continue;
-    const ev = rt.events.get(e);
-    if (ev.kind !== 'tlbFlush' || ev.vmid !== vmid) continue;
-    byCause.set(ev.cause, (byCause.get(ev.cause) ?? 0) + 1);
-    lastFlush = e;
-  }
+  const st = rt.stateAt(pos, rt.domainAt(pos));
+  const s = rt.flushIndex().summary(st.view.vmid, end);
   const vars: DebugProtocol.Variable[] = [
-    { name: 'need_flush', value: String(rt.stateAt(pos, dom).needFlush()), variablesReference: 0 },
-    { name: 'flushes (VMID-wide)', value: String([...byCause.values()].reduce((a, b) => a + b, 0)), variablesReference: 0 },
+    { name: 'need_flush', value: String(st.needFlush()), variablesReference: 0 },
+    { name: 'flushes (VMID-wide)', value: String(s.total), variablesReference: 0 },
   ];
-  for (const [c, n] of byCause) vars.push({ name: `  ${c}`, value: String(n), variablesReference: 0 });
-  vars.push({ name: 'last flush event', value: lastFlush < 0 ? 'none' : `#${lastFlush} (op ${rt.timeline.opOfEvent(lastFlush)})`, variablesReference: 0 });
+  for (const [c, n] of s.byCause) vars.push({ name: `  ${c}`, value: String(n), variablesReference: 0 });
+  vars.push({ name: 'last flush event', value: s.lastEvent < 0 ? 'none' : `#${s.lastEvent} (op ${rt.timeline.opOfEvent(s.lastEvent)})`, variablesReference: 0 });
   return vars;
 }
 
 function findingVars<S>(rt: ReplayRuntime<S>, pos: Position): DebugProtocol.Variable[] {
   const end = pos.op >= rt.opCount ? rt.events.length : rt.timeline.opStart[pos.op] + pos.event;
-  const sites = rt.exceptionSites().filter(s => (s.event >= 0 ? s.event < end : s.op < pos.op));
-  if (sites.length === 0) return [{ name: '(none)', value: 'no BBM violation, assertion, drift or error return so far', variablesReference: 0 }];
-  return sites.slice(-200).map(s => ({
+  const sites = rt.knownSites().filter(s => (s.event >= 0 ? s.event < end : s.op < pos.op));
+  const note: DebugProtocol.Variable[] = rt.findingsComputed ? [] : [{
+    name: '(BBM checker)', value: "not run yet: enable the 'Break-before-make violation' exception filter to check this trace", variablesReference: 0,
+  }];
+  if (sites.length === 0) return [...note, { name: '(none)', value: 'no BBM violation, assertion, drift or error return so far', variablesReference: 0 }];
+  return [...note, ...sites.slice(-200).map(s => ({
     name: `op ${s.op}: ${s.filter}`, value: `${s.rule}: ${s.message}`.slice(0, 300), variablesReference: 0,
-  }));
+  }))];
 }
 
 export { toValue };
