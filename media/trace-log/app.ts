@@ -87,6 +87,7 @@ export class TraceLogApp {
       this.filters.setRange(undefined, undefined);
     }
     this.filters.setChoices(s.kinds, s.domains);
+    this.list.setPageSize(s.pageSize);
     this.query(this.filters.current);
     this.post({ type: 'plots', buckets: Math.max(50, Math.min(800, Math.floor(window.innerWidth / 2))) });
   }

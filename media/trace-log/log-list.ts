@@ -35,7 +35,7 @@ export class LogList {
   private generation = 0;
 
   constructor(parent: HTMLElement, private readonly host: LogListHost,
-    private readonly pageSize = 200, private readonly rowHeight = 22) {
+    private pageSize = 200, private readonly rowHeight = 22) {
     this.viewport = el('div', { class: 'log-viewport', tabindex: 0, role: 'grid', 'aria-label': 'Trace operations' });
     this.spacer = el('div', { class: 'log-spacer' });
     this.layer = el('div', { class: 'log-layer' });
@@ -59,6 +59,11 @@ export class LogList {
   }
 
   get rowCount(): number { return this.total; }
+
+  /** Rows per page request (the p2m.logPageSize setting, sent in `init`). */
+  setPageSize(n: number): void {
+    if (n >= 10 && n <= 1000 && n !== this.pageSize) { this.pageSize = n; this.reset(this.total); }
+  }
 
   setPage(page: LogPage): void {
     const p = Math.floor(page.offset / this.pageSize);
