@@ -78,7 +78,15 @@ export class P2m {
   /** p2m_set_entry(gfn, nr, mfn, t, a) under the write lock. mfn = INVALID_MFN (-1) removes. */
   setEntry(gfn: number, nr: number, mfn: number, type: NameOrValue = P2mType.ram_rw, access: NameOrValue = 7): number {
     const t = typeValue(type), a = accessValue(access);
-    return this.locked(OP_SET_ENTRY, () => this.rcDiag(p2mSetEntry(this.core, gfn, nr, mfn, t, a), 'p2m_set_entry', gfn), r => r);
+    // Hot path (replays call this millions of times): the lock/op bracket is inlined, no closures.
+    const c = this.core;
+    c.beginOp(OP_SET_ENTRY);
+    c.writeLock();
+    const rc = p2mSetEntry(c, gfn, nr, mfn, t, a);
+    if (rc !== 0) this.rcDiag(rc, 'p2m_set_entry', gfn);
+    c.writeUnlock();
+    c.endOp(rc);
+    return rc;
   }
 
   /** One __p2m_set_entry chunk in its own locked section (xentrace replay default). */

@@ -49,7 +49,7 @@ export function p2mSetEntry(core: P2mCore, gfn: number, nr: number, mfn: number,
 
 /** __p2m_set_entry: one entry at `order` (0, 9 or 18). */
 export function setAtOrder(core: P2mCore, gfn: number, order: number, mfn: number, type: number, access: number): number {
-  const log = core.log, store = core.store, geo = core.geo;
+  const log = core.log;
   core.gfn = gfn;
   let target = 3 - Math.floor(order / 9);
   log.frameEnter(Fr.setAtOrder, target, gfn);
@@ -61,8 +61,11 @@ export function setAtOrder(core: P2mCore, gfn: number, order: number, mfn: numbe
   const rc = setAtOrderBody(core, gfn, order, target, mfn, type, access);
   log.frameLeave(Fr.setAtOrder, rc);
   return rc;
+}
 
-  function setAtOrderBody(core: P2mCore, gfn: number, order: number, target: number, mfn: number, type: number, access: number): number {
+// A module-level function (not a closure) so V8 optimises it once for every call.
+function setAtOrderBody(core: P2mCore, gfn: number, order: number, target: number, mfn: number, type: number, access: number): number {
+    const log = core.log, store = core.store, geo = core.geo;
     const removing = mfn === INVALID_MFN;
     const root = rootPageFor(geo, gfn);
     if (root < 0) return -EINVAL;
@@ -163,7 +166,6 @@ export function setAtOrder(core: P2mCore, gfn: number, order: number, mfn: numbe
     // new base is 0, so a removed mapping of MFN 0 is never freed (faithful quirk).
     if (oP2m && baseOf(nLo, nHi) !== baseOf(oLo, oHi)) freeEntry(core, oLo, oHi, level);
     return 0;
-  }
 }
 
 /** p2m_create_table: take a pool page, zero it, link it into the empty slot. */

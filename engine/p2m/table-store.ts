@@ -1,6 +1,6 @@
 // Sparse storage of table pages (root and pool pages), following entries, not pages: a
 // random 1M-op workload leaves ~185k live pages with a couple of entries each, so a page
-// starts as a small array of (index, lo, hi) triples and turns dense (512 × u32 pair) only
+// starts as a small open-addressing hash of (index+1, lo, hi) triples and turns dense (512 × u32 pair) only
 // when it fills up (splits write all 512 entries at once). Pages also carry the `pages`
 // list links, their level and liveness, so a copy-on-write snapshot covers all of it.
 //
@@ -11,7 +11,7 @@
 
 const CHUNK_BITS = 10;
 const CHUNK = 1 << CHUNK_BITS;
-const SPARSE_MAX = 48; // triples before a page turns dense (48*12 B ≈ dense/7)
+const SPARSE_MAX = 48; // entries before a page turns dense (≤ 128 slots × 12 B = dense × 3/8)
 
 export class PageData {
   epoch: number;
@@ -30,7 +30,7 @@ export class PageData {
   sparse: Uint32Array;
   constructor(epoch: number) {
     this.epoch = epoch;
-    this.sparse = new Uint32Array(12);
+    this.sparse = new Uint32Array(SPARSE_INIT * 3);
   }
   clone(epoch: number): PageData {
     const p = new PageData(epoch);
@@ -84,47 +84,55 @@ export class TableStore {
     if (p === undefined) { this.lo = 0; this.hi = 0; return; }
     const d = p.dense;
     if (d !== null) { this.lo = d[idx << 1]; this.hi = d[(idx << 1) + 1]; return; }
-    const s = p.sparse, n = p.count * 3;
-    for (let i = 0; i < n; i += 3) {
-      if (s[i] === idx) { this.lo = s[i + 1]; this.hi = s[i + 2]; return; }
+    // sparse: linear-probing hash of (idx+1, lo, hi) triples, identity hash
+    const s = p.sparse, mask = s.length / 3 - 1, key = idx + 1;
+    for (let h = idx & mask; ; h = (h + 1) & mask) {
+      const k = s[h * 3];
+      if (k === key) { this.lo = s[h * 3 + 1]; this.hi = s[h * 3 + 2]; return; }
+      if (k === 0) { this.lo = 0; this.hi = 0; return; }
     }
-    this.lo = 0; this.hi = 0;
   }
 
   /** Stores a u32 pair; returns the page (for leaf/live bookkeeping by the caller). */
   write(id: number, idx: number, lo: number, hi: number): PageData {
     const p = this.writable(id);
-    let d = p.dense;
+    const d = p.dense;
+    const isZero = lo === 0 && hi === 0;
     if (d !== null) {
       const j = idx << 1;
       const wasZero = d[j] === 0 && d[j + 1] === 0;
       d[j] = lo; d[j + 1] = hi;
-      const isZero = lo === 0 && hi === 0;
       if (wasZero !== isZero) p.count += isZero ? -1 : 1;
       return p;
     }
-    const s = p.sparse, n = p.count * 3;
-    for (let i = 0; i < n; i += 3) {
-      if (s[i] === idx) {
-        if (lo === 0 && hi === 0) {
-          // remove: move the last triple into this hole
-          s[i] = s[n - 3]; s[i + 1] = s[n - 2]; s[i + 2] = s[n - 1];
-          p.count--;
-        } else { s[i + 1] = lo; s[i + 2] = hi; }
+    let s = p.sparse;
+    let mask = s.length / 3 - 1;
+    const key = idx + 1;
+    let h = idx & mask;
+    for (; ; h = (h + 1) & mask) {
+      const k = s[h * 3];
+      if (k === key) {
+        if (!isZero) { s[h * 3 + 1] = lo; s[h * 3 + 2] = hi; return p; }
+        deleteSlot(s, mask, h);
+        p.count--;
         return p;
       }
+      if (k === 0) break;
     }
-    if (lo === 0 && hi === 0) return p;
-    if (p.count >= SPARSE_MAX) {
-      d = new Uint32Array(1024);
-      for (let i = 0; i < n; i += 3) { d[s[i] << 1] = s[i + 1]; d[(s[i] << 1) + 1] = s[i + 2]; }
-      d[idx << 1] = lo; d[(idx << 1) + 1] = hi;
-      p.dense = d; p.sparse = EMPTY; p.count++;
+    if (isZero) return p;
+    if (p.count + 1 > SPARSE_MAX) {
+      const dn = new Uint32Array(1024);
+      for (let i = 0; i < s.length; i += 3) if (s[i] !== 0) { dn[(s[i] - 1) << 1] = s[i + 1]; dn[((s[i] - 1) << 1) + 1] = s[i + 2]; }
+      dn[idx << 1] = lo; dn[(idx << 1) + 1] = hi;
+      p.dense = dn; p.sparse = EMPTY; p.count++;
       return p;
     }
-    let t = s;
-    if (n + 3 > s.length) { t = new Uint32Array(s.length * 2); t.set(s); p.sparse = t; }
-    t[n] = idx; t[n + 1] = lo; t[n + 2] = hi;
+    if ((p.count + 1) * 2 > mask + 1) { // keep the load factor ≤ 1/2
+      s = rehash(s, (mask + 1) * 2);
+      p.sparse = s; mask = s.length / 3 - 1;
+      for (h = idx & mask; s[h * 3] !== 0; h = (h + 1) & mask);
+    }
+    s[h * 3] = key; s[h * 3 + 1] = lo; s[h * 3 + 2] = hi;
     p.count++;
     return p;
   }
@@ -132,7 +140,7 @@ export class TableStore {
   /** Zeroes a page (ptZero): back to an empty sparse page. */
   zero(id: number): PageData {
     const p = this.writable(id);
-    p.dense = null; p.sparse = new Uint32Array(12); p.count = 0; p.leaves = 0;
+    p.dense = null; p.sparse = new Uint32Array(SPARSE_INIT * 3); p.count = 0; p.leaves = 0;
     return p;
   }
 
@@ -140,8 +148,8 @@ export class TableStore {
   makeDense(id: number): PageData {
     const p = this.writable(id);
     if (p.dense === null) {
-      const d = new Uint32Array(1024), s = p.sparse, n = p.count * 3;
-      for (let i = 0; i < n; i += 3) { d[s[i] << 1] = s[i + 1]; d[(s[i] << 1) + 1] = s[i + 2]; }
+      const d = new Uint32Array(1024), s = p.sparse;
+      for (let i = 0; i < s.length; i += 3) if (s[i] !== 0) { d[(s[i] - 1) << 1] = s[i + 1]; d[((s[i] - 1) << 1) + 1] = s[i + 2]; }
       p.dense = d; p.sparse = EMPTY;
     }
     return p;
@@ -156,11 +164,24 @@ export class TableStore {
       for (let i = 0; i < 512; i++) if (d[2 * i] !== 0 || d[2 * i + 1] !== 0) fn(i, d[2 * i], d[2 * i + 1]);
       return;
     }
-    const s = p.sparse, n = p.count * 3;
+    const s = p.sparse;
     const order: number[] = [];
-    for (let i = 0; i < n; i += 3) order.push(i);
+    for (let i = 0; i < s.length; i += 3) if (s[i] !== 0) order.push(i);
     order.sort((a, b) => s[a] - s[b]);
-    for (const i of order) fn(s[i], s[i + 1], s[i + 2]);
+    for (const i of order) fn(s[i] - 1, s[i + 1], s[i + 2]);
+  }
+
+  /** Calls fn for every non-zero entry in storage order (cheaper; no sort). */
+  forEachUnordered(id: number, fn: (idx: number, lo: number, hi: number) => void): void {
+    if (!this.has(id)) return;
+    const p = this.page(id);
+    const d = p.dense;
+    if (d !== null) {
+      for (let i = 0; i < 512; i++) if (d[2 * i] !== 0 || d[2 * i + 1] !== 0) fn(i, d[2 * i], d[2 * i + 1]);
+      return;
+    }
+    const s = p.sparse;
+    for (let i = 0; i < s.length; i += 3) if (s[i] !== 0) fn(s[i] - 1, s[i + 1], s[i + 2]);
   }
 
   /** Freezes the current state: O(pages / 1024). Later writes copy on write. */
@@ -178,3 +199,29 @@ export class TableStore {
 }
 
 const EMPTY = new Uint32Array(0);
+const SPARSE_INIT = 8; // slots (power of two)
+
+/** Backward-shift deletion for linear probing (no tombstones). */
+function deleteSlot(s: Uint32Array, mask: number, h: number): void {
+  let hole = h;
+  for (let j = (h + 1) & mask; s[j * 3] !== 0; j = (j + 1) & mask) {
+    const home = (s[j * 3] - 1) & mask;
+    // move j into the hole if its home position is not in (hole, j]
+    if (((j - home) & mask) >= ((j - hole) & mask)) {
+      s[hole * 3] = s[j * 3]; s[hole * 3 + 1] = s[j * 3 + 1]; s[hole * 3 + 2] = s[j * 3 + 2];
+      hole = j;
+    }
+  }
+  s[hole * 3] = 0; s[hole * 3 + 1] = 0; s[hole * 3 + 2] = 0;
+}
+
+function rehash(s: Uint32Array, slots: number): Uint32Array {
+  const t = new Uint32Array(slots * 3), mask = slots - 1;
+  for (let i = 0; i < s.length; i += 3) {
+    if (s[i] === 0) continue;
+    let h = (s[i] - 1) & mask;
+    while (t[h * 3] !== 0) h = (h + 1) & mask;
+    t[h * 3] = s[i]; t[h * 3 + 1] = s[i + 1]; t[h * 3 + 2] = s[i + 2];
+  }
+  return t;
+}

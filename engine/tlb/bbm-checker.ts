@@ -19,16 +19,14 @@ import {
 import type { TableAllocWhy, TlbEventSink } from './event-sink';
 import type { BbmFinding, FindingEntry } from './findings';
 import { describeEntry } from './findings';
-import { entryOrderPow, TableMirror } from './table-mirror';
+import { entryOrderPow, type MirrorOptions, TableMirror } from './table-mirror';
 import { subtreeMatchesBlock } from './feat-bbm';
 
-export interface BbmCheckerOptions {
+export interface BbmCheckerOptions extends MirrorOptions {
   /** clean_pte is on (IOMMU walks are not coherent): every live store must be cleaned. */
   cleanPte?: boolean;
   /** Armv8.4 FEAT_BBM level (0 = absent). Level 1 or 2 relaxes block-size changes. */
   featBbm?: 0 | 1 | 2;
-  /** See MirrorOptions.implicitRoots (write traces without tableAlloc events). Default true. */
-  implicitRoots?: boolean;
   /** Record wasted flushes as findings (they are always counted). Default true. */
   recordWaste?: boolean;
   /** Keep at most this many findings (counters keep counting). Default 10000. */
@@ -101,7 +99,7 @@ export class BbmChecker implements TlbEventSink {
   private dirtyEvent: Int32Array = new Int32Array(64).fill(-1);
 
   constructor(opts: BbmCheckerOptions = {}) {
-    this.mirror = new TableMirror({ implicitRoots: opts.implicitRoots ?? true });
+    this.mirror = new TableMirror(opts);
     this.cleanPte = opts.cleanPte ?? false;
     this.featBbm = opts.featBbm ?? 0;
     this.recordWaste = opts.recordWaste ?? true;
@@ -226,7 +224,7 @@ export class BbmChecker implements TlbEventSink {
     const c = this.counts;
     c.pteWrites++;
     const isLive = m.isLive(id);
-    if (isLive !== live) c.liveMismatches++;
+    if (isLive !== live) { c.liveMismatches++; if (process.env.DBG) console.log('mismatch', i, table.toString(16), index, level, live, isLive, oldLo.toString(16), newLo.toString(16)); }
     const oldValid = hwValidLo(oldLo), newValid = hwValidLo(newLo);
     if (isLive) {
       c.livePteWrites++;

@@ -24,9 +24,15 @@ export interface MirrorOptions {
    * Low-level write traces have no tableAlloc events. When true, a page first seen in a pteWrite
    * (never allocated, never linked) becomes a root if no root is known yet or if the write's level
    * equals the first root's level. Pages filled before they are linked at a deeper level stay
-   * "fresh" until linked.
+   * "fresh" until linked. Its root index is MFN mod 16: concatenated root pages are naturally
+   * aligned (p2m-model.md §2.3) and at most 16, so this is exact when the first root page's MFN
+   * is 16-aligned (the engine's default 0x40000); pass `rootMfns` otherwise.
    */
   implicitRoots?: boolean;
+  /** Root page MFNs in root-index order (concatenated roots), when the stream has no root tableAlloc. */
+  rootMfns?: readonly number[];
+  /** Level of the root pages given in rootMfns. */
+  rootLevel?: number;
 }
 
 /** GFN order of one entry at `level` (4K granule): (3-level)*9 bits. */
@@ -53,7 +59,7 @@ export class TableMirror {
   prevSib: Int32Array = new Int32Array(64).fill(-1);
   gfnBase: Float64Array = new Float64Array(64).fill(NaN);
   private pageGen: Uint32Array = new Uint32Array(64);
-  /** Root page ids by root index k (concatenated roots), in tableAlloc order. */
+  /** Root page ids by root index k (concatenated roots), -1 where unknown. */
   roots: number[] = [];
   rootLevel = -1;
   // ---- slots (open addressing; key = pageId*512+index, -1 = empty) ----
@@ -77,6 +83,9 @@ export class TableMirror {
 
   constructor(opts: MirrorOptions = {}) {
     this.implicitRoots = opts.implicitRoots ?? true;
+    if (opts.rootMfns && opts.rootLevel !== undefined) {
+      opts.rootMfns.forEach((mfn, k) => { const id = this.ensurePage(mfn); if (id >= 0) this.makeRoot(id, opts.rootLevel!, k); });
+    }
   }
 
   pageId(mfn: number): number { return this.ids.get(mfn) ?? -1; }
@@ -113,16 +122,21 @@ export class TableMirror {
     const id = this.ensurePage(mfn);
     if (id < 0) return id;
     this.pageFlags[id] = (this.pageFlags[id] & ~F_FREED) | F_ALLOCATED | F_KNOWN;
+    // A reused page starts a new life: whatever linked it or was linked from it before is history
+    // (its stale entries are overwritten by the split fill or read as 0 after tableZero).
+    if (this.parent[id] >= 0) this.detach(id);
+    this.detachChildren(id);
+    if ((this.pageFlags[id] & F_ROOT) === 0) this.setPage(id, false, this.pageLevel[id], NaN);
     if (level >= 0 && level <= 3) this.pageLevel[id] = level;
-    if (isRoot) this.makeRoot(id, level);
+    if (isRoot) this.makeRoot(id, level, this.roots.length);
     return id;
   }
 
-  private makeRoot(id: number, level: number): void {
+  private makeRoot(id: number, level: number, k: number): void {
     if (this.pageFlags[id] & F_ROOT) return;
     if (this.rootLevel < 0 && level >= 0) this.rootLevel = level;
-    const k = this.roots.length;
-    this.roots.push(id);
+    while (this.roots.length <= k) this.roots.push(-1);
+    this.roots[k] = id;
     this.pageFlags[id] |= F_ROOT | F_KNOWN;
     this.pageLevel[id] = level;
     // Root page k covers GFNs [k << (order(rootLevel)+9), …) (p2m-model.md §2.3).
@@ -135,18 +149,29 @@ export class TableMirror {
     if (f & F_KNOWN) return;
     this.pageFlags[id] = f | F_KNOWN;
     if (this.pageLevel[id] < 0 && level >= 0) this.pageLevel[id] = level;
-    if (this.implicitRoots && this.parent[id] < 0 && (this.roots.length === 0 || level === this.rootLevel)) this.makeRoot(id, level);
+    if (this.implicitRoots && this.parent[id] < 0 && (this.rootLevel < 0 || level === this.rootLevel)) {
+      this.makeRoot(id, level, this.pageMfn[id] % 16);
+    }
   }
 
+  /** tableFree: the page leaves the tree (Xen frees children before parents, and unlinks first). */
   free(id: number): void {
     if (id < 0) return;
     this.pageFlags[id] = (this.pageFlags[id] & ~F_ALLOCATED) | F_FREED | F_KNOWN;
+    if (this.parent[id] >= 0) {
+      this.detach(id);
+      if ((this.pageFlags[id] & F_ROOT) === 0) this.propagate(id, false, this.pageLevel[id], NaN);
+    }
   }
 
   /** tableZero: every entry reads 0 from now on; linked children are detached. */
   zero(id: number): void {
     if (id < 0) return;
     this.pageGen[id]++;
+    this.detachChildren(id);
+  }
+
+  private detachChildren(id: number): void {
     let c = this.firstChild[id];
     while (c >= 0) {
       const next = this.nextSib[c];

@@ -18,9 +18,9 @@ import type { FlushCause, OpKind } from '../p2m/events';
 import { translationDiffers } from './bbm-rules';
 import type { TableAllocWhy, TlbEventSink } from './event-sink';
 import type { TlbHazard, TlbHazardKind } from './findings';
-import { entryOrderPow, TableMirror } from './table-mirror';
+import { entryOrderPow, type MirrorOptions, TableMirror } from './table-mirror';
 
-export interface TlbModelOptions {
+export interface TlbModelOptions extends MirrorOptions {
   /** VMID this model caches for; flushes of other VMIDs are ignored. Default: every flush. */
   vmid?: number;
   /** Cache intermediate table entries (walk cache). Default true. */
@@ -33,7 +33,6 @@ export interface TlbModelOptions {
   walkAfterWrite?: boolean;
   /** Max cached entries (leaf + walk); the oldest is evicted first. Default 65536. */
   capacity?: number;
-  implicitRoots?: boolean;
   maxHazards?: number;
   onHazard?: (h: TlbHazard) => void;
 }
@@ -60,7 +59,7 @@ export class TlbModel implements TlbEventSink {
   readonly counts: TlbCounts = {
     walks: 0, fills: 0, flushes: 0, flushesOfEmptyCache: 0, flushesWithoutStale: 0, entriesInvalidated: 0, staleChecks: 0, hazards: 0,
   };
-  private readonly opts: Required<Omit<TlbModelOptions, 'vmid' | 'onHazard' | 'implicitRoots'>>;
+  private readonly opts: Required<Omit<TlbModelOptions, 'vmid' | 'onHazard' | keyof MirrorOptions>>;
   private readonly vmid: number | undefined;
   private readonly onHazard: ((h: TlbHazard) => void) | undefined;
   // ---- cache: a ring of entries, key → ring position ----
@@ -95,7 +94,7 @@ export class TlbModel implements TlbEventSink {
   private tLo = 0; private tHi = 0; private tLevel = -1;
 
   constructor(opts: TlbModelOptions = {}) {
-    this.mirror = new TableMirror({ implicitRoots: opts.implicitRoots ?? true });
+    this.mirror = new TableMirror(opts);
     this.vmid = opts.vmid;
     this.onHazard = opts.onHazard;
     this.opts = {
@@ -262,7 +261,10 @@ export class TlbModel implements TlbEventSink {
     if (this.dirtyCount === 0 || this.map.size === 0) { this.dirtyCount = 0; return; }
     let total = 0;
     for (let d = 0; d < this.dirtyCount; d++) total += this.dirtySpan[d];
-    if (total >= this.map.size) {
+    if (this.dirtyCount > 32) {
+      // Many stores (a big range op): re-checking every cached entry is cheaper than overlap tests.
+      for (const p of this.map.values()) this.checkEntry(p, i);
+    } else if (total >= this.map.size) {
       for (const p of this.map.values()) if (this.overlapsDirty(p)) this.checkEntry(p, i);
     } else {
       for (let d = 0; d < this.dirtyCount; d++) this.checkRange(this.dirtyBase[d], this.dirtySpan[d], i);
