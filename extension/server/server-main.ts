@@ -2,7 +2,7 @@
 // and one handler per LSP feature (each feature lives in its own module under features/).
 // Requests that need replay results wait until the document's pending analysis has finished.
 import {
-  CodeActionKind, Connection, InitializeParams, InitializeResult, TextDocumentSyncKind,
+  CancellationToken, CodeActionKind, Connection, InitializeParams, InitializeResult, LSPErrorCodes, ResponseError, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -37,11 +37,15 @@ export function startServer(connection: Connection): void {
   const handled = (doc: TextDocument | undefined): doc is TextDocument =>
     doc !== undefined && (LSP_LANGUAGES as readonly string[]).includes(doc.languageId);
 
-  /** The document and its analysis, once the analysis pass queued for it has finished. */
-  async function settled(uri: string): Promise<{ doc: TextDocument; a: DocAnalysis | undefined } | undefined> {
+  /**
+   * The document and its analysis, once the analysis pass queued for it has finished. A request
+   * the client cancelled meanwhile is answered with RequestCancelled instead of stale work.
+   */
+  async function settled(uri: string, token?: CancellationToken): Promise<{ doc: TextDocument; a: DocAnalysis | undefined } | undefined> {
     const doc = store.get(uri);
     if (!handled(doc)) return undefined;
     await scheduler.idle(uri);
+    if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
     return { doc: store.get(uri) ?? doc, a: analyzer.get(uri) };
   }
 
@@ -87,41 +91,41 @@ export function startServer(connection: Connection): void {
     analyzer.forget(e.document.uri);
   });
 
-  connection.onHover(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.onHover(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     return s ? hover(s.a, lineOf(s.doc, p.position.line), p.position) : null;
   });
-  connection.onCompletion(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.onCompletion(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     if (!s || s.doc.languageId !== 'p2mtrace') return [];
     return completions(s.a, lineOf(s.doc, p.position.line), p.position);
   });
-  connection.onDefinition(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.onDefinition(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     return s?.a ? definition(s.a, lineOf(s.doc, p.position.line), p.position) : [];
   });
-  connection.onReferences(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.onReferences(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     return s?.a ? references(s.a, lineOf(s.doc, p.position.line), p.position, p.context.includeDeclaration) : [];
   });
-  connection.onDocumentSymbol(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.onDocumentSymbol(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     return s?.a ? documentSymbols(s.a) : [];
   });
   connection.onWorkspaceSymbol(async p => {
     for (const d of store.all()) if (handled(d)) await scheduler.idle(d.uri);
     return workspaceSymbols(analyzer.all(), p.query);
   });
-  connection.onFoldingRanges(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.onFoldingRanges(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     return s?.a ? foldingRanges(s.a) : [];
   });
-  connection.onCodeAction(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.onCodeAction(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     return s ? codeActions(s.a, s.doc.languageId, lineOf(s.doc, p.range.start.line), p) : [];
   });
-  connection.onCodeLens(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.onCodeLens(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     return s?.a ? codeLenses(s.a) : [];
   });
   connection.languages.semanticTokens.on(p => {
@@ -135,8 +139,8 @@ export function startServer(connection: Connection): void {
     const lines = doc.getText({ start: { line: 0, character: 0 }, end: { line: p.range.end.line + 1, character: 0 } }).split('\n');
     return semanticTokens(lines, p.range.start.line, p.range.end.line);
   });
-  connection.languages.inlayHint.on(async p => {
-    const s = await settled(p.textDocument.uri);
+  connection.languages.inlayHint.on(async (p, token) => {
+    const s = await settled(p.textDocument.uri, token);
     return s?.a ? inlayHints(s.a, p.range) : [];
   });
   connection.onExecuteCommand(async p => {

@@ -14,6 +14,8 @@ const ROOT = process.env.P2M_ROOT ?? path.resolve(__dirname, '../..');
 export class LspTestClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly analyses: AnalysisDoneParams[] = [];
+  /** workspace/applyEdit requests the server sent (answered as applied). */
+  readonly appliedEdits: unknown[] = [];
   private readonly waiters: Array<() => void> = [];
   private readonly versions = new Map<string, number>();
   stderr = '';
@@ -27,7 +29,7 @@ export class LspTestClient {
     proc.stderr!.on('data', d => { c.stderr += String(d); });
     conn.onNotification(PublishDiagnosticsNotification.type, p => { c.diagnostics.set(p.uri, p); c.wake(); });
     conn.onNotification(AnalysisDoneNotification.method, (p: AnalysisDoneParams) => { c.analyses.push(p); c.wake(); });
-    conn.onRequest('workspace/applyEdit', () => ({ applied: true }));
+    conn.onRequest('workspace/applyEdit', (p: unknown) => { c.appliedEdits.push(p); return { applied: true }; });
     conn.onNotification('window/logMessage', () => undefined);
     conn.listen();
     await conn.sendRequest(InitializeRequest.type, {

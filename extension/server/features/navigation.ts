@@ -57,7 +57,9 @@ export function workspaceSymbols(analyses: DocAnalysis[], query: string): Symbol
     };
     walk(documentSymbols(a));
     if (gfn !== undefined && a.replay.ready) {
+      const listed = new Set(out.filter(s => s.location.uri === a.uri).map(s => s.location.range.start.line));
       for (const op of a.replay.opsTouching(undefined, gfn, gfn + 1).slice(0, 200)) {
+        if (listed.has(op.line)) continue; // already there as an outline symbol (checkpoint)
         out.push({ name: `#${op.index} ${op.kind} gfn=${hex(op.gfn)}`, kind: SymbolKind.Function, location: opLocation(a.uri, a, op), containerName: `domain ${op.domain}` });
       }
     }
