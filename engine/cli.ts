@@ -1,40 +1,10 @@
-// The `p2m` command-line tool (dist/cli.js): replay / dump / lookup over a trace. main()
-// is exported so tests can run it in-process; the bundle calls it when run as a program.
-import { parseArgs } from './cli/args';
-import { cmdDump, cmdLookup, cmdReplay, type Io } from './cli/commands';
+// The `p2m` command-line tool (dist/cli.js): replay / dump / lookup over a trace.
+// Dispatch lives in cli/main.ts so tests can run it in-process.
+import { main } from './cli/main';
 
-const usage = `usage: p2m <command> [options]
-  replay <trace> [--format auto|p2mtrace|xentrace|xenalyze|xen-console] [--arch arm|x86]
-         [--ipa-bits N] [--pool-pages N|unlimited] [--mem-access] [--json] [--leaves]
-  dump <trace> [--at N]
-  lookup <trace> <gfn> [--at N]
-Defaults: 40-bit IPA, unlimited pool, mem_access off (a trace's config line and the flags
-override them; flags win). --at N stops after N operations.
-`;
-
-export function main(argv: string[], io: Io): number {
-  if (argv.length === 0) { io.err(usage); return 2; }
-  if (argv.includes('--help') || argv[0] === 'help') { io.out(usage); return 0; }
-  const args = parseArgs(argv);
-  if ('error' in args) { io.err(`p2m: ${args.error}\n`); return 2; }
-  try {
-    switch (args.command) {
-      case 'replay': return cmdReplay(args, io);
-      case 'dump': return cmdDump(args, io);
-      case 'lookup': return cmdLookup(args, io);
-      default: io.err(`p2m: unknown command '${args.command}'\n${usage}`); return 2;
-    }
-  } catch (e) {
-    io.err(`p2m: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    return 1;
-  }
-}
-
-if (require.main === module) {
-  const chunks: string[] = [];
-  const code = main(process.argv.slice(2), {
-    out: s => { chunks.push(s); if (chunks.length > 256) process.stdout.write(chunks.splice(0).join('')); },
-    err: s => process.stderr.write(s),
-  });
-  process.stdout.write(chunks.join(''), () => process.exit(code));
-}
+const chunks: string[] = [];
+const code = main(process.argv.slice(2), {
+  out: s => { chunks.push(s); if (chunks.length > 256) process.stdout.write(chunks.splice(0).join('')); },
+  err: s => process.stderr.write(s),
+});
+process.stdout.write(chunks.join(''), () => process.exit(code));

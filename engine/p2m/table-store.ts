@@ -11,7 +11,7 @@
 
 const CHUNK_BITS = 10;
 const CHUNK = 1 << CHUNK_BITS;
-const SPARSE_MAX = 48; // entries before a page turns dense (≤ 128 slots × 12 B = dense × 3/8)
+const SPARSE_MAX = 48; // entries before a page turns dense (≤ 64 slots × 12 B = dense × 3/16)
 
 export class PageData {
   epoch: number;
@@ -127,7 +127,7 @@ export class TableStore {
       p.dense = dn; p.sparse = EMPTY; p.count++;
       return p;
     }
-    if ((p.count + 1) * 2 > mask + 1) { // keep the load factor ≤ 1/2
+    if ((p.count + 1) * 4 > (mask + 1) * 3) { // keep the load factor ≤ 3/4
       s = rehash(s, (mask + 1) * 2);
       p.sparse = s; mask = s.length / 3 - 1;
       for (h = idx & mask; s[h * 3] !== 0; h = (h + 1) & mask);
@@ -140,7 +140,9 @@ export class TableStore {
   /** Zeroes a page (ptZero): back to an empty sparse page. */
   zero(id: number): PageData {
     const p = this.writable(id);
-    p.dense = null; p.sparse = new Uint32Array(SPARSE_INIT * 3); p.count = 0; p.leaves = 0;
+    // A never-used (or already empty) sparse page is all zeros: keep its array.
+    if (p.dense !== null || p.count !== 0) { p.dense = null; p.sparse = new Uint32Array(SPARSE_INIT * 3); }
+    p.count = 0; p.leaves = 0;
     return p;
   }
 
@@ -199,7 +201,7 @@ export class TableStore {
 }
 
 const EMPTY = new Uint32Array(0);
-const SPARSE_INIT = 8; // slots (power of two)
+const SPARSE_INIT = 16; // slots (power of two)
 
 /** Backward-shift deletion for linear probing (no tombstones). */
 function deleteSlot(s: Uint32Array, mask: number, h: number): void {
