@@ -1,12 +1,13 @@
 // The `p2m` subcommands: replay (JSON contract or summary), dump (table tree + regions after
 // op N) and lookup (decoded walk path of one GFN after op N). Each returns an exit code and
 // writes through the given streams, so tests can call them without spawning a process.
-import { readFileSync } from 'node:fs';
 import { decode, hex64, type DescriptorFields } from '../arch/descriptor';
 import { levelSize } from '../arch/geometry';
 import { accessName, INVALID_MFN, typeName } from '../arch/types';
 import type { P2m } from '../p2m/p2m';
-import { parseP2mTrace } from '../trace/p2mtrace';
+import { readTrace } from '../trace/index';
+import type { TraceFormat } from '../trace/detect';
+import type { TraceArch } from '../trace/types-map';
 import { parseNumber, type ParsedArgs } from './args';
 import { gfnHex, replayJson, replaySummary } from './output';
 import { type RunOptions, TraceRun } from './run-trace';
@@ -19,21 +20,8 @@ const FORMATS = ['auto', 'p2mtrace', 'xentrace', 'xenalyze', 'xen-console'];
 function loadAndRun(file: string, args: ParsedArgs, io: Io, stopAfterOps?: number): TraceRun | number {
   const format = (args.flags.get('--format') as string | undefined) ?? 'auto';
   if (!FORMATS.includes(format)) { io.err(`p2m: unknown --format '${format}' (expected ${FORMATS.join('|')})\n`); return 2; }
-  let bytes: Buffer;
-  try { bytes = readFileSync(file); } catch (e) {
-    io.err(`${file}:0: cannot read trace: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-    return 2;
-  }
-  if (format !== 'auto' && format !== 'p2mtrace') {
-    io.err(`${file}:0: --format ${format} is not supported by this build yet (only p2mtrace)\n`);
-    return 2;
-  }
-  const parsed = parseP2mTrace(bytes.toString('utf8'), file);
-  const errors = parsed.diagnostics.filter(d => d.severity === 'error');
-  if (errors.length > 0) {
-    for (const d of errors) io.err(`${file}:${d.line}: ${d.message}\n`);
-    return 2;
-  }
+  const arch = args.flags.get('--arch');
+  if (arch !== undefined && arch !== 'arm' && arch !== 'x86') { io.err(`p2m: --arch expects arm or x86, got '${String(arch)}'\n`); return 2; }
   const opts: RunOptions = { stopAfterOps };
   const ipa = args.flags.get('--ipa-bits');
   if (typeof ipa === 'string') {
@@ -48,11 +36,18 @@ function loadAndRun(file: string, args: ParsedArgs, io: Io, stopAfterOps?: numbe
     opts.poolPages = n;
   }
   if (args.flags.has('--mem-access')) opts.memAccess = true;
-  const arch = args.flags.get('--arch');
-  if (arch !== undefined && arch !== 'arm' && arch !== 'x86') { io.err(`p2m: --arch expects arm or x86, got '${String(arch)}'\n`); return 2; }
-  const run = new TraceRun(parsed.config, opts);
-  for (const r of parsed.records) { if (run.done) break; run.apply(r); }
-  for (const d of parsed.diagnostics) if (d.severity !== 'error') io.err(`${file}:${d.line}: ${d.severity}: ${d.message}\n`);
+  // One front door for every format (auto-detected from the first bytes unless --format).
+  const read = readTrace(file, { format: format as TraceFormat | 'auto', arch: arch as TraceArch | undefined, source: file });
+  const errors = read.diagnostics.filter(d => d.severity === 'error');
+  if (errors.length > 0 || read.format === undefined) {
+    for (const d of errors) io.err(`${file}:${d.line}: ${d.message}\n`);
+    if (errors.length === 0) io.err(`${file}:0: cannot read this trace\n`);
+    return 2;
+  }
+  const run = new TraceRun(read.config, opts);
+  const store = read.store;
+  for (let i = 0; i < store.length && !run.done; i++) run.apply(store.get(i));
+  for (const d of read.diagnostics) if (d.severity !== 'error') io.err(`${file}:${d.line}: ${d.severity}: ${d.message}\n`);
   return run;
 }
 
