@@ -53,7 +53,7 @@ export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult>
     const tq = performance.now();
     await c.request(StateAtLineRequest, { uri, line: Math.floor(lines * 0.75) });
     const queryMs = performance.now() - tq;
-    const rss = await c.conn.sendRequest('p2m/debugMemory') as { rss: number; maxRss: number } | null;
+    const rss = await c.conn.sendRequest('p2m/debugMemory', {}) as { rss: number; heapUsed: number; arrayBuffers: number; maxRss: number } | null;
     edits.sort((a, b) => a - b);
     return {
       name: 'lsp',
@@ -64,6 +64,8 @@ export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult>
         editFinalMedianMs: Math.round(finals.sort((a, b) => a - b)[Math.floor(finals.length / 2)]), editReplayedOps: replayed, stateAtLineMs: Math.round(queryMs),
         firstPhases: JSON.stringify(a1.phases), editPhases: JSON.stringify(phases[phases.length - 1]),
         serverPeakRssMB: rss ? Math.round(rss.maxRss / 1024) : 'n/a',
+        serverEndRssMB: rss ? Math.round(rss.rss / 1024) : 'n/a', serverEndHeapMB: rss ? Math.round(rss.heapUsed / 1024) : 'n/a',
+        serverEndArrayBuffersMB: rss ? Math.round(rss.arrayBuffers / 1024) : 'n/a',
       },
     };
   } finally {

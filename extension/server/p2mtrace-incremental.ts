@@ -25,7 +25,9 @@ interface LineParse {
   len: number;
 }
 
-const EMPTY: LineParse = { diags: [], col: 0, len: 0 };
+/** Shared by every line without diagnostics (most of them): one array, not 100,000. */
+const NO_DIAGS: LineDiag[] = [];
+const EMPTY: LineParse = { diags: NO_DIAGS, col: 0, len: 0 };
 
 function parseOneLine(raw: string): LineParse {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -38,18 +40,21 @@ function parseOneLine(raw: string): LineParse {
   const prefix = stripConsolePrefix(line);
   const toks = tokenize(line, prefix.end, true);
   if (toks.length === 0) return EMPTY;
-  const diags: LineDiag[] = [];
+  let diags: LineDiag[] = NO_DIAGS;
   const ctx: LineContext = {
     domain: CONTEXT_DOMAIN,
     // Line numbers and byte offsets are filled in by the assembly pass.
     loc: (col: number): TraceLoc => ({ source: '', line: 0, column: col + 1, byteOffset: col }),
-    report: (col, endCol, severity, message) => { diags.push({ column: col + 1, endColumn: endCol + 1, severity, message }); },
+    report: (col, endCol, severity, message) => {
+      if (diags === NO_DIAGS) diags = [];
+      diags.push({ column: col + 1, endColumn: endCol + 1, severity, message });
+    },
   };
   let rec: TraceRecord | undefined;
   try {
     rec = parseStatement(toks, ctx);
   } catch (e) {
-    diags.push({ column: 1, severity: 'error', message: `internal reader error: ${String(e)}` });
+    diags = [...diags, { column: 1, severity: 'error', message: `internal reader error: ${String(e)}` }];
   }
   return { rec, diags, col: toks[0].start, len: toks[0].text.length };
 }

@@ -160,7 +160,13 @@ export function startServer(connection: Connection): void {
   handle(WalkRequest, async p => walk((await settled(p.uri))?.a, p));
 
   // Server memory for the benchmark (kB, as process.resourceUsage reports maxRSS).
-  connection.onRequest('p2m/debugMemory', () => ({ rss: Math.round(process.memoryUsage().rss / 1024), maxRss: process.resourceUsage().maxRSS }));
+  connection.onRequest('p2m/debugMemory', (p?: { gc?: boolean }) => {
+    const g = (globalThis as { gc?: () => void }).gc;
+    if (p?.gc && g) g();
+    const m = process.memoryUsage();
+    const kb = (n: number) => Math.round(n / 1024);
+    return { rss: kb(m.rss), heapUsed: kb(m.heapUsed), arrayBuffers: kb(m.arrayBuffers), maxRss: process.resourceUsage().maxRSS };
+  });
 
   store.documents.listen(connection);
   connection.listen();

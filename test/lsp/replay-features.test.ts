@@ -158,8 +158,9 @@ test('an edit near the end re-replays from the last snapshot, not from the start
   const v2 = c.change(uri, [{ range: { start: { line: 18, character: 0 }, end: { line: 18, character: 0 } }, text: 'expect gfn=0x1000 mfn=0x80000\n' }]);
   const a2 = await c.analysisFor(uri, v2);
   assert.equal(a2.ops, 21);
-  assert.ok(a2.replayedOps <= 5, `replayed ${a2.replayedOps} ops`);
-  assert.ok(a2.resumedFromLine >= 15 && a2.resumedFromLine <= 18, `resumed at ${a2.resumedFromLine}`);
+  // Snapshots every few ops (at most 8 per document): only the last few ops are re-executed.
+  assert.ok(a2.replayedOps <= 7, `replayed ${a2.replayedOps} ops`);
+  assert.ok(a2.resumedFromLine >= 13 && a2.resumedFromLine <= 18, `resumed at ${a2.resumedFromLine}`);
   // The results after the resume equal a full replay's: state at the end.
   const s = await c.request(StateAtLineRequest, { uri, line: 100 });
   assert.deepEqual(s.stats.mappings, [0, 0, 20, 0]);

@@ -49,7 +49,7 @@ const SLICE_MS = 15;
 /** A pass still running after this long publishes what it has (ms; the edit budget is 200). */
 const PROGRESS_MS = 40;
 /** Snapshot spacing grows with the document so there are at most about this many. */
-const MAX_SNAPSHOTS = 16;
+const MAX_SNAPSHOTS = 8;
 
 export class DocReplay {
   ready = false;
