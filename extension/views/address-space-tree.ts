@@ -100,7 +100,15 @@ export class AddressSpaceTree implements vscode.TreeDataProvider<TreeNodeModel>,
     for (let i = 1; i < path.length; i++) this.parents.set(path[i].id, path[i - 1]);
     this.parents.set(path[0].id, undefined);
     const target = path[path.length - 1];
-    await this.view?.reveal(target, { select: true, focus: true, expand: false });
+    const view = this.view;
+    if (!view) return target;
+    // A refresh that is still re-fetching rows (every replay step fires one) can swallow a
+    // reveal; try again briefly until the target is selected.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await view.reveal(target, { select: true, focus: true, expand: false });
+      if (view.selection.some(n => n.id === target.id)) break;
+      await new Promise(r => setTimeout(r, 100 * (attempt + 1)));
+    }
     return target;
   }
 
