@@ -44,7 +44,9 @@ let vsceOk = false;
 check(`vsce package → ${path.basename(VSIX)}`, () => {
   const vsce = path.join(ROOT, 'node_modules/.bin/vsce');
   if (!existsSync(vsce)) throw new Error('node_modules/.bin/vsce missing: run `bash scripts/setup` (npm ci)');
-  const r = spawnSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '-o', VSIX],
+  // README images (docs/images) are relative; the repository is not on GitHub, so vsce needs a base URL.
+  const r = spawnSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository',
+    '--baseContentUrl', 'https://example.invalid/p2m-debugger/blob/HEAD/', '--baseImagesUrl', 'https://example.invalid/p2m-debugger/raw/HEAD/', '-o', VSIX],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`vsce exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   if (!existsSync(VSIX)) throw new Error('vsce reported success but wrote no file');
