@@ -43,11 +43,13 @@ export interface RunResult { stop: StopInfo; output: LogOutput[] }
 export interface LoadOptions { snapshotInterval?: number; maxEventsPerSnapshot?: number }
 
 /**
- * Snapshot every 2048 ops or 16,384 events, whichever comes first: re-executing one interval
- * takes ~20 ms on the engine as measured (bench/seek.ts), inside the 50 ms seek budget.
+ * Snapshot every 1024 ops or 8192 events, whichever comes first. Measured with bench/seek.ts
+ * on the current engine (~30–100 µs per re-executed op including copy-on-write page clones):
+ * 2048/16384 gave a 90 ms worst seek, 1024/8192 about 43 ms, 512/4096 about 24 ms at +20%
+ * memory. Seek cost scales with the engine's per-op speed, so these can grow when it improves.
  */
-export const DEFAULT_SNAPSHOT_INTERVAL = 2048;
-export const DEFAULT_MAX_EVENTS_PER_SNAPSHOT = 16_384;
+export const DEFAULT_SNAPSHOT_INTERVAL = 1024;
+export const DEFAULT_MAX_EVENTS_PER_SNAPSHOT = 8192;
 
 export class ReplayRuntime<Snap = unknown> {
   readonly timeline: Timeline;

@@ -33,7 +33,7 @@ test('launch without breakpoints replays to the end and terminates', async () =>
 test('launch with a missing trace fails with a message', async () => {
   dc = await startClient();
   await dc.initializeRequest();
-  await assert.rejects(dc.launchRequest({ trace: '/nonexistent/x.p2mtrace' } as never), /cannot read trace/);
+  await assert.rejects(dc.launchRequest({ trace: '/nonexistent/x.p2mtrace' } as never), /cannot read/);
 });
 
 test('stop on entry shows the first operation, one thread per domain, p2m_set_entry at the bottom', async () => {
