@@ -5,7 +5,7 @@
 import {
   baseOf, hwValidLo, isMappingLo, isTableLo, p2mValidHi, reservedBitsSetHi, tableEntryHi, tableEntryLo,
 } from '../arch/descriptor';
-import { type Geometry, ipaRow, levelOrder, makeGeometry } from '../arch/geometry';
+import { type Geometry, ipaRow, levelSize, makeGeometry } from '../arch/geometry';
 import { ULONG_MAX_GFN } from '../arch/types';
 import { DEFAULT_CONFIG, type P2mConfig } from './config';
 import { Cause, EventLog } from './event-log';
@@ -103,9 +103,8 @@ export class P2mCore {
   /** writePte (§5.1): a store plus, unless raw, the clean_pte cache clean. */
   writePte(id: number, idx: number, lo: number, hi: number, raw = false): void {
     const store = this.store;
-    store.read(id, idx);
-    const oLo = store.lo, oHi = store.hi;
     const p = store.write(id, idx, lo, hi);
+    const oLo = store.lo, oHi = store.hi;
     const level = p.level;
     const oldLeaf = p2mValidHi(oHi) && (level === 3 || (oLo & 2) === 0);
     const newLeaf = p2mValidHi(hi) && (level === 3 || (lo & 2) === 0);
@@ -134,7 +133,7 @@ export class P2mCore {
   private checkWritten(lo: number, hi: number, level: number): void {
     if ((lo & 1) !== 0 && !p2mValidHi(hi)) this.diag('sim-hw-valid-type0', 'warning', `hw-valid entry with type 0 written at L${level}`, this.gfn);
     if (reservedBitsSetHi(hi)) this.diag('sim-reserved-bits', 'error', `reserved/contig bits set in a descriptor written at L${level}`, this.gfn);
-    if (level < 3 && (lo & 2) === 0 && p2mValidHi(hi) && baseOf(lo, hi) % 2 ** levelOrder(level) !== 0) {
+    if (level < 3 && (lo & 2) === 0 && p2mValidHi(hi) && baseOf(lo, hi) % levelSize(level) !== 0) {
       this.diag('sim-misaligned-leaf', 'warning', `L${level} block base MFN 0x${baseOf(lo, hi).toString(16)} is not aligned to its size`, this.gfn);
     }
   }

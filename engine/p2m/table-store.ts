@@ -93,14 +93,19 @@ export class TableStore {
     }
   }
 
-  /** Stores a u32 pair; returns the page (for leaf/live bookkeeping by the caller). */
+  /**
+   * Stores a u32 pair and leaves the previous value in this.lo / this.hi (one probe for
+   * read-modify-write); returns the page for the caller's leaf/live bookkeeping.
+   */
   write(id: number, idx: number, lo: number, hi: number): PageData {
     const p = this.writable(id);
     const d = p.dense;
     const isZero = lo === 0 && hi === 0;
     if (d !== null) {
       const j = idx << 1;
-      const wasZero = d[j] === 0 && d[j + 1] === 0;
+      const ol = d[j], oh = d[j + 1];
+      this.lo = ol; this.hi = oh;
+      const wasZero = ol === 0 && oh === 0;
       d[j] = lo; d[j + 1] = hi;
       if (wasZero !== isZero) p.count += isZero ? -1 : 1;
       return p;
@@ -112,6 +117,7 @@ export class TableStore {
     for (; ; h = (h + 1) & mask) {
       const k = s[h * 3];
       if (k === key) {
+        this.lo = s[h * 3 + 1]; this.hi = s[h * 3 + 2];
         if (!isZero) { s[h * 3 + 1] = lo; s[h * 3 + 2] = hi; return p; }
         deleteSlot(s, mask, h);
         p.count--;
@@ -119,6 +125,7 @@ export class TableStore {
       }
       if (k === 0) break;
     }
+    this.lo = 0; this.hi = 0;
     if (isZero) return p;
     if (p.count + 1 > SPARSE_MAX) {
       const dn = new Uint32Array(1024);
