@@ -1,0 +1,68 @@
+// The p2m core for the 2016 strategies (`legacy`, `xen-4.8`). Same table store, pool, `pages`
+// list, stats, lock and event log as upstream; only the bookkeeping behind writePte differs,
+// because in 2016 "p2m-valid" was bit 0 and table entries had type 0 (p2m-model.md §10): the
+// upstream core follows only typed tables, so liveness and true leaf counts would be lost.
+import { baseOf, reservedBitsSetHi } from '../arch/descriptor';
+import { levelOrder } from '../arch/geometry';
+import { P2mCore } from '../p2m/core';
+import type { P2mConfig } from '../p2m/config';
+import { oldIsLeaf, oldIsTable } from './old-encoding';
+
+export class OldCore extends P2mCore {
+  /** Types already reported as approximated by the 2016 enumeration (one diagnostic each). */
+  readonly reportedTypes = new Set<number>();
+
+  constructor(config: Partial<P2mConfig>) {
+    super(config);
+  }
+
+  /** writePte with the 2016 validity rules; events and clean_pte behaviour as upstream. */
+  override writePte(id: number, idx: number, lo: number, hi: number, raw = false): void {
+    const store = this.store;
+    store.read(id, idx);
+    const oLo = store.lo, oHi = store.hi;
+    const p = store.write(id, idx, lo, hi);
+    const level = p.level;
+    const oldLeaf = oldIsLeaf(oLo, level), newLeaf = oldIsLeaf(lo, level);
+    if (oldLeaf !== newLeaf) p.leaves += newLeaf ? 1 : -1;
+    const live = p.live;
+    if (live) {
+      if (oldLeaf) this.trueLeaves[level]--;
+      if (newLeaf) this.trueLeaves[level]++;
+      const oldTable = oldIsTable(oLo, level), newTable = oldIsTable(lo, level);
+      if (oldTable || newTable) {
+        const same = oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi);
+        if (!same) {
+          if (oldTable) this.markLive(baseOf(oLo, oHi), false);
+          if (newTable) this.markLive(baseOf(lo, hi), true);
+        }
+      }
+    }
+    this.log.pteWrite(this.pageMfn(id), idx, level, oLo, oHi, lo, hi, live, raw);
+    if (!raw && this.cfg.cleanPte) this.log.pteClean(this.pageMfn(id), idx);
+    if (lo !== 0 || hi !== 0) this.checkStore(lo, hi, level);
+  }
+
+  /** §8 rows 18 and 20 (row 19's "hw-valid with type 0" is normal here: 2016 tables). */
+  private checkStore(lo: number, hi: number, level: number): void {
+    if (reservedBitsSetHi(hi)) this.diag('sim-reserved-bits', 'error', `reserved/contig bits set in a descriptor written at L${level}`, this.gfn);
+    if (level < 3 && (lo & 3) === 1 && baseOf(lo, hi) % 2 ** levelOrder(level) !== 0) {
+      this.diag('sim-misaligned-leaf', 'warning', `L${level} block base MFN 0x${baseOf(lo, hi).toString(16)} is not aligned to its size`, this.gfn);
+    }
+  }
+
+  /** Marks a subtree (un)reachable, moving its leaves in/out of the true counts. */
+  private markLive(mfn: number, live: boolean): void {
+    const id = this.pageId(mfn);
+    if (id < 0) return;
+    const p = this.store.writable(id);
+    if (p.live === live) return;
+    p.live = live;
+    this.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
+    if (p.level === 3 || p.count === p.leaves) return;
+    const children: number[] = [];
+    const level = p.level;
+    this.store.forEach(id, (_i, lo, hi) => { if (oldIsTable(lo, level)) children.push(baseOf(lo, hi)); });
+    for (const c of children) this.markLive(c, live);
+  }
+}

@@ -1,0 +1,142 @@
+// Read-only queries for the 2016 strategies: the same results as engine/p2m/get-entry.ts and
+// queries.ts, but walking tables by the 2016 rules (bit 0 valid, type-0 table entries). Types
+// are reported as CURRENT type values (converted from the 2016 enumeration) so views, `expect`
+// lines and the strategy comparison name them the same way under every strategy; raw
+// descriptors keep the 2016 value.
+import { baseOf, decode, toBig } from '../arch/descriptor';
+import { alignDown, levelIndex, levelOrder, levelSize, rootPageFor } from '../arch/geometry';
+import { INVALID_MFN, P2mType } from '../arch/types';
+import type { P2mCore } from '../p2m/core';
+import type { GetEntryResult } from '../p2m/get-entry';
+import type { Leaf, Region, TableEntryView, TablePageView, WalkStep } from '../p2m/queries';
+import { fromOldType, oldIsTable, oldValid } from './old-encoding';
+
+function accessOf(core: P2mCore, gfn: number): number {
+  return core.memAccessEnabled ? (core.radix.get(gfn) ?? 7) : core.defaultAccess;
+}
+
+export function oldGetEntry(core: P2mCore, gfn: number): GetEntryResult {
+  const geo = core.geo, store = core.store;
+  const hole = (level: number): GetEntryResult =>
+    ({ mfn: INVALID_MFN, type: P2mType.invalid, access: core.defaultAccess, order: levelOrder(level), valid: false, level });
+  // max_mapped_gfn is an exclusive end in 2016 but the short-cut compares with '>' as upstream.
+  if (gfn > core.maxMappedGfn) {
+    let level = geo.rootLevel;
+    for (; level < 3; level++) if (alignDown(gfn, levelOrder(level)) > core.maxMappedGfn) break;
+    return hole(level);
+  }
+  const root = rootPageFor(geo, gfn);
+  if (root < 0) return hole(geo.rootLevel);
+  let tbl = root, level = geo.rootLevel;
+  for (;;) {
+    store.read(tbl, levelIndex(level, gfn));
+    if (level === 3) break;
+    if (!oldValid(store.lo)) return hole(level);
+    if (!oldIsTable(store.lo, level)) break;
+    const id = core.pageId(baseOf(store.lo, store.hi));
+    if (id < 0) return hole(level);
+    tbl = id; level++;
+  }
+  const lo = store.lo, hi = store.hi;
+  if (!oldValid(lo)) return hole(level);
+  return {
+    mfn: baseOf(lo, hi) + (gfn % levelSize(level)), type: fromOldType((hi >>> 23) & 0xf), access: accessOf(core, gfn),
+    order: levelOrder(level), valid: true, level,
+  };
+}
+
+export function oldWalk(core: P2mCore, gfn: number): WalkStep[] {
+  const out: WalkStep[] = [];
+  const root = rootPageFor(core.geo, gfn);
+  if (root < 0) return out;
+  let tbl = root;
+  for (let level = core.geo.rootLevel; level <= 3; level++) {
+    const index = levelIndex(level, gfn);
+    core.store.read(tbl, index);
+    const lo = core.store.lo, hi = core.store.hi;
+    const d = toBig(lo, hi);
+    out.push({ level, table: core.pageMfn(tbl), index, descriptor: d, fields: decode(d) });
+    if (!oldIsTable(lo, level)) break;
+    const id = core.pageId(baseOf(lo, hi));
+    if (id < 0) break;
+    tbl = id;
+  }
+  return out;
+}
+
+/** Every valid leaf intersecting [from, to], ascending; the visitor returns false to stop. */
+export function oldForEachLeaf(core: P2mCore, from: number, to: number, fn: (gfn: number, level: number, lo: number, hi: number) => boolean | void): void {
+  const geo = core.geo;
+  let stop = false;
+  const visit = (id: number, level: number, base: number): void => {
+    const size = levelSize(level);
+    const entries: number[] = [];
+    core.store.forEach(id, (i, lo, hi) => { entries.push(i, lo, hi); });
+    for (let k = 0; k < entries.length && !stop; k += 3) {
+      const g = base + entries[k] * size;
+      if (g + size - 1 < from || g > to) continue;
+      const lo = entries[k + 1], hi = entries[k + 2];
+      if (!oldValid(lo)) continue;
+      if (!oldIsTable(lo, level)) { if (fn(g, level, lo, hi) === false) stop = true; continue; }
+      const child = core.pageId(baseOf(lo, hi));
+      if (child >= 0) visit(child, level + 1, g);
+    }
+  };
+  for (let k = 0; k < geo.rootPages && !stop; k++) {
+    if (k * geo.rootSpan > to || (k + 1) * geo.rootSpan - 1 < from) continue;
+    visit(k, geo.rootLevel, k * geo.rootSpan);
+  }
+}
+
+export function oldLeaves(core: P2mCore): Leaf[] {
+  const out: Leaf[] = [];
+  oldForEachLeaf(core, 0, Number.MAX_SAFE_INTEGER, (gfn, level, lo, hi) => { out.push({ gfn, level, lo, hi }); });
+  return out;
+}
+
+export function oldRegions(core: P2mCore, from = 0, to = Number.MAX_SAFE_INTEGER): Region[] {
+  const out: Region[] = [];
+  let cur: Region | undefined;
+  oldForEachLeaf(core, from, to, (gfn, level, lo, hi) => {
+    const size = levelSize(level), mfn = baseOf(lo, hi), type = fromOldType((hi >>> 23) & 0xf), valid = true;
+    const access = level === 3 ? accessOf(core, gfn) : core.defaultAccess;
+    if (cur && cur.gfn + cur.count === gfn && cur.mfn + cur.count === mfn && cur.type === type
+      && cur.access === access && cur.level === level) { cur.count += size; return; }
+    cur = { gfn, count: size, mfn, type, access, level, valid };
+    out.push(cur);
+  });
+  return out;
+}
+
+/** The entries of one table page; `child` set for 2016 table entries. */
+export function oldTablePage(core: P2mCore, mfn: number): TablePageView | undefined {
+  const id = core.pageId(mfn);
+  if (id < 0 || !core.store.has(id)) return undefined;
+  const p = core.store.page(id);
+  const base = id < core.geo.rootPages ? id * core.geo.rootSpan : (findBase(core, id) ?? 0);
+  const entries: TableEntryView[] = [];
+  core.store.forEach(id, (index, lo, hi) => {
+    const e: TableEntryView = { index, descriptor: toBig(lo, hi), gfn: base + index * levelSize(p.level), level: p.level };
+    if (oldIsTable(lo, p.level)) e.child = baseOf(lo, hi);
+    entries.push(e);
+  });
+  return { mfn, level: p.level, live: p.live, isRoot: id < core.geo.rootPages, entries };
+}
+
+function findBase(core: P2mCore, id: number): number | undefined {
+  const target = core.pageMfn(id);
+  let found: number | undefined;
+  const search = (pid: number, level: number, base: number): boolean => {
+    let hit = false;
+    core.store.forEach(pid, (i, lo, hi) => {
+      if (hit || !oldIsTable(lo, level)) return;
+      const g = base + i * levelSize(level);
+      if (baseOf(lo, hi) === target) { found = g; hit = true; return; }
+      const c = core.pageId(baseOf(lo, hi));
+      if (c >= 0 && search(c, level + 1, g)) hit = true;
+    });
+    return hit;
+  };
+  for (let k = 0; k < core.geo.rootPages; k++) if (search(k, core.geo.rootLevel, k * core.geo.rootSpan)) break;
+  return found;
+}
