@@ -11,6 +11,7 @@ export type { OpDiagnostic } from './p2m/core';
 export type { GetEntryResult } from './p2m/get-entry';
 export type { WalkStep, Region, Leaf, TablePageView, TableEntryView } from './p2m/queries';
 export type { P2mSnapshot } from './p2m/snapshot';
+export { VmidAllocator } from './p2m/vmid';
 export * from './arch/descriptor';
 export * from './arch/geometry';
 export {

@@ -13,6 +13,7 @@ import { type Leaf, leaves, type Region, regions, rootTables, tablePage, type Ta
 import { relinquish } from './relinquish';
 import { p2mSetEntry, setAtOrder } from './set-entry';
 import { invalidateRoot, resolveTranslationFault } from './set-way';
+import { clearRootPages, p2mTeardown } from './teardown';
 import { type P2mSnapshot, restoreSnapshot, takeSnapshot } from './snapshot';
 
 /** A type or access given by value or by Xen name (without the `p2m_` prefix). */
@@ -155,6 +156,17 @@ export class P2m {
   /** relinquish_p2m_mapping (runs to completion; no -ERESTART). */
   relinquish(): number {
     return this.locked(OP_RELINQUISH, () => relinquish(this.core), r => r);
+  }
+
+  /**
+   * Domain destruction after relinquish: p2m_teardown (every `pages` page back to the
+   * pool) then p2m_clear_root_pages (zero roots, forced 'clear-root' flush). One op.
+   * Returns the number of table pages released.
+   */
+  teardown(): number {
+    const c = this.core;
+    if (!c.isDying) c.diag('assert-relinquish', 'error', 'teardown while the domain is not dying');
+    return this.locked(OP_OTHER, () => { const n = p2mTeardown(c); clearRootPages(c); return n; }, () => 0);
   }
 
   /** p2m_lookup as a recorded op (read lock: the unlock never flushes). */

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertRange, assertStats, entry, INVALID, P, page4k, R0, scenario, tableDesc } from './helpers';
 import { P2m } from '../../../engine/p2m/p2m';
+import { VmidAllocator } from '../../../engine/p2m/vmid';
 
 test('40-bit: GFN 2^28 (root index 2) → -EINVAL with no side effects', () => {
   const r = scenario({}, () => {}, p => [p.setEntry(0x10000000, 1, 0x5000)]);
@@ -153,4 +154,54 @@ test('geometry rows: root level/pages and VTCR for every IPA configuration', () 
   assert.equal(new P2m().vttbr, 0x0001_0000_4000_0000n);
   const bad = new P2m({ ipaBits: 39 });
   assert.ok(bad.diagnostics.some(d => d.code === 'assert-setup'));
+});
+
+test('teardown after relinquish returns every page to the pool, clears the roots, one clear-root flush', () => {
+  const p = new P2m({ poolPages: 8 });
+  p.setEntry(0x40000, 0x40000, 0x100000);
+  p.setEntry(0x40201, 1, 0x300000);
+  p.setDying(true);
+  p.relinquish();
+  assert.equal(p.teardown(), 2);
+  assert.deepEqual(p.pagesList(), []);
+  assert.equal(p.stats().tablePages.poolFree, 8);
+  assert.equal(p.stats().flushesByCause['clear-root'], 1);
+  assert.deepEqual(p.tablePage(R0)?.entries, []);
+});
+
+test('foreign mappings: removal drops page references (L3: 1, L2 block: 512)', () => {
+  const r = scenario({}, p => { p.setEntry(0x1000, 1, 0x5000, 'map_foreign_rw'); p.setEntry(0x200, 0x200, 0x200000, 'map_foreign_ro'); },
+    p => [p.setEntry(0x1000, 1, INVALID, 'invalid'), p.setEntry(0x200, 0x200, INVALID, 'invalid')]);
+  assert.deepEqual(r.events.filter(e => e.kind === 'putPage'), [{ kind: 'putPage', mfn: 0x5000, count: 1 }, { kind: 'putPage', mfn: 0x200000, count: 512 }]);
+});
+
+test('VMID allocator: lowest free from 1, -EBUSY when exhausted', () => {
+  const v = new VmidAllocator(8);
+  assert.equal(v.alloc(), 1);
+  assert.equal(v.alloc(), 2);
+  v.free(1);
+  assert.equal(v.alloc(), 1);
+  for (let i = 3; i < 256; i++) assert.equal(v.alloc(), i);
+  assert.equal(v.alloc(), -16);
+});
+
+test('event log: listeners see every appended event; get/kindAt/opAt agree', () => {
+  const p = new P2m();
+  const seen: string[] = [];
+  const off = p.log.subscribe((log, i) => { seen.push(log.kindAt(i)); });
+  p.setEntry(0x40000, 0x40000, 0x100000);
+  p.setEntry(0x40201, 1, 0x300000);
+  off();
+  p.setEntry(0x1000, 1, 0x5000);
+  assert.equal(seen.length, p.log.firstEventOfOp(2));
+  for (let i = 0; i < p.log.length; i++) {
+    const e = p.log.get(i);
+    assert.equal(p.log.kindAt(i), e.kind);
+    if (e.kind === 'opBegin') assert.equal(p.log.opAt(i), e.op);
+  }
+  // enough events to span several log chunks; random access returns the same objects
+  for (let g = 0; g < 4000; g++) p.setEntry(0x100000 + g * 7, 1, 0x5000 + g);
+  const all = p.log.toArray();
+  assert.ok(all.length > 30000, `${all.length} events`);
+  for (let k = 0; k < 2000; k++) { const i = (k * 7919) % all.length; assert.deepEqual(p.log.get(i), all[i]); }
 });
