@@ -25,6 +25,7 @@ const LAYERS = [
   { name: 'grammars', cmd: [node, 'scripts/test-grammars.mjs'] }, // TextMate grammars, VS Code's tokenizer
   // Layers added by other issues go here (language server over LSP, debug adapter over DAP).
   { name: 'lsp', cmd: [node, 'test/lsp/run.mjs'] },              // language server over a real LSP connection
+  { name: 'dap', cmd: [node, 'test/dap/run.mjs'] },              // debug adapter (dist/debug-adapter.js) over DAP
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--no-build'], needsBuild: true },
   { name: 'ext-host', cmd: [node, 'scripts/test-ext-host.mjs', '--host=code-server'], needsBuild: true },
   ...(process.env.VSCODE_EXECUTABLE
