@@ -9,7 +9,8 @@
 // A layer that exits non-zero without reporting a failure counts one failure; a layer that
 // exits 0 but reports no tests counts one failure too ("no tests ran"): nothing is skipped
 // silently. A layer whose prerequisites are missing must fail and say how to install them.
-// Env: P2M_LAYERS=unit,e2e runs only those layers (the build always runs).
+// Env: P2M_LAYERS=unit,e2e runs only those layers (the build always runs). A layer with
+// `requires` is reported failed ("not run") when a required layer failed.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,20 +19,23 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const node = process.execPath;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** @type {{ name: string, cmd: string[], needsBuild?: boolean, env?: Record<string,string> }[]} */
+// `requires`: layers that must have passed first (a failed build must not be tested through
+// stale bundles, nor a stale .vsix installed by the e2e layer).
+/** @type {{ name: string, cmd: string[], requires?: string[], env?: Record<string,string> }[]} */
 const LAYERS = [
   { name: 'build', cmd: [npm, 'run', 'build'] },            // tsc --noEmit (root + engine) + esbuild
   { name: 'unit', cmd: [node, 'scripts/test-unit.mjs'] },    // layer 1: plain Node (node:test)
   { name: 'grammars', cmd: [node, 'scripts/test-grammars.mjs'] }, // TextMate grammars, VS Code's tokenizer
   // Layers added by other issues go here (language server over LSP, debug adapter over DAP).
-  { name: 'lsp', cmd: [node, 'test/lsp/run.mjs'] },              // language server over a real LSP connection
-  { name: 'dap', cmd: [node, 'test/dap/run.mjs'] },              // debug adapter (dist/debug-adapter.js) over DAP
-  { name: 'package', cmd: [node, 'scripts/package.mjs', '--no-build'], needsBuild: true },
-  { name: 'ext-host', cmd: [node, 'scripts/test-ext-host.mjs', '--host=code-server'], needsBuild: true },
+  { name: 'lsp', cmd: [node, 'test/lsp/run.mjs'], requires: ['build'] },              // language server over a real LSP connection
+  { name: 'dap', cmd: [node, 'test/dap/run.mjs'], requires: ['build'] },              // debug adapter (dist/debug-adapter.js) over DAP
+  { name: 'package', cmd: [node, 'scripts/package.mjs', '--no-build'], requires: ['build'] },
+  { name: 'ext-host', cmd: [node, 'scripts/test-ext-host.mjs', '--host=code-server'], requires: ['build'] },
   ...(process.env.VSCODE_EXECUTABLE
-    ? [{ name: 'ext-host (electron)', cmd: [node, 'scripts/test-ext-host.mjs', '--host=electron'], needsBuild: true }]
+    ? [{ name: 'ext-host (electron)', cmd: [node, 'scripts/test-ext-host.mjs', '--host=electron'], requires: ['build'] }]
     : []),
-  { name: 'e2e', cmd: [node, 'test/e2e/run.mjs'], needsBuild: true },
+  // The package layer just built the .vsix: e2e installs that one instead of rebuilding.
+  { name: 'e2e', cmd: [node, 'test/e2e/run.mjs'], requires: ['build', 'package'], env: { P2M_E2E_USE_VSIX: '1' } },
 ];
 
 function parseCounts(out) {
@@ -78,13 +82,15 @@ function leftovers() {
 const t0 = Date.now();
 const only = process.env.P2M_LAYERS?.split(',').map(s => s.trim()).filter(Boolean);
 const rows = [];
-let buildOk = true;
+const failedLayers = new Set();
 for (const layer of LAYERS) {
   if (only && layer.name !== 'build' && !only.includes(layer.name)) continue;
   console.log(`\n━━━━ layer: ${layer.name} ━━━━  (${layer.cmd.map(c => path.basename(c)).join(' ')})`);
-  if (layer.needsBuild && !buildOk) {
-    console.log(`[${layer.name}] not run: the build failed`);
-    rows.push({ name: layer.name, passed: 0, failed: 1, ms: 0, note: 'not run: build failed' });
+  const blockedBy = (layer.requires ?? []).filter(n => failedLayers.has(n));
+  if (blockedBy.length) {
+    console.log(`[${layer.name}] not run: ${blockedBy.join(', ')} failed`);
+    rows.push({ name: layer.name, passed: 0, failed: 1, ms: 0, note: `not run: ${blockedBy.join(', ')} failed` });
+    failedLayers.add(layer.name);
     continue;
   }
   const r = await runLayer(layer);
@@ -92,7 +98,6 @@ for (const layer of LAYERS) {
   let note = counts ? counts.via : '';
   if (layer.name === 'build') {
     counts = { passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1 };
-    buildOk = r.code === 0;
     note = 'type check + bundle';
   } else if (!counts) {
     counts = { passed: 0, failed: 1 };
@@ -104,6 +109,7 @@ for (const layer of LAYERS) {
     counts = { passed: 0, failed: 1 };
     note = 'no tests ran';
   }
+  if (counts.failed) failedLayers.add(layer.name);
   rows.push({ name: layer.name, ...counts, ms: r.ms, note });
   console.log(`━━━━ ${layer.name}: ${counts.passed} passed, ${counts.failed} failed (${(r.ms / 1000).toFixed(1)}s)`);
 }

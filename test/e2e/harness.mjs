@@ -6,7 +6,7 @@
 // process group) and is stopped by that group id, so its extension host and helpers go too.
 // Anything started here is also stopped on exit or on SIGINT/SIGTERM.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,9 +80,20 @@ function killGroup(pid, signal) {
   try { process.kill(-pid, signal); } catch { /* already gone */ }
 }
 
-/** Fresh state directory under .cs/<name>. */
+const alive = pid => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+
+/**
+ * Fresh state directory `.cs/<name>-<pid>`: per process, because several people may run tests
+ * in one working tree at once. Directories of processes that no longer exist are removed first;
+ * the latest one of a finished run stays for its logs until the next run.
+ */
 export function freshStateDir(name) {
-  const dir = path.join(STATE_ROOT, name);
+  mkdirSync(STATE_ROOT, { recursive: true });
+  for (const d of readdirSync(STATE_ROOT)) {
+    const m = /-(\d+)$/.exec(d);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(path.join(STATE_ROOT, d), { recursive: true, force: true });
+  }
+  const dir = path.join(STATE_ROOT, `${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -1,5 +1,5 @@
-// Layer: browser e2e. Installs the packaged .vsix (p2m-debugger-<version>.vsix; built with
-// scripts/package.mjs if missing) into a fresh code-server extensions dir, then runs every
+// Layer: browser e2e. Installs the packaged .vsix (p2m-debugger-<version>.vsix, rebuilt by
+// scripts/package.mjs unless P2M_E2E_USE_VSIX=1) into a fresh code-server extensions dir, then runs every
 // e2e file, each in its own node process:
 //   test/e2e/*.e2e.mjs   and   test/e2e/ui-*.mjs
 // Prints each file's result and `[e2e] N passed, N failed` over all of them.
@@ -14,10 +14,12 @@ try { H.requirePrerequisites(); } catch (e) { fail(e.message); }
 
 const pkg = JSON.parse(readFileSync(path.join(H.ROOT, 'package.json'), 'utf8'));
 const vsix = path.join(H.ROOT, `${pkg.name}-${pkg.version}.vsix`);
-if (!existsSync(vsix)) {
-  console.log(`[e2e] ${path.basename(vsix)} not found: packaging it first`);
-  const r = spawnSync(process.execPath, [path.join(H.ROOT, 'scripts/package.mjs')], { stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(vsix)) fail('packaging failed; see above');
+// Standalone runs rebuild and repackage so they never test a stale .vsix; `npm test` sets
+// P2M_E2E_USE_VSIX=1 because its package layer has just produced (and checked) it.
+if (process.env.P2M_E2E_USE_VSIX !== '1' || !existsSync(vsix)) {
+  console.log(`[e2e] building and packaging ${path.basename(vsix)}`);
+  const r = spawnSync(process.execPath, [path.join(H.ROOT, 'scripts/package.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0 || !existsSync(vsix)) fail('packaging failed: run `npm run package` to see why');
 }
 const stateDir = H.freshStateDir('e2e-install');
 const extensionsDir = path.join(stateDir, 'extensions');
