@@ -46,9 +46,16 @@ interface Chunk { epoch: number; pages: (PageData | undefined)[] }
 
 export interface StoreSnapshot { dir: Chunk[]; epoch: number }
 
+/**
+ * Epochs are drawn from one process-wide counter, so a snapshot taken from one store can be
+ * restored into another (the replay core records on one engine and re-executes on a
+ * scratch one): after freeze/restore a store's epoch is newer than every shared page's.
+ */
+let epochCounter = 0;
+
 export class TableStore {
   private dir: Chunk[] = [];
-  private epoch = 1;
+  private epoch = ++epochCounter;
   /** Out values of `read()`: avoids allocating a pair per lookup. */
   lo = 0;
   hi = 0;
@@ -196,14 +203,14 @@ export class TableStore {
   /** Freezes the current state: O(pages / 1024). Later writes copy on write. */
   freeze(): StoreSnapshot {
     const snap = { dir: this.dir.slice(), epoch: this.epoch };
-    this.epoch++;
+    this.epoch = ++epochCounter;
     return snap;
   }
 
   /** Restores a frozen state; the restored pages stay shared (a new epoch is started). */
   restore(s: StoreSnapshot): void {
     this.dir = s.dir.slice();
-    this.epoch++;
+    this.epoch = ++epochCounter;
   }
 }
 

@@ -205,3 +205,18 @@ test('event log: listeners see every appended event; get/kindAt/opAt agree', () 
   assert.ok(all.length > 30000, `${all.length} events`);
   for (let k = 0; k < 2000; k++) { const i = (k * 7919) % all.length; assert.deepEqual(p.log.get(i), all[i]); }
 });
+
+test('a snapshot taken on one engine restores into another without either changing it', () => {
+  const a = new P2m(), b = new P2m();
+  a.setEntry(0x1000, 1, 0x5000);
+  const snap = a.snapshot();
+  b.setEntry(0x2000, 1, 0x6000); b.snapshot(); b.setEntry(0x3000, 1, 0x7000);
+  b.restore(snap);
+  b.setEntry(0x1001, 1, 0x5001);     // writes into the L3 page shared with the snapshot
+  a.setEntry(0x1002, 1, 0x5002);
+  assert.deepEqual(b.leaves().map(l => l.gfn), [0x1000, 0x1001]);
+  assert.deepEqual(a.leaves().map(l => l.gfn), [0x1000, 0x1002]);
+  const c = new P2m();
+  c.restore(snap);
+  assert.deepEqual(c.leaves().map(l => l.gfn), [0x1000]);
+});
