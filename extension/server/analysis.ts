@@ -24,6 +24,8 @@ export interface DocAnalysis {
 
 /** First passes over more records than this publish parse diagnostics before replaying. */
 const EARLY_PUBLISH_RECORDS = 5000;
+/** Quiet time after the last pass before an explicit garbage collection (ms). */
+const IDLE_GC_MS = 1500;
 /** Replay diagnostics published per group at most (the rest are counted in one summary). */
 const MAX_PER_GROUP = 1000;
 
@@ -75,6 +77,7 @@ export class Analyzer {
   /** Returns false when cancelled (state unchanged). */
   private async analyse(doc: TextDocument, dirtyLine: number, token: CancelToken): Promise<boolean> {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const text = doc.getText();
     const lines = text.split('\n');
     let parser = this.parsers.get(doc.uri);
@@ -133,10 +136,28 @@ export class Analyzer {
       phases: {
         parseMs: Math.round(tParsed - t0), replayMs: Math.round(tReplayed - tParsed), publishMs: Math.round(performance.now() - tReplayed),
         firstPublishMs: Math.round((firstPublish || performance.now()) - t0),
+        // CPU time of this process during the pass: comparable across machine loads.
+        cpuMs: Math.round((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000),
       },
     };
     void this.connection.sendNotification(AnalysisDoneNotification.method, done);
+    this.scheduleIdleGc();
     return true;
+  }
+
+  private gcTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * A pass leaves the previous results as garbage; V8 collects it lazily, which lets the
+   * process's RSS grow well past the live data. When the server runs with --expose-gc (the
+   * client starts it so), collect once the user has paused for a moment.
+   */
+  private scheduleIdleGc(): void {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return;
+    if (this.gcTimer) clearTimeout(this.gcTimer);
+    this.gcTimer = setTimeout(() => { this.gcTimer = undefined; gc(); }, IDLE_GC_MS);
+    this.gcTimer.unref();
   }
 
   private composeDiagnostics(lines: readonly string[], parsed: ParsedDocument, replayDiags: readonly ReplayDiagnostic[]): Diagnostic[] {

@@ -23,7 +23,8 @@ export class LspTestClient {
   private constructor(readonly proc: ChildProcess, readonly conn: ProtocolConnection) {}
 
   static async start(settings: LspSettings = {}): Promise<LspTestClient> {
-    const proc = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Same flags as the extension's client (extension/client/language-client.ts).
+    const proc = spawn(process.execPath, ['--expose-gc', path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const c = new LspTestClient(proc, conn);
     proc.stderr!.on('data', d => { c.stderr += String(d); });

@@ -48,6 +48,8 @@ interface Snapshot {
 const SLICE_MS = 15;
 /** A pass still running after this long publishes what it has (ms; the edit budget is 200). */
 const PROGRESS_MS = 40;
+/** Shared empty list: most ops have no diagnostics, chunks or flushes (memory per op matters at 1e5). */
+const NONE: never[] = [];
 /** Snapshot spacing grows with the document so there are at most about this many. */
 const MAX_SNAPSHOTS = 8;
 
@@ -159,20 +161,22 @@ export class DocReplay {
     const range = recordRange(r);
     const op: OpInfo = {
       index: opIndex, recordIndex: i, line: Math.max(0, r.loc.line - 1), domain, kind: r.kind,
-      gfn: range.gfn, nr: range.nr, mfn: range.mfn, rc: res.rc, chunks: [], flushes: 0, flushCauses: [],
+      gfn: range.gfn, nr: range.nr, mfn: range.mfn, rc: res.rc, chunks: NONE, flushes: 0, flushCauses: NONE,
       tablesAllocated: 0, tablesFreed: 0, statDelta: [0, 0, 0, 0, 0, 0, 0, 0],
-      diags: [], checkpoint: res.checkpoint,
+      diags: NONE, checkpoint: res.checkpoint,
     };
     if (r.kind === 'setEntry') op.chunks = chunkRuns(r.gfn, r.nr, r.mfn, memAccess);
     else if (r.kind === 'setAtOrder') op.chunks = [{ gfn: r.gfn, order: r.order, count: 1 }];
     fillEffects(op, before, p2m.stats());
     const engineDiags = p2m.diagnostics;
+    const diags: OpInfo['diags'] = [];
     for (let k = diag0; k < engineDiags.length; k++) {
       const d = engineDiags[k];
       if (d.code === 'rc-error' && res.rcDeclared) continue; // replaced by the rc= check
-      op.diags.push({ code: d.code, severity: d.severity, message: d.message, gfn: d.gfn });
+      diags.push({ code: d.code, severity: d.severity, message: d.message, gfn: d.gfn });
     }
-    op.diags.push(...res.diags);
+    diags.push(...res.diags);
+    if (diags.length > 0) op.diags = diags;
     return op;
   }
 

@@ -50,8 +50,8 @@ export function fillEffects(op: OpInfo, before: P2mStats, after: P2mStats): void
     op.statDelta[4 + l] = (after.shattered[l] ?? 0) - (before.shattered[l] ?? 0);
   }
   op.flushes = after.tlbFlushes - before.tlbFlushes;
-  for (const cause of Object.keys(after.flushesByCause) as FlushCause[]) {
-    if (after.flushesByCause[cause] !== before.flushesByCause[cause]) op.flushCauses.push(cause);
+  if (op.flushes > 0) {
+    op.flushCauses = (Object.keys(after.flushesByCause) as FlushCause[]).filter(c => after.flushesByCause[c] !== before.flushesByCause[c]);
   }
   op.tablesAllocated = after.tablePages.allocated - before.tablePages.allocated;
   op.tablesFreed = after.tablePages.freed - before.tablePages.freed;
