@@ -11,8 +11,7 @@ import { P2m } from '../p2m/p2m';
 import type { P2mConfig } from '../p2m/config';
 import type { P2mSnapshot } from '../p2m/snapshot';
 import type { OpKind } from '../p2m/events';
-import { BbmChecker } from '../tlb/bbm-checker';
-import { dispatchEvent } from '../tlb/event-sink';
+import { checkerFindings } from './tlb-view';
 import { applyConfig, DEFAULT_DOMAIN, type TraceConfig, type TraceRecord } from '../trace/records';
 import type { DomainView, ExternalFinding, MachineOp, OpArgValue, ReplayMachine } from './backend';
 
@@ -144,26 +143,11 @@ export class EngineMachine implements ReplayMachine<Snap> {
     return new EngineDomainView(p);
   }
 
-  /** BBM checker findings over the recorded log, one checker per domain (table MFNs overlap across domains). */
+  /** BBM checker findings and TLB-model hazards over the recorded log, per domain (table MFNs overlap across domains). */
   findings(): readonly ExternalFinding[] {
-    if (this.cachedFindings) return this.cachedFindings;
-    const out: ExternalFinding[] = [];
-    const checkers = new Map<number, BbmChecker>();
-    for (const d of this.domains) checkers.set(d, new BbmChecker({ cleanPte: this.cfg.cleanPte ?? false, recordWaste: false }));
-    let cur: BbmChecker | undefined;
-    for (let e = 0; e < this.log.length; e++) {
-      const k = this.log.kindAt(e);
-      if (k === 'opBegin') { const ev = this.log.get(e); if (ev.kind === 'opBegin') cur = checkers.get(ev.domain); }
-      if (!cur || k === 'frameEnter' || k === 'frameLeave' || k === 'stat' || k === 'diagnostic' || k === 'mappedRange') continue;
-      dispatchEvent(cur, this.log.get(e), e);
-    }
-    for (const c of checkers.values()) {
-      for (const f of c.findings) {
-        if (f.severity !== 'error' || f.events.length === 0) continue;
-        out.push({ filter: 'bbm-violation', event: f.events[f.events.length - 1], evidence: f.events, rule: f.rule, message: f.message });
-      }
-    }
-    return this.cachedFindings = out.sort((a, b) => a.event - b.event);
+    return this.cachedFindings ??= checkerFindings(this.log, this.domains.map(d => ({
+      domain: d, vmid: this.specs.get(d)?.vmid ?? d, cleanPte: this.cfg.cleanPte ?? false,
+    })));
   }
 }
 

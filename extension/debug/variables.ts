@@ -14,6 +14,7 @@ import { toValue } from '../../engine/replay/expr/evaluator';
 import { describeStep, hex64, hexn, LEVEL_NAMES } from '../../engine/replay/format';
 import { typeName } from '../../engine/arch/types';
 import type { GfnRange } from '../../engine/replay/breakpoints';
+import { tlbModelAt } from '../../engine/replay/tlb-view';
 
 type Producer = () => DebugProtocol.Variable[];
 
@@ -141,7 +142,7 @@ export function buildScopes<S>(rt: ReplayRuntime<S>, store: VariableStore, pos: 
   }
   scopes.push({
     name: 'TLB', presentationHint: 'registers', expensive: false,
-    variablesReference: store.add(() => tlbVars(rt, pos)),
+    variablesReference: store.add(() => tlbVars(rt, store, pos)),
   });
   scopes.push({
     name: 'Findings so far', expensive: false,
@@ -164,7 +165,7 @@ export function buildScopes<S>(rt: ReplayRuntime<S>, store: VariableStore, pos: 
   return scopes;
 }
 
-function tlbVars<S>(rt: ReplayRuntime<S>, pos: Position): DebugProtocol.Variable[] {
+function tlbVars<S>(rt: ReplayRuntime<S>, store: VariableStore, pos: Position): DebugProtocol.Variable[] {
   // Flushes by cause up to the cursor (what was invalidated when), and whether a deferred
   // flush is pending. Xen only ever flushes the whole VMID.
   const end = pos.op >= rt.opCount ? rt.events.length : rt.timeline.opStart[pos.op] + pos.event;
@@ -176,8 +177,29 @@ function tlbVars<S>(rt: ReplayRuntime<S>, pos: Position): DebugProtocol.Variable
   ];
   for (const [c, n] of s.byCause) vars.push({ name: `  ${c}`, value: String(n), variablesReference: 0 });
   vars.push({ name: 'last flush event', value: s.lastEvent < 0 ? 'none' : `#${s.lastEvent} (op ${rt.timeline.opOfEvent(s.lastEvent)})`, variablesReference: 0 });
+  // The TLB model (engine/tlb) replays the domain's events up to the cursor: linear in the
+  // events, so it is skipped past TLB_MODEL_LIMIT events to keep the view responsive.
+  if (end > TLB_MODEL_LIMIT) {
+    vars.push({ name: 'TLB model', value: `not shown past ${TLB_MODEL_LIMIT} events (cursor at event ${end})`, variablesReference: 0 });
+    return vars;
+  }
+  const model = tlbModelAt(rt.events, rt.domainAt(pos), st.view.vmid, end);
+  const op = rt.timeline.ops[pos.op];
+  vars.push({ name: 'cached entries (leaf + walk)', value: String(model.size), variablesReference: 0 });
+  if (op && typeof op.args.gfn === 'number') {
+    const c = model.cachedLeaf(op.args.gfn);
+    vars.push(c ? store.descriptorVar(`cached leaf for gfn ${hexn(op.args.gfn)} (L${c.level})`, c.descriptor, c.level, rt.domainAt(pos))
+      : { name: `cached leaf for gfn ${hexn(op.args.gfn)}`, value: 'none', variablesReference: 0 });
+  }
+  vars.push(store.valueVar('model counters', toValue({ ...model.counts })));
+  vars.push({
+    name: 'stale-translation hazards so far', value: String(model.hazards.length),
+    variablesReference: model.hazards.length ? store.add(() => model.hazards.slice(-100).map((h, i) => ({ name: `${i}: ${h.kind}`, value: h.message, variablesReference: 0 }))) : 0,
+  });
   return vars;
 }
+
+const TLB_MODEL_LIMIT = 2_000_000;
 
 function findingVars<S>(rt: ReplayRuntime<S>, pos: Position): DebugProtocol.Variable[] {
   const end = pos.op >= rt.opCount ? rt.events.length : rt.timeline.opStart[pos.op] + pos.event;

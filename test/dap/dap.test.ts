@@ -312,3 +312,25 @@ test('restart frame returns to the frame entry; step-in targets list frames ahea
   await stopAfter(dc, () => dc!.stepInRequest({ threadId: 2, targetId: targets.body.targets[0].id }));
   assert.match((await topFrame(dc)).name, /^p2m_free_entry/);
 });
+
+test('TLB scope shows flushes by cause and the TLB model; stale-TLB / BBM filters run the checkers', async () => {
+  dc = await startClient();
+  const ev = await launch(dc, {}, async () => {
+    await dc!.setBreakpointsRequest({ source: { path: SEED }, breakpoints: [{ line: L.map2M }] });
+    const r = await dc!.setExceptionBreakpointsRequest({ filters: ['bbm-violation', 'stale-tlb'] });
+    assert.deepEqual(r.body?.breakpoints?.map(b => b.verified), [true, true]);
+  });
+  // Upstream Xen is BBM-compliant: the first stop is the line breakpoint, not an exception.
+  assert.equal(ev?.body.reason, 'breakpoint');
+  const st = await dc.stackTraceRequest({ threadId: threadOf(ev!) });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0].id })).body.scopes;
+  const tlb = scopes.find(s => s.name === 'TLB');
+  assert.ok(tlb);
+  const vars = (await dc.variablesRequest({ variablesReference: tlb!.variablesReference })).body.variables;
+  assert.equal(vars.find(v => v.name === 'flushes (VMID-wide)')?.value, '2'); // the split and the replace at line 6
+  assert.equal(vars.find(v => v.name.trim() === 'bbm-split')?.value, '1');
+  assert.ok(vars.some(v => v.name === 'cached entries (leaf + walk)'));
+  const findings = scopes.find(s => s.name === 'Findings so far');
+  const f = (await dc.variablesRequest({ variablesReference: findings!.variablesReference })).body.variables;
+  assert.ok(f.some(v => /stats-drift/.test(v.name)), f.map(v => v.name).join(','));
+});
