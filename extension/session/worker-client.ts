@@ -20,7 +20,9 @@ export class WorkerClient {
   private exited = false;
 
   constructor(scriptPath: string, private readonly log: (level: string, message: string) => void = () => {}) {
-    this.worker = new Worker(scriptPath);
+    // A 1M-operation trace keeps ~1.5 GB of records, events and snapshots in the worker: raise
+    // its heap limit above the default so big traces load instead of crashing the worker.
+    this.worker = new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     this.worker.on('error', e => this.failAll(e instanceof Error ? e : new Error(String(e))));
     this.worker.on('exit', code => { this.exited = true; this.failAll(new Error(`session worker exited (code ${code})`)); });
