@@ -74,7 +74,7 @@ export class P2mCore {
     this.xenheap = new Set(this.cfg.xenheapMfns ?? []);
     for (let k = 0; k < this.geo.rootPages; k++) {
       const p = this.store.writable(k);
-      p.level = this.geo.rootLevel; p.live = true;
+      p.level = this.geo.rootLevel; p.live = true; p.baseGfn = k * this.geo.rootSpan;
     }
   }
 
@@ -119,8 +119,8 @@ export class P2mCore {
         // Same child re-written (set/way bit-0 toggles): the subtree stays live.
         const same = oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi);
         if (!same) {
-          if (oldTable) this.setLive(baseOf(oLo, oHi), false);
-          if (newTable) this.setLive(baseOf(lo, hi), true);
+          if (oldTable) this.setLive(baseOf(oLo, oHi), false, 0);
+          if (newTable) this.setLive(baseOf(lo, hi), true, p.baseGfn + idx * levelSize(level));
         }
       }
     }
@@ -139,17 +139,20 @@ export class P2mCore {
   }
 
   /** Marks a subtree (un)reachable and moves its leaves in/out of the true counts. */
-  private setLive(mfn: number, live: boolean): void {
+  /** Also records where a newly reachable page sits (first GFN it maps) for the views. */
+  private setLive(mfn: number, live: boolean, baseGfn: number): void {
     const id = this.pageId(mfn);
     if (id < 0) return;
     const p = this.store.writable(id);
     if (p.live === live) return;
     p.live = live;
+    if (live) p.baseGfn = baseGfn;
     this.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
     if (p.level === 3 || p.count === p.leaves) return; // no table entries below
     const children: number[] = [];
-    this.store.forEach(id, (_i, lo, hi) => { if ((lo & 2) !== 0 && p2mValidHi(hi)) children.push(baseOf(lo, hi)); });
-    for (const c of children) this.setLive(c, live);
+    const size = levelSize(p.level);
+    this.store.forEachUnordered(id, (i, lo, hi) => { if ((lo & 2) !== 0 && p2mValidHi(hi)) children.push(baseOf(lo, hi), baseGfn + i * size); });
+    for (let k = 0; k < children.length; k += 2) this.setLive(children[k], live, children[k + 1]);
   }
 
   // ---- pages list and pool ----------------------------------------------------------------

@@ -108,33 +108,15 @@ export interface TableEntryView {
 
 export interface TablePageView { mfn: number; level: number; live: boolean; isRoot: boolean; entries: TableEntryView[] }
 
-/** Position of every live page (for the GFN of its entries): found by a walk from the roots. */
-function pageBaseGfn(core: P2mCore, id: number): number | undefined {
-  const geo = core.geo;
-  if (id < geo.rootPages) return id * 2 ** geo.rootShift;
-  let found: number | undefined;
-  const target = core.pageMfn(id);
-  const search = (pid: number, level: number, base: number): boolean => {
-    let hit = false;
-    core.store.forEach(pid, (i, lo, hi) => {
-      if (hit || level === 3 || !p2mValidHi(hi) || isSuperpageLo(lo, level)) return;
-      const g = base + i * levelSize(level);
-      if (baseOf(lo, hi) === target) { found = g; hit = true; return; }
-      const c = core.pageId(baseOf(lo, hi));
-      if (c >= 0 && search(c, level + 1, g)) hit = true;
-    });
-    return hit;
-  };
-  for (let k = 0; k < geo.rootPages; k++) if (search(k, geo.rootLevel, k * 2 ** geo.rootShift)) break;
-  return found;
-}
-
-/** The (sparse) entries of one table page, by MFN; undefined when it is not a p2m page. */
+/**
+ * The (sparse) entries of one table page, by MFN; undefined when it is not a p2m page.
+ * Entry GFNs come from where the page is linked (meaningless for pages not live).
+ */
 export function tablePage(core: P2mCore, mfn: number, baseGfn?: number): TablePageView | undefined {
   const id = core.pageId(mfn);
   if (id < 0 || !core.store.has(id)) return undefined;
   const p = core.store.page(id);
-  const base = baseGfn ?? pageBaseGfn(core, id) ?? 0;
+  const base = baseGfn ?? p.baseGfn;
   const entries: TableEntryView[] = [];
   core.store.forEach(id, (index, lo, hi) => {
     const e: TableEntryView = { index, descriptor: toBig(lo, hi), gfn: base + index * levelSize(p.level), level: p.level };

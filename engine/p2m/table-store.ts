@@ -19,6 +19,8 @@ export class PageData {
   level = 0;
   /** Reachable from a root through p2m-valid table entries right now. */
   live = false;
+  /** First GFN this page maps (valid while live). */
+  baseGfn = 0;
   /** Non-zero entries (stored). */
   count = 0;
   /** p2m-valid leaf (mapping) entries in this page. */
@@ -34,7 +36,7 @@ export class PageData {
   }
   clone(epoch: number): PageData {
     const p = new PageData(epoch);
-    p.level = this.level; p.live = this.live; p.count = this.count; p.leaves = this.leaves;
+    p.level = this.level; p.live = this.live; p.baseGfn = this.baseGfn; p.count = this.count; p.leaves = this.leaves;
     p.prev = this.prev; p.next = this.next;
     if (this.dense) p.dense = this.dense.slice();
     else p.sparse = this.sparse.slice();

@@ -220,3 +220,18 @@ test('a snapshot taken on one engine restores into another without either changi
   c.restore(snap);
   assert.deepEqual(c.leaves().map(l => l.gfn), [0x1000]);
 });
+
+test('tablePage: entries carry the GFN they map (page position tracked as pages are linked)', () => {
+  const p = new P2m();
+  p.setEntry(0x40000, 0x40000, 0x100000);
+  p.setEntry(0x40201, 1, 0x300000);
+  const l3 = p.tablePage(P(1));
+  assert.ok(l3 && l3.live && l3.level === 3);
+  assert.equal(l3.entries.find(e => e.index === 1)?.gfn, 0x40201);
+  const l2 = p.tablePage(P(0));
+  assert.equal(l2?.entries.find(e => e.index === 1)?.child, P(1));
+  assert.equal(l2?.entries.find(e => e.index === 511)?.gfn, 0x40000 + 511 * 512);
+  const r1 = p.tablePage(0x40001);
+  assert.ok(r1?.isRoot);
+  assert.deepEqual(p.rootTables(), [R0, 0x40001]);
+});
