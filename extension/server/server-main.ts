@@ -93,7 +93,7 @@ export function startServer(connection: Connection): void {
 
   connection.onHover(async (p, token) => {
     const s = await settled(p.textDocument.uri, token);
-    return s ? hover(s.a, lineOf(s.doc, p.position.line), p.position) : null;
+    return s ? hover(s.a, lineOf(s.doc, p.position.line), p.position, s.doc.languageId) : null;
   });
   connection.onCompletion(async (p, token) => {
     const s = await settled(p.textDocument.uri, token);

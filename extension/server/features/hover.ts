@@ -12,10 +12,15 @@ function md(value: string, range?: Hover['range']): Hover {
   return { contents: { kind: MarkupKind.Markdown, value }, range };
 }
 
-export function hover(a: DocAnalysis | undefined, lineText: string, pos: Position): Hover | null {
-  const lx = lexLine(lineText);
+export function hover(a: DocAnalysis | undefined, lineText: string, pos: Position, languageId = 'p2mtrace'): Hover | null {
   const ch = pos.character;
   const line = pos.line;
+  if (languageId !== 'p2mtrace') {
+    // Console and xenalyze lines have their own shapes: describe the operation of the line.
+    const op = a?.replay.ready ? a.replay.opAtLine(line) : undefined;
+    return op ? md(describeOp(op)) : null;
+  }
+  const lx = lexLine(lineText);
   const span = (s: { start: number; end: number }) => ({ start: { line, character: s.start }, end: { line, character: s.end } });
   if (lx.directive && ch >= lx.directive.start && ch <= lx.directive.end) {
     const verb = canonicalVerb(lx.directive.text);

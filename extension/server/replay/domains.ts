@@ -3,6 +3,7 @@
 // (vmid, pool size, hardware domain). VMIDs default to creation order (lowest free first, as
 // Xen hands them out), so the first domain gets VMID 1.
 import { P2m } from '../../../engine/p2m/p2m';
+import type { P2mConfig } from '../../../engine/p2m/config';
 import type { P2mSnapshot } from '../../../engine/p2m/snapshot';
 import type { DomainRecord, TraceConfig } from '../../../engine/trace/records';
 
@@ -40,6 +41,8 @@ export class DomainSet {
       ...(c.iommu !== undefined ? { iommuEnabled: c.iommu } : {}),
       ...((d?.poolPages ?? c.poolPages) !== undefined ? { poolPages: d?.poolPages ?? c.poolPages } : {}),
       ...(d?.hardwareDomain !== undefined ? { isHardwareDomain: d.hardwareDomain } : {}),
+      // `config strategy=` selects the algorithm variant; the engine owns the list of names.
+      ...(c.strategy !== undefined ? { strategy: c.strategy as P2mConfig['strategy'] } : {}),
     });
     // Recording off: the live replay re-executes ops on every edit and the log is append-only.
     // Effects are measured through the query API instead (op-observer.ts).
