@@ -1,6 +1,7 @@
 // `p2m` command dispatch. Exported for in-process tests; engine/cli.ts is the program entry.
 import { parseArgs } from './args';
 import { cmdDump, cmdLookup, cmdReplay, type Io } from './commands';
+import { cmdCompare } from './compare-command';
 
 export type { Io };
 
@@ -9,6 +10,7 @@ export const USAGE = `usage: p2m <command> [options]
          [--ipa-bits N] [--pool-pages N|unlimited] [--mem-access] [--json] [--leaves]
   dump <trace> [--at N]
   lookup <trace> <gfn> [--at N]
+  compare <trace> [--strategies a,b,c] [--json] [--rfc-missing-else] [--feat-bbm 0|1|2]
 Defaults: 40-bit IPA, unlimited pool, mem_access off (a trace's config line and the flags
 override them; flags win). --at N stops after N operations.
 `;
@@ -23,6 +25,7 @@ export function main(argv: string[], io: Io): number {
       case 'replay': return cmdReplay(args, io);
       case 'dump': return cmdDump(args, io);
       case 'lookup': return cmdLookup(args, io);
+      case 'compare': return cmdCompare(args, io);
       default: io.err(`p2m: unknown command '${args.command}'\n${USAGE}`); return 2;
     }
   } catch (e) {
