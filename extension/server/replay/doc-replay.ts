@@ -153,10 +153,10 @@ export class DocReplay {
     if (!isEngineOp(r)) return undefined;
     const domain = (r as { domain: number }).domain;
     const p2m = set.get(domain);
-    if (!observe) { execRecord(p2m, r); return undefined; }
+    if (!observe) { set.lastStats.delete(domain); execRecord(p2m, r); return undefined; }
     const diag0 = p2m.diagnostics.length;
     const memAccess = p2m.memAccessEnabled;
-    const before = p2m.stats();
+    const before = set.lastStats.get(domain) ?? p2m.stats();
     const res = execRecord(p2m, r);
     const range = recordRange(r);
     const op: OpInfo = {
@@ -167,7 +167,9 @@ export class DocReplay {
     };
     if (r.kind === 'setEntry') op.chunks = chunkRuns(r.gfn, r.nr, r.mfn, memAccess);
     else if (r.kind === 'setAtOrder') op.chunks = [{ gfn: r.gfn, order: r.order, count: 1 }];
-    fillEffects(op, before, p2m.stats());
+    const after = p2m.stats();
+    set.lastStats.set(domain, after);
+    fillEffects(op, before, after);
     const engineDiags = p2m.diagnostics;
     const diags: OpInfo['diags'] = [];
     for (let k = diag0; k < engineDiags.length; k++) {

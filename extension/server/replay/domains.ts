@@ -2,7 +2,7 @@
 // domain's first operation from the trace's `config` and the domain's first `domain` line
 // (vmid, pool size, hardware domain). VMIDs default to creation order (lowest free first, as
 // Xen hands them out), so the first domain gets VMID 1.
-import { P2m } from '../../../engine/p2m/p2m';
+import { P2m, P2mStats } from '../../../engine/p2m/p2m';
 import type { P2mConfig } from '../../../engine/p2m/config';
 import type { P2mSnapshot } from '../../../engine/p2m/snapshot';
 import type { DomainRecord, TraceConfig } from '../../../engine/trace/records';
@@ -15,6 +15,12 @@ export interface DomainSetSnapshot {
 
 export class DomainSet {
   readonly p2ms = new Map<number, P2m>();
+  /**
+   * Each domain's stats() after its last observed op: the next op's "before", so stats() runs
+   * once per op, not twice (it allocates, and a 1e5-op replay is GC-bound). Any state change
+   * not observed (restore, a query's seek) clears it.
+   */
+  readonly lastStats = new Map<number, P2mStats>();
   private declared = new Map<number, DomainRecord>();
 
   constructor(readonly config: TraceConfig) {}
@@ -66,6 +72,7 @@ export class DomainSet {
     // Exactly the snapshot's instances: domains created after it disappear, and an instance
     // dropped by an earlier (cancelled) pass comes back.
     this.p2ms.clear();
+    this.lastStats.clear();
     for (const [d, { p2m, snap }] of s.p2ms) {
       p2m.restore(snap);
       this.p2ms.set(d, p2m);
