@@ -27,7 +27,7 @@ import {
 } from './breakpoints';
 import { parseExpr } from './expr/parser';
 
-export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'goto' | 'end';
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'goto' | 'pause' | 'end';
 
 export interface StopInfo {
   reason: StopReason;

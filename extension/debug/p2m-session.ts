@@ -124,6 +124,13 @@ export class P2mDebugSession extends DebugSession {
       const op = line === undefined ? undefined : this.rt.timeline.opsOnLine(this.traceSourceKey(), line)[0];
       if (op !== undefined) { this.reportRun(this.rt.run(false, { op, event: 0 }, true)); return; }
     }
+    if (this.args?.noDebug) {
+      // Run without debugging: replay to the end, ignoring breakpoints.
+      this.rt.setLineBreakpoints(this.traceSourceKey(), []);
+      this.rt.setFunctionBreakpoints([]); this.rt.setDataBreakpoints([]); this.rt.setExceptionFilters([]);
+      this.report(this.rt.run(false).stop);
+      return;
+    }
     if (this.args?.stopOnEntry) {
       const first = this.args.domain === undefined ? 0 : Math.max(0, this.rt.timeline.ops.findIndex(o => o.domain === this.args!.domain));
       this.report(this.rt.goto(first, 'entry'));
@@ -201,7 +208,7 @@ export class P2mDebugSession extends DebugSession {
   }
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
     // Runs are synchronous, so the session is always paused already; report where.
-    this.verb(response, rt => ({ reason: 'step', pos: rt.position, description: 'Paused', hitBreakpointIds: [] } as StopInfo));
+    this.verb(response, rt => ({ reason: 'pause', pos: rt.position, description: 'Paused', hitBreakpointIds: [] } as StopInfo));
   }
   protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
     const rt = this.rt;
