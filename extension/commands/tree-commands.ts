@@ -5,12 +5,10 @@
 
 import * as vscode from 'vscode';
 import { formatDataId } from '../../engine/replay/breakpoints';
-import { levelOrder } from '../views/descriptor-fields';
+import { dumpLine, parseGfnInput } from '../views/node-text';
 import type { TreeNodeModel } from '../views/tree-model';
 import { needSession, type CommandSpec, type UiContext } from './command-table';
 import { UiCommands } from './ui-command-ids';
-
-const LEVEL_NAMES = ['0TH', '1ST', '2ND', '3RD'];
 
 function isNode(v: unknown): v is TreeNodeModel {
   return typeof v === 'object' && v !== null && typeof (v as TreeNodeModel).id === 'string' && typeof (v as TreeNodeModel).key === 'object';
@@ -20,14 +18,6 @@ function isTarget(v: unknown): v is { domain: number; gfn: number } {
   return typeof v === 'object' && v !== null && typeof (v as { gfn?: unknown }).gfn === 'number';
 }
 
-/** Parse "0x40201", "d2 0x40201", "2:0x40201" into a domain and a GFN. */
-export function parseGfnInput(text: string, defaultDomain: number): { domain: number; gfn: number } | undefined {
-  const m = /^\s*(?:d?(\d+)\s*[: ]\s*)?(?:gfn\s*=?\s*)?(0x[0-9a-f]+|\d+)\s*$/i.exec(text);
-  if (!m) return undefined;
-  const gfn = Number(m[2]);
-  return Number.isSafeInteger(gfn) ? { domain: m[1] !== undefined ? Number(m[1]) : defaultDomain, gfn } : undefined;
-}
-
 async function askGfn(ctx: UiContext, title: string): Promise<{ domain: number; gfn: number } | undefined> {
   const dom = ctx.session.session?.cursor.domain ?? 0;
   const text = await vscode.window.showInputBox({
@@ -35,14 +25,6 @@ async function askGfn(ctx: UiContext, title: string): Promise<{ domain: number; 
     validateInput: v => parseGfnInput(v, dom) ? undefined : 'expected a GFN such as 0x40201',
   });
   return text === undefined ? undefined : parseGfnInput(text, dom);
-}
-
-/** The dump_p2m_lookup line for a node's entry: `3RD[0x001] = 0x800003000007ff`. */
-export function dumpLine(n: TreeNodeModel): string | undefined {
-  if (n.descriptor === undefined || n.level === undefined) return undefined;
-  const gfn = Number(n.gfnFirst);
-  const index = Math.floor(gfn / 2 ** levelOrder(n.level)) % 512;
-  return `${LEVEL_NAMES[n.level] ?? 'L' + n.level}[0x${index.toString(16).padStart(3, '0')}] = ${n.descriptor}`;
 }
 
 export const treeCommands: CommandSpec[] = [
