@@ -16,6 +16,7 @@ export type Expr =
   | { kind: 'int'; value: bigint; span: Span }
   | { kind: 'str'; value: string; span: Span }
   | { kind: 'bool'; value: boolean; span: Span }
+  | { kind: 'null'; span: Span }
   | { kind: 'name'; name: string; span: Span }
   | { kind: 'member'; object: Expr; name: string; span: Span }
   | { kind: 'index'; object: Expr; index: Expr; span: Span }

@@ -60,6 +60,7 @@ function ev(e: Expr, env: ExprEnv): Value {
     case 'int': return e.value;
     case 'str': return e.value;
     case 'bool': return e.value;
+    case 'null': return null;
     case 'name': {
       const v = env.lookup(e.name);
       if (v === undefined) throw new ExprError(`unknown name '${e.name}'`, e.span);

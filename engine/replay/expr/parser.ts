@@ -100,6 +100,7 @@ class Parser {
       case 'str': return { kind: 'str', value: t.text, span: t.span };
       case 'ident': {
         if (t.text === 'true' || t.text === 'false') return { kind: 'bool', value: t.text === 'true', span: t.span };
+        if (t.text === 'null') return { kind: 'null', span: t.span };
         if (this.isPunct('(')) {
           this.next();
           const args: Expr[] = [];
