@@ -332,7 +332,9 @@ export function replayDiagnostics(ops: readonly OpInfo[], bbm: readonly BbmDiagn
   };
   for (const op of ops) {
     for (const d of op.diags) {
-      out.push({ range: lineRange(op.line), group: groupOfCode(d.code), severity: fromEngineSeverity(d.severity), code: d.code, message: d.message });
+      // `expect` lines are the user's own assertions: their own group, apart from log checkpoints.
+      const group = d.code === 'checkpoint-mismatch' && (op.kind === 'expect' || op.kind === 'resolveFault') ? 'expect' : groupOfCode(d.code);
+      out.push({ range: lineRange(op.line), group, severity: fromEngineSeverity(d.severity), code: d.code, message: d.message });
     }
   }
   for (const b of bbm) {
