@@ -9,6 +9,7 @@ import { TraceLogHost } from '../panel/trace-log-host';
 import { followDebugger } from '../session/debug-follow';
 import { TraceSession } from '../session/trace-session';
 import { AddressSpaceTree } from '../views/address-space-tree';
+import { trackEditorCursor } from '../views/editor-cursor';
 import { RegionsView } from '../views/regions-view';
 import { createStatusItem } from '../views/status-item';
 import { registerCommandTable, whyDisabled, type UiContext } from './command-table';
@@ -45,6 +46,7 @@ export function activateUi(context: vscode.ExtensionContext): UiHandle {
   context.subscriptions.push(
     output, session, tree, treeView, regions, regionsView, status,
     followDebugger(session),
+    trackEditorCursor(session),
     ...registerCommandTable(UI_COMMANDS, ctx),
     // The tree's title shows where the cursor is, so the position is visible without the log.
     session.onDidMoveCursor(c => { treeView.description = `op ${c.position} of ${c.opCount}`; }),
