@@ -95,11 +95,17 @@ export class BbmChecker implements TlbEventSink {
   private unlinkGfn: Float64Array = new Float64Array(64);
   private unlinkOld: Uint32Array = new Uint32Array(128);
   private unlinkNew: Uint32Array = new Uint32Array(128);
+  // ---- breaks since the last flush: key pageId*512+index → record (cleared at every flush) ----
+  private breaks = new Map<number, number>();
+  private brCount = 0;
+  private brEvent: Int32Array = new Int32Array(256);
+  private brLo: Uint32Array = new Uint32Array(256);
+  private brHi: Uint32Array = new Uint32Array(256);
   /** First store into this (not live) page not covered by a clean, -1 if clean. */
   private dirtyEvent: Int32Array = new Int32Array(64).fill(-1);
 
   constructor(opts: BbmCheckerOptions = {}) {
-    this.mirror = new TableMirror(opts);
+    this.mirror = new TableMirror({ ...opts, storeContents: (opts.featBbm ?? 0) >= 1 });
     this.cleanPte = opts.cleanPte ?? false;
     this.featBbm = opts.featBbm ?? 0;
     this.recordWaste = opts.recordWaste ?? true;
@@ -205,6 +211,8 @@ export class BbmChecker implements TlbEventSink {
     }
     this.dirty = 0;
     this.epoch++;
+    // Breaks only matter until the next flush: every record is now settled.
+    if (this.breaks.size !== 0) { this.breaks.clear(); this.brCount = 0; }
     this.lastFlushEvent = i;
   }
 
@@ -217,14 +225,10 @@ export class BbmChecker implements TlbEventSink {
     this.ensurePageState(id);
     if (level < 0 || level > 3) level = m.pageLevel[id] >= 0 ? m.pageLevel[id] : 3;
     m.notePage(id, level);
-    const s = m.slot(id, index);
-    // The event's `old` is authoritative (write traces state it); the mirror may not have seen
-    // the page before. Make the mirror agree so link/unlink detection uses the real old value.
-    if (m.lo[s] !== oldLo || m.hi[s] !== oldHi) m.write(id, index, s, level, oldLo, oldHi);
     const c = this.counts;
     c.pteWrites++;
     const isLive = m.isLive(id);
-    if (isLive !== live) { c.liveMismatches++; if (process.env.DBG) console.log('mismatch', i, table.toString(16), index, level, live, isLive, oldLo.toString(16), newLo.toString(16)); }
+    if (isLive !== live) c.liveMismatches++;
     const oldValid = hwValidLo(oldLo), newValid = hwValidLo(newLo);
     if (isLive) {
       c.livePteWrites++;
@@ -234,20 +238,21 @@ export class BbmChecker implements TlbEventSink {
         this.checkValidChange(i, id, index, level, oldLo, oldHi, newLo, newHi);
       } else if (oldValid && !newValid) {
         // A break: remember the translation walkers may still cache until the next flush.
-        if (m.breakEvent[s] < 0 || m.breakEpoch[s] !== this.epoch) {
-          m.breakEvent[s] = i; m.breakEpoch[s] = this.epoch; m.breakLo[s] = oldLo; m.breakHi[s] = oldHi;
-        }
+        if (!this.breaks.has(id * 512 + index)) this.addBreak(id * 512 + index, i, oldLo, oldHi);
       } else if (!oldValid && newValid) {
-        if (m.breakEvent[s] >= 0 && m.breakEpoch[s] === this.epoch) this.checkMakeAfterBreak(i, id, index, s, level, newLo, newHi);
-        m.breakEvent[s] = -1;
+        const r = this.breaks.get(id * 512 + index);
+        if (r !== undefined) {
+          this.checkMakeAfterBreak(i, id, index, r, level, newLo, newHi);
+          this.breaks.delete(id * 512 + index);
+        }
       }
     } else {
       c.freshPteWrites++;
       this.checkReuse(i, id, 'written');
     }
     // Unlinks of hw-valid tables (or of tables broken since the last flush) leave walks cached.
-    const hadBreak = m.breakEvent[s] >= 0 && m.breakEpoch[s] === this.epoch;
-    m.write(id, index, s, level, newLo, newHi);
+    const hadBreak = this.breaks.size !== 0 && this.breaks.has(id * 512 + index);
+    m.write(id, index, level, oldLo, oldHi, newLo, newHi);
     const un = m.lastUnlinked, ln = m.lastLinked;
     if (un >= 0 && isLive && (oldValid || hadBreak)) {
       this.ensurePageState(un);
@@ -266,6 +271,17 @@ export class BbmChecker implements TlbEventSink {
       this.pcActive = true; this.pcPage = id; this.pcIndex = index; this.pcLevel = level; this.pcEvent = i;
       this.pcLive = isLive; this.pcOldLo = oldLo; this.pcOldHi = oldHi; this.pcNewLo = newLo; this.pcNewHi = newHi;
     }
+  }
+
+  private addBreak(key: number, i: number, lo: number, hi: number): void {
+    const r = this.brCount++;
+    if (r === this.brEvent.length) {
+      const e = new Int32Array(r * 2); e.set(this.brEvent); this.brEvent = e;
+      const l = new Uint32Array(r * 2); l.set(this.brLo); this.brLo = l;
+      const h = new Uint32Array(r * 2); h.set(this.brHi); this.brHi = h;
+    }
+    this.brEvent[r] = i; this.brLo[r] = lo; this.brHi[r] = hi;
+    this.breaks.set(key, r);
   }
 
   /** End of stream: a store still waiting for its clean is reported. */
@@ -307,16 +323,15 @@ export class BbmChecker implements TlbEventSink {
     });
   }
 
-  private checkMakeAfterBreak(i: number, id: number, index: number, s: number, level: number, newLo: number, newHi: number): void {
-    const m = this.mirror;
-    const bLo = m.breakLo[s], bHi = m.breakHi[s];
+  private checkMakeAfterBreak(i: number, id: number, index: number, rec: number, level: number, newLo: number, newHi: number): void {
+    const bLo = this.brLo[rec], bHi = this.brHi[rec], at = this.brEvent[rec];
     const r = bbmReasons(bLo, bHi, newLo, newHi, level);
     if (r === 0 || this.relaxedBySize(r, level, bLo, bHi, newLo, newHi)) return;
     const reasons: BbmReason[] = reasonNames(r);
     this.push({
       rule: 'bbm-no-flush', severity: 'error', armRef: ARM_ARM_BBM, entry: this.entry(id, index, level), reasons,
-      old: toBig(bLo, bHi), new: toBig(newLo, newHi), events: [m.breakEvent[s], i],
-      message: `entry invalidated at event ${m.breakEvent[s]} and made valid again with a different translation (${reasons.join(', ')}) without a TLB flush in between`,
+      old: toBig(bLo, bHi), new: toBig(newLo, newHi), events: [at, i],
+      message: `entry invalidated at event ${at} and made valid again with a different translation (${reasons.join(', ')}) without a TLB flush in between`,
     });
   }
 

@@ -22,9 +22,8 @@ function matches(m: TableMirror, tableMfn: number, level: number, base: number, 
   if (id < 0 || level > 3 || depth > 3) return false;
   const step = entryOrderPow(level);
   for (let i = 0; i < 512; i++) {
-    const s = m.find(id, i);
-    if (s < 0) return false;
-    const lo = m.lo[s], hi = m.hi[s];
+    if (!m.read(id, i)) return false;
+    const lo = m.rLo, hi = m.rHi;
     if ((lo & 1) === 0) return false;
     const expect = base + i * step;
     if (isTableLo(lo, level)) {

@@ -2,13 +2,14 @@
 // tableFree events only, so the TLB model and the BBM checker stay pure consumers of the event
 // stream (and work on low-level write traces, where nobody tells us which page is live).
 //
-// Memory follows entries, not pages (style.md "Sparse tables"): one open-addressing hash keyed by
-// pageId*512+index holds the u32 halves of every entry ever written. Zeroing a page is O(1): each
-// page has a generation and a slot from an older generation reads as 0. Each page knows its parent
-// slot and its linked children (intrusive sibling list), so linking or unlinking a subtree updates
-// `live`, level and GFN base for exactly the pages below it.
+// Reachability needs only the old and new values every pteWrite carries, so entry contents are
+// stored only when asked (`storeContents`: the TLB model walks them; the BBM checker needs them
+// only for FEAT_BBM). Each page knows its parent slot and its linked children (intrusive sibling
+// list), so linking or unlinking a subtree updates `live`, level and GFN base for exactly the
+// pages below it. Per-page state is typed-array columns indexed by a dense page id.
 import { baseOf } from '../arch/descriptor';
 import { linksTable } from './bbm-rules';
+import { EntryHash } from './entry-hash';
 
 export const F_ROOT = 1;
 export const F_LIVE = 2;
@@ -33,13 +34,16 @@ export interface MirrorOptions {
   rootMfns?: readonly number[];
   /** Level of the root pages given in rootMfns. */
   rootLevel?: number;
+  /** Keep every entry's value (walks, FEAT_BBM subtree checks). Default true. */
+  storeContents?: boolean;
 }
 
 /** GFN order of one entry at `level` (4K granule): (3-level)*9 bits. */
-export function entryOrderPow(level: number): number { return 2 ** ((3 - level) * 9); }
+export function entryOrderPow(level: number): number { return ORDER_POW[level & 3]; }
+// A table, not 2 ** x: a variable exponent is a Math.pow call on the per-event path.
+const ORDER_POW = [2 ** 27, 2 ** 18, 2 ** 9, 1];
 
 function growI32(a: Int32Array, n: number, fill: number): Int32Array { const b = new Int32Array(n).fill(fill); b.set(a); return b; }
-function growU32(a: Uint32Array, n: number): Uint32Array { const b = new Uint32Array(n); b.set(a); return b; }
 function growF64(a: Float64Array, n: number, fill: number): Float64Array { const b = new Float64Array(n).fill(fill); b.set(a); return b; }
 function growU8(a: Uint8Array, n: number): Uint8Array { const b = new Uint8Array(n); b.set(a); return b; }
 function growI8(a: Int8Array, n: number, fill: number): Int8Array { const b = new Int8Array(n).fill(fill); b.set(a); return b; }
@@ -58,23 +62,14 @@ export class TableMirror {
   nextSib: Int32Array = new Int32Array(64).fill(-1);
   prevSib: Int32Array = new Int32Array(64).fill(-1);
   gfnBase: Float64Array = new Float64Array(64).fill(NaN);
-  private pageGen: Uint32Array = new Uint32Array(64);
   /** Root page ids by root index k (concatenated roots), -1 where unknown. */
   roots: number[] = [];
   rootLevel = -1;
-  // ---- slots (open addressing; key = pageId*512+index, -1 = empty) ----
-  private cap = 1 << 12;
-  private mask = this.cap - 1;
-  private used = 0;
-  private key: Int32Array = new Int32Array(this.cap).fill(-1);
-  lo: Uint32Array = new Uint32Array(this.cap);
-  hi: Uint32Array = new Uint32Array(this.cap);
-  private gen: Uint32Array = new Uint32Array(this.cap);
-  /** Per-slot record of the last break (valid→invalid store), owned by the BBM checker. */
-  breakEvent: Int32Array = new Int32Array(this.cap).fill(-1);
-  breakEpoch: Int32Array = new Int32Array(this.cap);
-  breakLo: Uint32Array = new Uint32Array(this.cap);
-  breakHi: Uint32Array = new Uint32Array(this.cap);
+  /** Entry values, or null when contents are not stored. */
+  readonly entries: EntryHash | null;
+  /** Result of read(): the entry's halves (0 when never written / zeroed / not stored). */
+  rLo = 0;
+  rHi = 0;
   /** Set by write(): page id unlinked / linked by the last store, or -1. */
   lastUnlinked = -1;
   lastLinked = -1;
@@ -83,17 +78,29 @@ export class TableMirror {
 
   constructor(opts: MirrorOptions = {}) {
     this.implicitRoots = opts.implicitRoots ?? true;
+    this.entries = (opts.storeContents ?? true) ? new EntryHash() : null;
     if (opts.rootMfns && opts.rootLevel !== undefined) {
       opts.rootMfns.forEach((mfn, k) => { const id = this.ensurePage(mfn); if (id >= 0) this.makeRoot(id, opts.rootLevel!, k); });
     }
   }
 
-  pageId(mfn: number): number { return this.ids.get(mfn) ?? -1; }
+  // One-entry cache: stores come in runs into the same page (a split fill is 512 of them).
+  private lastMfn = -1;
+  private lastId = -1;
+
+  pageId(mfn: number): number {
+    if (mfn === this.lastMfn) return this.lastId;
+    const id = this.ids.get(mfn);
+    if (id === undefined) return -1;
+    this.lastMfn = mfn; this.lastId = id;
+    return id;
+  }
 
   /** Page id for `mfn`, creating an unknown page record; -1 past MAX_PAGES. */
   ensurePage(mfn: number): number {
+    if (mfn === this.lastMfn) return this.lastId;
     const got = this.ids.get(mfn);
-    if (got !== undefined) return got;
+    if (got !== undefined) { this.lastMfn = mfn; this.lastId = got; return got; }
     if (this.pageCount >= MAX_PAGES) return -1;
     const id = this.pageCount++;
     if (id >= this.pageMfn.length) this.growPages(this.pageMfn.length * 2);
@@ -112,7 +119,6 @@ export class TableMirror {
     this.nextSib = growI32(this.nextSib, n, -1);
     this.prevSib = growI32(this.prevSib, n, -1);
     this.gfnBase = growF64(this.gfnBase, n, NaN);
-    this.pageGen = growU32(this.pageGen, n);
   }
 
   isLive(id: number): boolean { return id >= 0 && (this.pageFlags[id] & F_LIVE) !== 0; }
@@ -167,7 +173,7 @@ export class TableMirror {
   /** tableZero: every entry reads 0 from now on; linked children are detached. */
   zero(id: number): void {
     if (id < 0) return;
-    this.pageGen[id]++;
+    this.entries?.zeroPage(id);
     this.detachChildren(id);
   }
 
@@ -182,69 +188,23 @@ export class TableMirror {
     this.firstChild[id] = -1;
   }
 
-  /** Slot index holding (page, index) with the current generation, or -1 (entry reads as 0). */
-  find(id: number, index: number): number {
-    const k = id * 512 + index;
-    let h = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
-    for (;;) {
-      const kk = this.key[h];
-      if (kk === k) return this.gen[h] === this.pageGen[id] ? h : -1;
-      if (kk === -1) return -1;
-      h = (h + 1) & this.mask;
-    }
-  }
-
-  /** Slot for (page, index), inserted if missing; an old-generation slot is reset to 0. */
-  slot(id: number, index: number): number {
-    const k = id * 512 + index;
-    let h = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
-    for (;;) {
-      const kk = this.key[h];
-      if (kk === k) break;
-      if (kk === -1) {
-        if ((this.used + 1) * 2 > this.cap) { this.rehash(this.cap * 2); return this.slot(id, index); }
-        this.key[h] = k; this.used++;
-        this.gen[h] = this.pageGen[id]; this.lo[h] = 0; this.hi[h] = 0; this.breakEvent[h] = -1;
-        return h;
-      }
-      h = (h + 1) & this.mask;
-    }
-    if (this.gen[h] !== this.pageGen[id]) {
-      this.gen[h] = this.pageGen[id]; this.lo[h] = 0; this.hi[h] = 0; this.breakEvent[h] = -1;
-    }
-    return h;
-  }
-
-  private rehash(n: number): void {
-    const { key, lo, hi, gen, breakEvent, breakEpoch, breakLo, breakHi } = this;
-    const oldCap = this.cap;
-    this.cap = n; this.mask = n - 1; this.used = 0;
-    this.key = new Int32Array(n).fill(-1);
-    this.lo = new Uint32Array(n); this.hi = new Uint32Array(n); this.gen = new Uint32Array(n);
-    this.breakEvent = new Int32Array(n).fill(-1); this.breakEpoch = new Int32Array(n);
-    this.breakLo = new Uint32Array(n); this.breakHi = new Uint32Array(n);
-    for (let s = 0; s < oldCap; s++) {
-      const k = key[s];
-      if (k < 0) continue;
-      const id = (k / 512) | 0;
-      if (gen[s] !== this.pageGen[id]) continue; // stale generation reads as 0: drop it
-      let h = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
-      while (this.key[h] !== -1) h = (h + 1) & this.mask;
-      this.key[h] = k; this.used++;
-      this.lo[h] = lo[s]; this.hi[h] = hi[s]; this.gen[h] = gen[s];
-      this.breakEvent[h] = breakEvent[s]; this.breakEpoch[h] = breakEpoch[s];
-      this.breakLo[h] = breakLo[s]; this.breakHi[h] = breakHi[s];
-    }
+  /** Read entry (page, index) into rLo/rHi; false when it reads as 0. */
+  read(id: number, index: number): boolean {
+    const e = this.entries;
+    const s = e && id >= 0 ? e.find(id, index) : -1;
+    if (s < 0) { this.rLo = 0; this.rHi = 0; return false; }
+    this.rLo = e!.lo[s]; this.rHi = e!.hi[s];
+    return (this.rLo | this.rHi) !== 0;
   }
 
   /**
-   * Apply a store at slot `s` of page `id` (level = level of the entries of that page). Keeps
-   * parent/child links, liveness and GFN bases up to date; sets lastUnlinked / lastLinked.
+   * Apply a store of `new` over `old` into entry `index` of page `id` (level = level of the
+   * page's entries). Keeps parent/child links, liveness and GFN bases up to date and sets
+   * lastUnlinked / lastLinked. `old` comes from the event, so no contents are needed for links.
    */
-  write(id: number, index: number, s: number, level: number, newLo: number, newHi: number): void {
+  write(id: number, index: number, level: number, oldLo: number, oldHi: number, newLo: number, newHi: number): void {
     this.lastUnlinked = -1; this.lastLinked = -1;
-    const oldLo = this.lo[s], oldHi = this.hi[s];
-    this.lo[s] = newLo; this.hi[s] = newHi;
+    this.entries?.set(id, index, newLo, newHi);
     if (level >= 3 || level < 0) return;
     const oldLink = linksTable(oldLo, oldHi, level), newLink = linksTable(newLo, newHi, level);
     if (!oldLink && !newLink) return;
@@ -322,18 +282,19 @@ export class TableMirror {
     return k < this.roots.length ? this.roots[k] : -1;
   }
 
-  /** Number of entry slots stored (for memory figures). */
-  get slotCount(): number { return this.used; }
-  /** Hash capacity: slot positions 0..capacity-1 can be scanned with liveLeafGfnAt. */
-  get capacity(): number { return this.cap; }
+  /** Number of entries stored (for memory figures). */
+  get slotCount(): number { return this.entries ? this.entries.size : 0; }
+  /** Hash capacity: positions 0..capacity-1 can be scanned with liveLeafGfnAt. */
+  get capacity(): number { return this.entries ? this.entries.capacity : 0; }
 
   /** First GFN of the hw-valid leaf at hash position h if its page is live, else NaN. */
   liveLeafGfnAt(h: number): number {
-    const k = this.key[h];
-    if (k < 0) return NaN;
+    const e = this.entries;
+    if (!e || !e.liveAt(h)) return NaN;
+    const k = e.keyAt(h);
     const id = (k / 512) | 0, index = k - id * 512;
-    if (this.gen[h] !== this.pageGen[id] || (this.pageFlags[id] & F_LIVE) === 0) return NaN;
-    const lo = this.lo[h], level = this.pageLevel[id];
+    if ((this.pageFlags[id] & F_LIVE) === 0) return NaN;
+    const lo = e.lo[h], level = this.pageLevel[id];
     if ((lo & 1) === 0 || level < 0) return NaN;
     if (level === 3 ? (lo & 2) === 0 : (lo & 2) !== 0) return NaN;
     return this.gfnBase[id] + index * entryOrderPow(level);

@@ -77,6 +77,8 @@ export class TlbModel implements TlbEventSink {
   private eIndex: Int32Array;
   private eFill: Int32Array;
   private eReported: Uint8Array;
+  /** Cached entries per (kind, level): lets range checks skip levels holding nothing. */
+  private perLevel = new Int32Array(8);
   // ---- what changed since the last stale check ----
   private dirtyBase: Float64Array = new Float64Array(64);
   private dirtySpan: Float64Array = new Float64Array(64);
@@ -94,7 +96,7 @@ export class TlbModel implements TlbEventSink {
   private tLo = 0; private tHi = 0; private tLevel = -1;
 
   constructor(opts: TlbModelOptions = {}) {
-    this.mirror = new TableMirror(opts);
+    this.mirror = new TableMirror({ ...opts, storeContents: true });
     this.vmid = opts.vmid;
     this.onHazard = opts.onHazard;
     this.opts = {
@@ -146,9 +148,8 @@ export class TlbModel implements TlbEventSink {
         }
       }
       const index = Math.floor(gfn / step) % 512;
-      const s = m.find(id, index);
-      if (s < 0) return;
-      const lo = m.lo[s], hi = m.hi[s];
+      if (!m.read(id, index)) return;
+      const lo = m.rLo, hi = m.rHi;
       if ((lo & 1) === 0) return; // faults are not cached
       if (isTableLo(lo, level)) {
         if (this.opts.walkCache) this.fill(KIND_WALK, level, gfn, lo, hi, id, index, i);
@@ -170,16 +171,20 @@ export class TlbModel implements TlbEventSink {
     if (this.map.has(k)) return;
     const p = this.ring;
     this.ring = (p + 1) % this.cap;
-    if (this.eLive[p]) this.map.delete(this.eKey[p]); // evict the oldest
+    if (this.eLive[p]) { this.map.delete(this.eKey[p]); this.perLevel[this.eKind[p] * 4 + this.eLevel[p]]--; } // evict the oldest
     this.map.set(k, p);
     this.eKey[p] = k; this.eLive[p] = 1; this.eKind[p] = kind; this.eLevel[p] = level;
     this.eGfn[p] = gfn - (gfn % entryOrderPow(level));
     this.eLo[p] = lo; this.eHi[p] = hi; this.ePage[p] = this.mirror.pageMfn[id]; this.eIndex[p] = index;
     this.eFill[p] = i; this.eReported[p] = 0;
+    this.perLevel[kind * 4 + level]++;
     this.counts.fills++;
   }
 
-  private drop(p: number): void { this.map.delete(this.eKey[p]); this.eLive[p] = 0; this.counts.entriesInvalidated++; }
+  private drop(p: number): void {
+    this.map.delete(this.eKey[p]); this.eLive[p] = 0; this.counts.entriesInvalidated++;
+    this.perLevel[this.eKind[p] * 4 + this.eLevel[p]]--;
+  }
 
   /** Architectural walk (no caches) to `level` for `gfn`: sets tLo/tHi/tLevel (tLevel -1 = fault). */
   private truth(gfn: number, stopLevel: number): void {
@@ -188,9 +193,8 @@ export class TlbModel implements TlbEventSink {
     let id = m.rootFor(gfn);
     if (id < 0) return;
     for (let level = m.rootLevel; level <= stopLevel; level++) {
-      const s = m.find(id, Math.floor(gfn / entryOrderPow(level)) % 512);
-      if (s < 0) return;
-      const lo = m.lo[s], hi = m.hi[s];
+      if (!m.read(id, Math.floor(gfn / entryOrderPow(level)) % 512)) return;
+      const lo = m.rLo, hi = m.rHi;
       if ((lo & 1) === 0) return;
       this.tLevel = level; this.tLo = lo; this.tHi = hi;
       if (!isTableLo(lo, level) || level === stopLevel) return;
@@ -212,6 +216,7 @@ export class TlbModel implements TlbEventSink {
     }
     if (!stale) this.counts.flushesWithoutStale++;
     this.map.clear();
+    this.perLevel.fill(0);
     this.dirtyCount = 0;
     this.flushPending = false;
   }
@@ -285,14 +290,13 @@ export class TlbModel implements TlbEventSink {
   private checkRange(base: number, span: number, i: number): void {
     for (let l = 0; l <= 3; l++) {
       const step = entryOrderPow(l);
-      if (step >= span) {
-        for (let kind = 0; kind < 2; kind++) {
+      for (let kind = 0; kind < 2; kind++) {
+        if (this.perLevel[kind * 4 + l] === 0) continue;
+        if (step >= span) {
           const p = this.map.get(this.key(kind, l, base));
           if (p !== undefined) this.checkEntry(p, i);
-        }
-      } else {
-        for (let g = base; g < base + span; g += step) {
-          for (let kind = 0; kind < 2; kind++) {
+        } else {
+          for (let g = base; g < base + span; g += step) {
             const p = this.map.get(this.key(kind, l, g));
             if (p !== undefined) this.checkEntry(p, i);
           }
@@ -381,11 +385,9 @@ export class TlbModel implements TlbEventSink {
     if (id < 0) return;
     if (level < 0 || level > 3) level = m.pageLevel[id] >= 0 ? m.pageLevel[id] : 3;
     m.notePage(id, level);
-    const s = m.slot(id, index);
-    if (m.lo[s] !== oldLo || m.hi[s] !== oldHi) m.write(id, index, s, level, oldLo, oldHi);
     const live = m.isLive(id);
     const gfn = m.entryGfn(id, index, level);
-    m.write(id, index, s, level, newLo, newHi);
+    m.write(id, index, level, oldLo, oldHi, newLo, newHi);
     if (!live || Number.isNaN(gfn)) return;
     this.markDirty(gfn, entryOrderPow(level));
     if ((newLo & 1) !== 0) {
