@@ -38,20 +38,27 @@ test('seeded: forward, backward, forward stepping always reproduces identical st
 });
 
 test('seeking anywhere (backwards included) matches a fresh replay to that operation', () => {
-  const records = randomRecords(11, 80);
-  const rt = new ReplayRuntime(new EngineMachine(records), { snapshotInterval: 5 });
-  const order = [...Array(rt.opCount + 1).keys()].reverse();
-  for (const op of order) {
-    const fresh = new EngineMachine(records);
-    fresh.reset();
-    for (let i = 0; i < op; i++) fresh.execute(i, false);
-    const want = JSON.stringify([fresh.view(1).stats(), fresh.view(1).regions(0, 2 ** 21, 10000), fresh.view(1).maxMappedGfn(), fresh.view(1).lowestMappedGfn()]);
-    const v = rt.stateAt({ op, event: 0 }).view;
-    const got = JSON.stringify([v.stats(), v.regions(0, 2 ** 21, 10000), v.maxMappedGfn(), v.lowestMappedGfn()]);
-    assert.equal(got, want, `op ${op}`);
+  const records = randomRecords(11, 90);
+  // interval 5: many coarse restores; interval 64: fine snapshots (every 16 ops) get used.
+  for (const interval of [5, 64]) {
+    const rt = new ReplayRuntime(new EngineMachine(records), { snapshotInterval: interval, maxEventsPerSnapshot: Infinity });
+    const order = [...Array(rt.opCount + 1).keys()].reverse();
+    for (const op of order) {
+      const fresh = new EngineMachine(records);
+      fresh.reset();
+      for (let i = 0; i < op; i++) fresh.execute(i, false);
+      const want = JSON.stringify([fresh.view(1).stats(), fresh.view(1).regions(0, 2 ** 21, 10000), fresh.view(1).maxMappedGfn(), fresh.view(1).lowestMappedGfn(), fresh.view(1).trueCounts()]);
+      const v = rt.stateAt({ op, event: 0 }).view;
+      const got = JSON.stringify([v.stats(), v.regions(0, 2 ** 21, 10000), v.maxMappedGfn(), v.lowestMappedGfn(), v.trueCounts()]);
+      assert.equal(got, want, `interval ${interval}, op ${op}`);
+    }
+    assert.ok(rt.seeker.stats.restores > 0);
+    assert.ok(rt.seeker.stats.executed <= (rt.opCount + 1) * interval, 'each seek re-executes at most one snapshot interval');
+    if (interval === 64) {
+      assert.ok(rt.seeker.stats.fineRestores > 0, 'stepping back used the fine snapshots');
+      assert.ok(rt.seeker.stats.executed <= (rt.opCount + 1) * 16 + 64 * 2, `fine snapshots bound step-back cost (${rt.seeker.stats.executed})`);
+    }
   }
-  assert.ok(rt.seeker.stats.restores > 0);
-  assert.ok(rt.seeker.stats.executed <= (rt.opCount + 1) * 5, 'each seek re-executes at most one snapshot interval');
 });
 
 test('position keys order like positions and round-trip', () => {
