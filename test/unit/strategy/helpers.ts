@@ -36,12 +36,13 @@ export interface Act {
   fresh: number;
   allocated: number;
   freed: number;
-  events: P2mEvent[];
+  /** The act's events (materialised on first use: a 1G remap has ~300k). */
+  readonly events: P2mEvent[];
 }
 
 export function act(h: Harness, fn: (p: P2m) => number[]): Act {
   h.feed();
-  const s0 = h.p.stats(), c0 = { ...h.checker.counts }, e0 = h.p.log.length;
+  const s0 = h.p.stats(), c0 = { ...h.checker.counts }, e0 = h.p.log.length, log = h.p.log;
   const rc = fn(h.p);
   h.feed();
   const s1 = h.p.stats(), c1 = h.checker.counts;
@@ -52,7 +53,7 @@ export function act(h: Harness, fn: (p: P2m) => number[]): Act {
     violations: c1.violations - c0.violations, inPlace: c1.inPlaceValidWrites - c0.inPlaceValidWrites,
     live: c1.livePteWrites - c0.livePteWrites, fresh: c1.freshPteWrites - c0.freshPteWrites,
     allocated: s1.tablePages.allocated - s0.tablePages.allocated, freed: s1.tablePages.freed - s0.tablePages.freed,
-    events: h.p.log.toArray(e0),
+    get events() { return log.toArray(e0); },
   };
 }
 
