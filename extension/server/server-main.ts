@@ -95,10 +95,12 @@ export function startServer(connection: Connection): void {
     const s = await settled(p.textDocument.uri, token);
     return s ? hover(s.a, lineOf(s.doc, p.position.line), p.position, s.doc.languageId) : null;
   });
-  connection.onCompletion(async (p, token) => {
-    const s = await settled(p.textDocument.uri, token);
-    if (!s || s.doc.languageId !== 'p2mtrace') return [];
-    return completions(s.a, lineOf(s.doc, p.position.line), p.position);
+  // Completion must not wait for a replay in flight (typing triggers it): it uses the latest
+  // finished analysis for mapped GFNs, which may be one edit behind.
+  connection.onCompletion(p => {
+    const doc = store.get(p.textDocument.uri);
+    if (!handled(doc) || doc.languageId !== 'p2mtrace') return [];
+    return completions(analyzer.get(doc.uri), lineOf(doc, p.position.line), p.position);
   });
   connection.onDefinition(async (p, token) => {
     const s = await settled(p.textDocument.uri, token);
