@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { BbmChecker, BbmCheckerOptions } from '../../../engine/tlb/bbm-checker';
 import { dispatchAll } from '../../../engine/tlb/event-sink';
 import { findingToDiagnostic } from '../../../engine/tlb/findings';
+import { summarize } from '../../../engine/tlb/summary';
 import { EventBuilder, MMIO_DEV, page, R, RAM_RO, RAM_RW, RWX, table } from './event-builder';
 import { BLOCK_MFN, g1, P0, P1, R0, seedLegacy, seedUpstream } from './seed-sequences';
 
@@ -223,4 +224,14 @@ test('write traces: implicit roots, unknown levels and stated old values are han
   assert.deepEqual(rules(c), ['bbm-valid-change']);
   assert.equal(c.violations[0].entry.level, 1);
   assert.equal(c.violations[0].entry.gfn, 0x40000);
+});
+
+test('summarize: compare-ready figures for the §6.2 seed, legacy vs upstream', () => {
+  const leg = new EventBuilder(); g1(leg); seedLegacy(leg);
+  const up = new EventBuilder(); g1(up); seedUpstream(up);
+  const sl = summarize(check(leg)), su = summarize(check(up));
+  assert.deepEqual([sl.tlbFlushes, sl.bbmViolations, sl.inPlaceValidWrites, sl.violationsByRule['bbm-valid-change']], [1, 3, 3, 3]);
+  assert.deepEqual([su.tlbFlushes, su.bbmViolations, su.inPlaceValidWrites, su.flushesByCause['bbm-split'] + su.flushesByCause['bbm-replace']], [2, 0, 0, 2]);
+  assert.deepEqual(sl.tablePages, { allocated: 2, freed: 0 });
+  assert.equal(su.freshPteWrites - sl.freshPteWrites, 1); // the L2→L3 link made before the subtree is live
 });
