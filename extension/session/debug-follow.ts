@@ -5,6 +5,7 @@
 //   - UI → adapter: custom request `p2m.moveCursor`, args { op, event }.
 // Only `p2m` sessions whose `trace` is the loaded trace are followed.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TraceSession } from './trace-session';
 
@@ -16,7 +17,9 @@ export function followDebugger(session: TraceSession): vscode.Disposable {
   const sameTrace = (s: vscode.DebugSession) => {
     const prog = s.configuration.trace ?? s.configuration.program;
     const cur = session.session?.uri.fsPath;
-    return s.type === 'p2m' && typeof prog === 'string' && cur !== undefined && prog === cur;
+    if (s.type !== 'p2m' || typeof prog !== 'string' || cur === undefined) return false;
+    const base = s.workspaceFolder?.uri.fsPath ?? '';
+    return path.resolve(base, prog) === path.resolve(cur);
   };
   return vscode.Disposable.from(
     vscode.debug.onDidReceiveDebugSessionCustomEvent(e => {
