@@ -3,7 +3,7 @@
 // because in 2016 "p2m-valid" was bit 0 and table entries had type 0 (p2m-model.md §10): the
 // upstream core follows only typed tables, so liveness and true leaf counts would be lost.
 import { baseOf, reservedBitsSetHi } from '../arch/descriptor';
-import { levelOrder } from '../arch/geometry';
+import { levelOrder, levelSize } from '../arch/geometry';
 import { P2mCore } from '../p2m/core';
 import type { P2mConfig } from '../p2m/config';
 import { oldIsLeaf, oldIsTable } from './old-encoding';
@@ -33,8 +33,8 @@ export class OldCore extends P2mCore {
       if (oldTable || newTable) {
         const same = oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi);
         if (!same) {
-          if (oldTable) this.markLive(baseOf(oLo, oHi), false);
-          if (newTable) this.markLive(baseOf(lo, hi), true);
+          if (oldTable) this.markLive(baseOf(oLo, oHi), false, 0);
+          if (newTable) this.markLive(baseOf(lo, hi), true, p.baseGfn + idx * levelSize(level));
         }
       }
     }
@@ -51,18 +51,19 @@ export class OldCore extends P2mCore {
     }
   }
 
-  /** Marks a subtree (un)reachable, moving its leaves in/out of the true counts. */
-  private markLive(mfn: number, live: boolean): void {
+  /** Marks a subtree (un)reachable (and where it maps), moving its leaves in/out of the true counts. */
+  private markLive(mfn: number, live: boolean, baseGfn: number): void {
     const id = this.pageId(mfn);
     if (id < 0) return;
     const p = this.store.writable(id);
     if (p.live === live) return;
     p.live = live;
+    if (live) p.baseGfn = baseGfn;
     this.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
     if (p.level === 3 || p.count === p.leaves) return;
     const children: number[] = [];
-    const level = p.level;
-    this.store.forEach(id, (_i, lo, hi) => { if (oldIsTable(lo, level)) children.push(baseOf(lo, hi)); });
-    for (const c of children) this.markLive(c, live);
+    const level = p.level, size = levelSize(level);
+    this.store.forEach(id, (i, lo, hi) => { if (oldIsTable(lo, level)) children.push(baseOf(lo, hi), baseGfn + i * size); });
+    for (let k = 0; k < children.length; k += 2) this.markLive(children[k], live, children[k + 1]);
   }
 }

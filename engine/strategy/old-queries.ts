@@ -108,35 +108,16 @@ export function oldRegions(core: P2mCore, from = 0, to = Number.MAX_SAFE_INTEGER
   return out;
 }
 
-/** The entries of one table page; `child` set for 2016 table entries. */
+/** The entries of one table page; `child` set for 2016 table entries. GFNs from where it is linked. */
 export function oldTablePage(core: P2mCore, mfn: number): TablePageView | undefined {
   const id = core.pageId(mfn);
   if (id < 0 || !core.store.has(id)) return undefined;
   const p = core.store.page(id);
-  const base = id < core.geo.rootPages ? id * core.geo.rootSpan : (findBase(core, id) ?? 0);
   const entries: TableEntryView[] = [];
   core.store.forEach(id, (index, lo, hi) => {
-    const e: TableEntryView = { index, descriptor: toBig(lo, hi), gfn: base + index * levelSize(p.level), level: p.level };
+    const e: TableEntryView = { index, descriptor: toBig(lo, hi), gfn: p.baseGfn + index * levelSize(p.level), level: p.level };
     if (oldIsTable(lo, p.level)) e.child = baseOf(lo, hi);
     entries.push(e);
   });
   return { mfn, level: p.level, live: p.live, isRoot: id < core.geo.rootPages, entries };
-}
-
-function findBase(core: P2mCore, id: number): number | undefined {
-  const target = core.pageMfn(id);
-  let found: number | undefined;
-  const search = (pid: number, level: number, base: number): boolean => {
-    let hit = false;
-    core.store.forEach(pid, (i, lo, hi) => {
-      if (hit || !oldIsTable(lo, level)) return;
-      const g = base + i * levelSize(level);
-      if (baseOf(lo, hi) === target) { found = g; hit = true; return; }
-      const c = core.pageId(baseOf(lo, hi));
-      if (c >= 0 && search(c, level + 1, g)) hit = true;
-    });
-    return hit;
-  };
-  for (let k = 0; k < core.geo.rootPages; k++) if (search(k, core.geo.rootLevel, k * core.geo.rootSpan)) break;
-  return found;
 }
