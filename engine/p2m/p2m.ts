@@ -3,10 +3,10 @@
 // the unlock flushes when needed. Queries never record events.
 import { vttbr as makeVttbr } from '../arch/geometry';
 import { INVALID_MFN, isAnyRamType, P2mType, parseAccess, parseType } from '../arch/types';
-import { EILSEQ, errnoName, type P2mConfig } from './config';
+import { EILSEQ, ENOMEM, errnoName, type P2mConfig } from './config';
 import { P2mCore, type OpDiagnostic } from './core';
 import { dumpInfo, dumpInfoLines, dumpLookupLines } from './dump';
-import { FLUSH_CAUSES, Fr, type EventLog } from './event-log';
+import { Cause, FLUSH_CAUSES, Fr, type EventLog } from './event-log';
 import type { FlushCause } from './events';
 import { getEntry, type GetEntryResult } from './get-entry';
 import { type Leaf, leaves, type Region, regions, rootTables, tablePage, type TablePageView, walk, type WalkStep } from './queries';
@@ -167,6 +167,37 @@ export class P2m {
     const c = this.core;
     if (!c.isDying) c.diag('assert-relinquish', 'error', 'teardown while the domain is not dying');
     return this.locked(OP_OTHER, () => { const n = p2mTeardown(c); clearRootPages(c); return n; }, () => 0);
+  }
+
+  /**
+   * p2m_alloc_table at domain creation: the root pages (order rootOrder, zeroed, not from
+   * the pool) and one forced 'init' flush of the new VMID. Optional: the golden scenarios
+   * start from a fresh p2m without it. Emits tableAlloc(why 'root') so consumers see roots.
+   */
+  allocTable(): void {
+    const c = this.core;
+    this.locked(OP_OTHER, () => {
+      for (let k = 0; k < c.geo.rootPages; k++) {
+        c.log.tableAlloc(c.pageMfn(k), c.geo.rootLevel, 2);
+        c.log.tableZero(c.pageMfn(k));
+        if (c.cfg.cleanPte) c.log.tableClean(c.pageMfn(k));
+      }
+      c.forceFlush(Cause.init);
+      return 0;
+    }, () => 0);
+  }
+
+  /**
+   * p2m_set_allocation: resize the pool to `pages` free+used pages (§5.9). Growth appends
+   * to the freelist tail; shrinking pops the head and fails with -ENOMEM when the freelist
+   * runs dry (Xen would also preempt with -ERESTART; not simulated). Returns 0 or -ENOMEM.
+   */
+  setAllocation(pages: number): number {
+    const c = this.core;
+    const total = c.pool.free + (c.tablesAllocated - c.tablesFreed);
+    if (pages > total) { c.pool.grow(pages - total); return 0; }
+    for (let n = total; n > pages; n--) if (!c.pool.shrinkOne()) return -ENOMEM;
+    return 0;
   }
 
   /** p2m_lookup as a recorded op (read lock: the unlock never flushes). */

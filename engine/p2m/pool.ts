@@ -45,6 +45,12 @@ export class Pool {
   /** Returns a page to the freelist tail (not zeroed). */
   release(id: number): void { this.push(id); }
 
+  /** set_allocation growth: new pages appended to the freelist tail. */
+  grow(pages: number): void { for (let i = 0; i < pages; i++) this.push(this.mint()); }
+
+  /** set_allocation shrink: pops one free page from the head; false when the freelist is empty. */
+  shrinkOne(): boolean { if (this.size === 0) return false; this.alloc(); return true; }
+
   save(): PoolState { return { ring: this.ring.slice(), head: this.head, size: this.size, minted: this.minted }; }
   load(s: PoolState): void { this.ring = s.ring.slice(); this.head = s.head; this.size = s.size; this.minted = s.minted; }
 }

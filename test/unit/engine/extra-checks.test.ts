@@ -235,3 +235,18 @@ test('tablePage: entries carry the GFN they map (page position tracked as pages 
   assert.ok(r1?.isRoot);
   assert.deepEqual(p.rootTables(), [R0, 0x40001]);
 });
+
+test('allocTable emits root allocations and one init flush; setAllocation grows and shrinks the pool', () => {
+  const p = new P2m({ poolPages: 2 });
+  p.allocTable();
+  const ev = p.log.toArray();
+  assert.deepEqual(ev.filter(e => e.kind === 'tableAlloc'), [
+    { kind: 'tableAlloc', table: R0, level: 1, why: 'root' }, { kind: 'tableAlloc', table: 0x40001, level: 1, why: 'root' }]);
+  assert.equal(p.stats().flushesByCause.init, 1);
+  assert.equal(p.stats().tablePages.allocated, 0); // roots are not pool pages
+  assert.equal(p.setEntry(0x1ff, 0x402, 0x2001ff), -2);
+  assert.equal(p.setAllocation(8), 0);
+  assert.equal(p.stats().tablePages.poolFree, 6);
+  assert.equal(p.setEntry(0x1ff, 0x402, 0x2001ff), 0);
+  assert.equal(p.setAllocation(0), -12);
+});
