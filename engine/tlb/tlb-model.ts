@@ -31,6 +31,12 @@ export interface TlbModelOptions extends MirrorOptions {
   speculativeBudget?: number;
   /** Walk a stored entry's GFN right after each live store (another CPU racing). Default false. */
   walkAfterWrite?: boolean;
+  /**
+   * At each VMID flush, re-walk the cached entries to tell whether it removed anything stale
+   * (counts.flushesWithoutStale, the model's "over-broad flush" figure). Costs a walk per cached
+   * entry per flush. Default false.
+   */
+  classifyFlushes?: boolean;
   /** Max cached entries (leaf + walk); the oldest is evicted first. Default 65536. */
   capacity?: number;
   maxHazards?: number;
@@ -43,7 +49,7 @@ export interface TlbCounts {
   flushes: number;
   /** VMID-wide flushes that found the cache empty. */
   flushesOfEmptyCache: number;
-  /** Flushes that removed no stale entry (all it dropped still matched the tables). */
+  /** Flushes that removed no stale entry (only counted with classifyFlushes). */
   flushesWithoutStale: number;
   entriesInvalidated: number;
   staleChecks: number;
@@ -102,7 +108,7 @@ export class TlbModel implements TlbEventSink {
     this.opts = {
       walkCache: opts.walkCache ?? true, speculative: opts.speculative ?? 'recent',
       speculativeBudget: opts.speculativeBudget ?? 64, walkAfterWrite: opts.walkAfterWrite ?? false,
-      capacity: opts.capacity ?? 65536, maxHazards: opts.maxHazards ?? 10000,
+      capacity: opts.capacity ?? 65536, maxHazards: opts.maxHazards ?? 10000, classifyFlushes: opts.classifyFlushes ?? false,
     };
     const n = this.cap = Math.max(1, this.opts.capacity);
     this.eKey = new Float64Array(n); this.eLive = new Uint8Array(n); this.eGfn = new Float64Array(n);
@@ -210,11 +216,13 @@ export class TlbModel implements TlbEventSink {
     this.counts.flushes++;
     if (this.map.size === 0) this.counts.flushesOfEmptyCache++;
     let stale = false;
+    const classify = this.opts.classifyFlushes;
     for (const p of this.map.values()) {
-      if (!stale && this.isStale(p)) stale = true;
-      this.eLive[p] = 0; this.counts.entriesInvalidated++;
+      if (classify && !stale && this.isStale(p)) stale = true;
+      this.eLive[p] = 0;
     }
-    if (!stale) this.counts.flushesWithoutStale++;
+    this.counts.entriesInvalidated += this.map.size;
+    if (classify && !stale) this.counts.flushesWithoutStale++;
     this.map.clear();
     this.perLevel.fill(0);
     this.dirtyCount = 0;
@@ -295,10 +303,15 @@ export class TlbModel implements TlbEventSink {
         if (step >= span) {
           const p = this.map.get(this.key(kind, l, base));
           if (p !== undefined) this.checkEntry(p, i);
-        } else {
+        } else if (span / step <= this.map.size) {
           for (let g = base; g < base + span; g += step) {
             const p = this.map.get(this.key(kind, l, g));
             if (p !== undefined) this.checkEntry(p, i);
+          }
+        } else {
+          // Fewer cached entries than positions in the range: scan the cache instead.
+          for (const p of this.map.values()) {
+            if (this.eKind[p] === kind && this.eLevel[p] === l && this.eGfn[p] >= base && this.eGfn[p] < base + span) this.checkEntry(p, i);
           }
         }
       }
@@ -389,7 +402,9 @@ export class TlbModel implements TlbEventSink {
     const gfn = m.entryGfn(id, index, level);
     m.write(id, index, level, oldLo, oldHi, newLo, newHi);
     if (!live || Number.isNaN(gfn)) return;
-    this.markDirty(gfn, entryOrderPow(level));
+    // Only a store over a hw-valid entry can make a cached entry stale: nothing is cached from an
+    // invalid one (and whatever made it invalid was itself a store over a valid entry, judged then).
+    if ((oldLo & 1) !== 0) this.markDirty(gfn, entryOrderPow(level));
     if ((newLo & 1) !== 0) {
       if (this.opts.speculative !== 'off') {
         if (this.recentCount === this.recent.length) { const b = new Float64Array(this.recentCount * 2); b.set(this.recent); this.recent = b; }

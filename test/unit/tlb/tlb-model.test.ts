@@ -37,6 +37,18 @@ test('walk fills leaf and walk-cache entries; a VMID flush empties the cache', (
   assert.equal(t.counts.entriesInvalidated, 3);
 });
 
+test('classifyFlushes: a flush that drops only up-to-date entries is counted as over-broad', () => {
+  const b = new EventBuilder(); small(b);
+  const t = run(b, { speculative: 'off', classifyFlushes: true });
+  t.walk(5, b.length);
+  t.onTlbFlush(b.length, 1, 'explicit');                   // nothing stale: over-broad
+  t.walk(5, b.length + 1);
+  t.onPteWrite(b.length + 2, P1, 5, 3, Number(page(0x5000) & 0xffffffffn), Number(page(0x5000) >> 32n), 0, 0, true, false);
+  t.onTlbFlush(b.length + 3, 1, 'explicit');               // drops the stale P1[5] leaf: needed
+  assert.equal(t.counts.flushes, 2);
+  assert.equal(t.counts.flushesWithoutStale, 1);
+});
+
 test('stale-leaf: a cached block replaced in place with no flush is a hazard at opEnd; with a flush it is not', () => {
   const bad = new EventBuilder(); g1(bad);          // speculative 'recent' caches the new 1G block
   bad.begin(); const w = bad.write(R0, 1, 1, page(0x200000, 1)); const end = bad.end();
