@@ -3,7 +3,7 @@
 // directly with numbers (descriptors as u32 halves), so the hot path builds no objects; object
 // streams (tests, views) go through `dispatchEvent`.
 import { hiOf, loOf } from '../arch/descriptor';
-import type { FlushCause, OpKind, P2mEvent } from '../p2m/events';
+import type { FlushCause, OpKind, P2mEvent, P2mEventKind } from '../p2m/events';
 
 export type TableAllocWhy = 'table' | 'split' | 'root';
 
@@ -44,4 +44,29 @@ export function dispatchEvent(sink: TlbEventSink, ev: P2mEvent, i: number): void
 /** Feed a whole array of events (index = position in the array). */
 export function dispatchAll(sink: TlbEventSink, events: readonly P2mEvent[], firstIndex = 0): void {
   for (let i = 0; i < events.length; i++) dispatchEvent(sink, events[i], firstIndex + i);
+}
+
+/** The kinds a TLB sink reacts to; everything else can be skipped without materialising it. */
+export const SINK_KINDS: ReadonlySet<P2mEventKind> = new Set<P2mEventKind>([
+  'opBegin', 'opEnd', 'pteWrite', 'pteClean', 'tlbFlush', 'needFlushSet', 'tableAlloc', 'tableZero', 'tableClean', 'tableFree',
+]);
+
+/** What feedLog needs from a recorded log (the engine's EventLog fits). */
+export interface EventSource {
+  readonly length: number;
+  kindAt(i: number): P2mEventKind;
+  get(i: number): P2mEvent;
+}
+
+/**
+ * Feed events [from, to) of a recorded log to sinks, materialising only the kinds they use
+ * (about 70% of a replay's events are pteWrites, so this saves the frames/stats/radix objects;
+ * a raw-column accessor on EventLog would remove the rest).
+ */
+export function feedLog(log: EventSource, sinks: readonly TlbEventSink[], from = 0, to = log.length): void {
+  for (let i = from; i < to; i++) {
+    if (!SINK_KINDS.has(log.kindAt(i))) continue;
+    const e = log.get(i);
+    for (const s of sinks) dispatchEvent(s, e, i);
+  }
 }

@@ -5,7 +5,7 @@ export { BbmChecker, type BbmCheckerOptions, type BbmCounts } from './bbm-checke
 export {
   ARM_ARM_BBM, ARM_ARM_COHERENCY, ARM_ARM_TLB, BBM_RULES, bbmReasons, type BbmReason, type BbmRule, reasonNames,
 } from './bbm-rules';
-export { dispatchAll, dispatchEvent, type TableAllocWhy, type TlbEventSink } from './event-sink';
+export { dispatchAll, dispatchEvent, type EventSource, feedLog, SINK_KINDS, type TableAllocWhy, type TlbEventSink } from './event-sink';
 export {
   type BbmFinding, describeEntry, type FindingEntry, findingEvent, findingToDiagnostic, hazardEvent, hazardToDiagnostic,
   type TlbHazard, type TlbHazardKind,

@@ -5,15 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { P2m } from '../../../engine/p2m/p2m';
 import { BbmChecker, BbmCheckerOptions } from '../../../engine/tlb/bbm-checker';
-import { dispatchEvent, TlbEventSink } from '../../../engine/tlb/event-sink';
+import { feedLog, TlbEventSink } from '../../../engine/tlb/event-sink';
 import { TlbModel } from '../../../engine/tlb/tlb-model';
 
-function feed(p: P2m, sinks: TlbEventSink[], from = 0): void {
-  for (let i = from; i < p.log.length; i++) {
-    const e = p.log.get(i);
-    for (const s of sinks) dispatchEvent(s, e, i);
-  }
-}
+function feed(p: P2m, sinks: TlbEventSink[], from = 0): void { feedLog(p.log, sinks, from); }
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
