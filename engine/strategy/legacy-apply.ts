@@ -218,6 +218,7 @@ function reclaimEmpty(core: OldCore, c: Call, path: number[], addr: number): voi
     const parent = path[d - 1], plevel = geo.rootLevel + d - 1;
     core.writePte(parent, levelIndex(plevel, addr), 0, 0);
     core.statMappings(plevel, -1);
+    core.unlinkedTables++;
     // Unlinked pages leave the `pages` list only when freed, after the flush.
     c.freeQueue.push(id);
     c.flush = true;

@@ -61,6 +61,9 @@ test('legacy G8: remove a 512 × 4K range → 1 flush, P1 and P0 reclaimed, stat
   assert.ok(flushAt >= 0 && freeAt > flushAt);
   assert.equal(h.checker.counts.violationsByRule['table-free-unflushed'], 0);
   assert.ok(h.p.diagnostics.some(d => d.code === 'sim-stats-negative'), 'negative counters are reported as drift');
+  const drift = h.p.diagnostics.filter(d => d.code === 'sim-stats-drift');
+  assert.equal(drift.length, 1);
+  assert.match(drift[0].message, /legacy reclaim unlinked 2 emptied table page/);
 });
 
 test('legacy G3: an unaligned end still gives 4K + 2M + 4K with 3 pages', () => {

@@ -35,6 +35,12 @@ test('§6.2 legacy: 1 flush at the end, 3 in-place overwrites (all violations), 
   assert.equal(entry(h.p, P(1), 1), page4k(0x300000));
   assert.equal(entry(h.p, P(1), 2), page4k(0x100202));
   assert.equal(h.p.maxMappedGfn, 0x80000, 'end-exclusive max_mapped_gfn');
+  // Views: the type-0 tables are followed (children, entry GFNs), types named as today.
+  const p1 = h.p.tablePage(P(1))!;
+  assert.deepEqual([p1.level, p1.live, p1.entries.length, p1.entries[1].gfn], [3, true, 512, 0x40201]);
+  assert.equal(h.p.tablePage(P(0))!.entries[1].child, P(1));
+  assert.deepEqual(h.p.walk(0x40201).map(s => s.level), [1, 2, 3]);
+  assert.deepEqual(h.p.regions(0x40200, 0x40202).map(r => [r.gfn, r.count, r.mfn]), [[0x40200, 1, 0x100200], [0x40201, 1, 0x300000], [0x40202, 1, 0x100202]]);
   // Order: everything in place, the single flush comes last.
   const kinds = r.events.filter((e): e is Extract<P2mEvent, { kind: 'pteWrite' | 'tlbFlush' }> =>
     (e.kind === 'pteWrite' && e.live) || e.kind === 'tlbFlush');
