@@ -3,7 +3,7 @@
 // directly with numbers (descriptors as u32 halves), so the hot path builds no objects; object
 // streams (tests, views) go through `dispatchEvent`.
 import { hiOf, loOf } from '../arch/descriptor';
-import type { FlushCause, OpKind, P2mEvent, P2mEventKind } from '../p2m/events';
+import type { FlushCause, FrameName, OpKind, P2mEvent, P2mEventKind } from '../p2m/events';
 
 export type TableAllocWhy = 'table' | 'split' | 'root';
 
@@ -20,6 +20,8 @@ export interface TlbEventSink {
   onTableZero(i: number, table: number): void;
   onTableClean(i: number, table: number): void;
   onTableFree(i: number, table: number): void;
+  /** Optional: call frames (the TLB model takes a lookup's / fault's GFN as a guest access). */
+  onFrameEnter?(i: number, frame: FrameName, level: number, gfn: number): void;
 }
 
 /** Feed one event object to a sink; kinds the sinks do not need are ignored. */
@@ -37,6 +39,7 @@ export function dispatchEvent(sink: TlbEventSink, ev: P2mEvent, i: number): void
     case 'tableZero': sink.onTableZero(i, ev.table); break;
     case 'tableClean': sink.onTableClean(i, ev.table); break;
     case 'tableFree': sink.onTableFree(i, ev.table); break;
+    case 'frameEnter': sink.onFrameEnter?.(i, ev.frame, ev.level, ev.gfn); break;
     default: break;
   }
 }
@@ -49,6 +52,7 @@ export function dispatchAll(sink: TlbEventSink, events: readonly P2mEvent[], fir
 /** The kinds a TLB sink reacts to; everything else can be skipped without materialising it. */
 export const SINK_KINDS: ReadonlySet<P2mEventKind> = new Set<P2mEventKind>([
   'opBegin', 'opEnd', 'pteWrite', 'pteClean', 'tlbFlush', 'needFlushSet', 'tableAlloc', 'tableZero', 'tableClean', 'tableFree',
+  'frameEnter',
 ]);
 
 /** What feedLog needs from a recorded log (the engine's EventLog fits). */

@@ -3,7 +3,8 @@
 // hazards: after an operation completes with no flush pending, a cached translation that differs
 // from the tables. A pure event consumer: table contents come from its own TableMirror.
 //
-// Fills happen only on walks: `walk(gfn)` (a guest access), and a configurable speculative walker
+// Fills happen only on walks: `walk(gfn)` (a guest access; `lookup` and `resolve_fault` ops walk
+// their GFN when they end), and a configurable speculative walker
 // between operations ('recent' = GFNs stored by the operation that just ended, 'mapped' = a
 // round-robin sweep of mapped leaves) or right after each live store (`walkAfterWrite`, a racing
 // CPU). A walk uses cached walk entries before reading memory, as hardware may, which is how a
@@ -14,7 +15,7 @@
 // DSB, TLBI VMALLE1IS, DSB — because combined stage-1+2 entries are not tagged by IPA: a sequence
 // left incomplete at the end of an operation is a hazard. events.ts has no by-IPA event yet.
 import { baseOf, isTableLo, toBig } from '../arch/descriptor';
-import type { FlushCause, OpKind } from '../p2m/events';
+import type { FlushCause, FrameName, OpKind } from '../p2m/events';
 import { translationDiffers } from './bbm-rules';
 import type { TableAllocWhy, TlbEventSink } from './event-sink';
 import type { TlbHazard, TlbHazardKind } from './findings';
@@ -94,6 +95,8 @@ export class TlbModel implements TlbEventSink {
   private flushPending = false;
   private sweep = 0;
   private curOpKind: OpKind = 'other';
+  /** GFN of the guest access behind the current lookup / fault op, walked when it ends; -1 none. */
+  private accessGfn = -1;
   // ---- by-IPA sequence state ----
   private ipaPending = -1;       // event of the first by-IPA TLBI not yet completed
   private ipaStage1 = false;     // VMALLE1IS seen after it
@@ -377,6 +380,7 @@ export class TlbModel implements TlbEventSink {
 
   onOpBegin(i: number, _op: number, opKind: OpKind): void {
     this.curOpKind = opKind;
+    this.accessGfn = -1;
     if (opKind === 'dsb') this.dsb(i);
   }
 
@@ -385,7 +389,14 @@ export class TlbModel implements TlbEventSink {
     // real operations, or at finish().
     if (LOW_LEVEL_OPS.has(this.curOpKind)) return;
     if (!this.flushPending) this.checkNow(i);
+    // A lookup is a guest access; after a resolved fault the guest retries its access.
+    if (this.accessGfn >= 0) { this.walk(this.accessGfn, i); this.accessGfn = -1; }
     if (this.opts.speculative !== 'off') this.speculate(i);
+  }
+
+  onFrameEnter(_i: number, frame: FrameName, _level: number, gfn: number): void {
+    if ((frame === 'p2m_get_entry' && this.curOpKind === 'lookup') ||
+      (frame === 'p2m_resolve_translation_fault' && this.curOpKind === 'resolve_fault')) this.accessGfn = gfn;
   }
 
   /** End of stream: final stale check (write traces may have no high-level operations). */

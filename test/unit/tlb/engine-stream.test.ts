@@ -66,7 +66,8 @@ function randomWorkload(seed: number, cfg: Cfg, ops: number): { checker: BbmChec
       // set_mem_access turns mem_access on for good (every later range goes 4K by 4K): memAccess configs only.
       if (!cfg.memAccess) continue;
       log.push(`access ${gfn.toString(16)}`); p.setMemAccess(gfn, Math.min(nr, 64), ['r', 'rw', 'rwx', 'n'][Math.floor(r() * 4)]); }
-    else if (x < 0.93) { log.push('invalidateRoot'); p.invalidateRoot(); }
+    else if (x < 0.91) { log.push('invalidateRoot'); p.invalidateRoot(); }
+    else if (x < 0.95) { log.push(`lookup ${gfn.toString(16)}`); p.lookupOp(gfn); }
     else { log.push(`resolve ${gfn.toString(16)}`); p.resolveTranslationFault(gfn); }
     feed(p, [checker, tlb], from);
     from = p.log.length;

@@ -186,3 +186,18 @@ test('capacity bounds the cache (oldest evicted first)', () => {
   assert.equal(t2.cachedLeaf(10), undefined);
   assert.ok(t2.cachedLeaf(13));
 });
+
+test('a lookup op is a guest access: its GFN is walked (and cached) when the op ends', () => {
+  const b = new EventBuilder(); small(b);
+  b.begin('lookup');
+  b.events.push({ kind: 'frameEnter', frame: 'p2m_get_entry', level: 1, gfn: 5 });
+  b.events.push({ kind: 'frameLeave', frame: 'p2m_get_entry', rc: 0 });
+  b.end();
+  const t = run(b, { speculative: 'off' });
+  assert.deepEqual(t.cachedLeaf(5), { level: 3, descriptor: page(0x5000) });
+  const n = new EventBuilder(); small(n);
+  n.begin('set_entry');
+  n.events.push({ kind: 'frameEnter', frame: 'p2m_get_entry', level: 1, gfn: 5 });
+  n.end();
+  assert.equal(run(n, { speculative: 'off' }).cachedLeaf(5), undefined);
+});
