@@ -139,7 +139,8 @@ function applyOneLevel(core: OldCore, c: Call, tbl: number, level: number, addr:
       }
       core.writePte(tbl, idx, 0, 0);
       c.flush = true;
-      if (core.memAccessEnabled && core.radix.has(addr)) { core.radix.delete(addr); core.log.radixDelete(addr); }
+      // "Reset radix": back to the default access, as upstream's removal does.
+      if (core.memAccessEnabled) { core.radix.delete(addr); core.log.radixDelete(addr); }
       core.statMappings(level, -1);
       if (level === 3 && ((oHi >>> 23) & 0xf) === OldType.map_foreign) core.log.putPage(baseOf(oLo, oHi), 1);
       c.step = toBoundary;
