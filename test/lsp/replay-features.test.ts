@@ -168,3 +168,15 @@ test('an edit near the end re-replays from the last snapshot, not from the start
   assert.deepEqual(d, []);
   c.close(uri);
 });
+
+test('BBM findings from the engine: the legacy strategy breaks break-before-make on the seed, upstream does not', async () => {
+  const body = 'p2m_set_entry gfn=0x40000 nr=0x40000 mfn=0x100000\np2m_set_entry gfn=0x40201 nr=1 mfn=0x300000\n';
+  const legacy = 'file:///r/legacy.p2mtrace', upstream = 'file:///r/upstream.p2mtrace';
+  const dl = await openAndWait(legacy, 'config ipa_bits=40 strategy=legacy\n' + body);
+  const bbm = dl.filter(d => d.code === 'bbm-violation');
+  assert.ok(bbm.length > 0, JSON.stringify(dl));
+  assert.ok(bbm.every(d => d.range.start.line === 2), JSON.stringify(bbm));
+  const du = await openAndWait(upstream, 'config ipa_bits=40\n' + body);
+  assert.deepEqual(du.filter(d => d.code === 'bbm-violation'), []);
+  c.close(legacy); c.close(upstream);
+});

@@ -17,6 +17,7 @@ import { describeDescriptor } from '../describe';
 import { DomainSet, DomainSetSnapshot } from './domains';
 import { execRecord, isEngineOp, recordRange } from './record-exec';
 import { runBbmPass, BbmDiagnostic } from './bbm-pass';
+import { runEngineBbmPass } from './engine-bbm-pass';
 import { chunkRuns, fillEffects } from './op-observer';
 import type { LookupView, OpInfo, RegionView, StateView, WalkStepView } from './types';
 
@@ -141,7 +142,7 @@ export class DocReplay {
       }
     }
     if (token.cancelled) return null;
-    const bbm = runBbmPass(records);
+    const bbm = [...runBbmPass(records), ...runEngineBbmPass(records, parsed.config)];
     // Commit.
     this.set = set;
     this.configKey = key;

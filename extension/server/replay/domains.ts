@@ -1,16 +1,19 @@
-// The set of per-domain p2ms a replay drives: one engine P2m per domain id, created on the
-// domain's first operation from the trace's `config` and the domain's first `domain` line
-// (vmid, pool size, hardware domain). VMIDs default to creation order (lowest free first, as
-// Xen hands them out), so the first domain gets VMID 1.
-import { P2m, P2mStats } from '../../../engine/p2m/p2m';
+// The set of per-domain p2ms a replay drives, created the way the CLI's replay creates them
+// (engine/cli/run-trace.ts) so the editor and `p2m replay` agree on every descriptor: one P2m
+// per domain id, made on its `domain` line or first operation, VMIDs handed out from 1,
+// each domain with its own table-page MFN range, defaults ipa_bits 40 / unlimited pool, and
+// `config strategy=` honoured through the engine's createP2m.
+import type { P2m, P2mStats } from '../../../engine/p2m/p2m';
 import type { P2mConfig } from '../../../engine/p2m/config';
 import type { P2mSnapshot } from '../../../engine/p2m/snapshot';
+import { createP2m } from '../../../engine/strategy/create-p2m';
+import { parseStrategy } from '../../../engine/strategy/registry';
 import type { DomainRecord, TraceConfig } from '../../../engine/trace/records';
 
 export interface DomainSetSnapshot {
   /** The instance each engine snapshot belongs to: it can only be restored into that one. */
   p2ms: Map<number, { p2m: P2m; snap: P2mSnapshot }>;
-  declared: Map<number, DomainRecord>;
+  nextVmid: number;
 }
 
 export class DomainSet {
@@ -21,40 +24,57 @@ export class DomainSet {
    * not observed (restore, a query's seek) clears it.
    */
   readonly lastStats = new Map<number, P2mStats>();
-  private declared = new Map<number, DomainRecord>();
+  private nextVmid = 1;
+  private readonly base: Partial<P2mConfig>;
+  /** Unknown `strategy=` names fall back to upstream (the parser already accepted the word). */
+  private readonly strategy: ReturnType<typeof parseStrategy>;
 
-  constructor(readonly config: TraceConfig) {}
-
-  declare(r: DomainRecord): void {
-    // The first declaration configures the domain; later `domain N` lines only select it.
-    if (!this.declared.has(r.domain)) this.declared.set(r.domain, r);
+  /** `record`: keep the engines' event logs on (the BBM pass feeds them to the checker). */
+  constructor(readonly config: TraceConfig, private readonly record = false) {
+    this.base = {
+      arch: config.arch ?? 'arm64',
+      ipaBits: config.ipaBits ?? 40,
+      poolPages: config.poolPages ?? 'unlimited',
+      memAccess: config.memAccess ?? false,
+      cleanPte: config.cleanPte ?? false,
+      iommuEnabled: config.iommu ?? false,
+    };
+    this.strategy = parseStrategy(config.strategy);
   }
 
-  get(domain: number): P2m {
+  /** A `domain` line: creates the domain with its vmid / pool / hwdom on first sight. */
+  declare(r: DomainRecord): void {
+    this.get(r.domain, {
+      ...(r.vmid !== undefined ? { vmid: r.vmid } : {}),
+      ...(r.poolPages !== undefined ? { poolPages: r.poolPages } : {}),
+      ...(r.hardwareDomain ? { isHardwareDomain: true } : {}),
+    });
+  }
+
+  get(domain: number, extra: Partial<P2mConfig> = {}): P2m {
     let p = this.p2ms.get(domain);
     if (p) return p;
-    const d = this.declared.get(domain);
-    const used = new Set([...this.p2ms.values()].map(x => x.config.vmid));
-    let vmid = d?.vmid ?? 1;
-    if (d?.vmid === undefined) while (used.has(vmid)) vmid++;
-    const c = this.config;
-    p = new P2m({
-      domid: domain, vmid,
-      ...(c.ipaBits !== undefined ? { ipaBits: c.ipaBits } : {}),
-      ...(c.arch !== undefined ? { arch: c.arch } : {}),
-      ...(c.memAccess !== undefined ? { memAccess: c.memAccess } : {}),
-      ...(c.cleanPte !== undefined ? { cleanPte: c.cleanPte } : {}),
-      ...(c.iommu !== undefined ? { iommuEnabled: c.iommu } : {}),
-      ...((d?.poolPages ?? c.poolPages) !== undefined ? { poolPages: d?.poolPages ?? c.poolPages } : {}),
-      ...(d?.hardwareDomain !== undefined ? { isHardwareDomain: d.hardwareDomain } : {}),
-      // `config strategy=` selects the algorithm variant; the engine owns the list of names.
-      ...(c.strategy !== undefined ? { strategy: c.strategy as P2mConfig['strategy'] } : {}),
+    const vmid = extra.vmid ?? this.nextVmid;
+    this.nextVmid = Math.max(this.nextVmid, vmid + 1);
+    const k = this.p2ms.size;
+    p = createP2m({
+      ...this.base, domid: domain, vmid, poolBaseMfn: 0x80010 + k * 0x100000, rootBaseMfn: 0x40000 + k * 0x100, ...extra,
+      ...(this.strategy !== undefined ? { strategy: this.strategy } : {}),
     });
     // Recording off: the live replay re-executes ops on every edit and the log is append-only.
     // Effects are measured through the query API instead (op-observer.ts).
-    p.log.enabled = false;
+    p.log.enabled = this.record;
     this.p2ms.set(domain, p);
+    this.onCreate?.(domain, p);
     return p;
+  }
+
+  /** Called when a domain's P2m is created (the BBM pass attaches its checker). */
+  onCreate?: (domain: number, p2m: P2m) => void;
+
+  /** Strategy the domains run ('upstream' unless `config strategy=` names another). */
+  get strategyName(): string {
+    return this.strategy ?? 'upstream';
   }
 
   domains(): number[] {
@@ -64,7 +84,7 @@ export class DomainSet {
   snapshot(): DomainSetSnapshot {
     const p2ms = new Map<number, { p2m: P2m; snap: P2mSnapshot }>();
     for (const [d, p] of this.p2ms) p2ms.set(d, { p2m: p, snap: p.snapshot() });
-    return { p2ms, declared: new Map(this.declared) };
+    return { p2ms, nextVmid: this.nextVmid };
   }
 
   /** Back to a snapshot of this same set (engine snapshots restore into their own P2m only). */
@@ -77,7 +97,6 @@ export class DomainSet {
       p2m.restore(snap);
       this.p2ms.set(d, p2m);
     }
-    this.declared = new Map(s.declared);
+    this.nextVmid = s.nextVmid;
   }
-
 }
