@@ -23,9 +23,14 @@ export const BBM_RULES: readonly BbmRule[] =
 export const ARM_ARM_BBM =
   'Arm ARM "Using break-before-make when updating translation table entries" (D4.7.1 in DDI 0487A.j; D5.10.1 in B–H; D8 TLB maintenance in I+)';
 export const ARM_ARM_TLB =
-  'Arm ARM "General TLB maintenance requirements" (D4.7 in DDI 0487A.j; D5.10 in B–H; D8 TLB maintenance in I+)';
+  'Arm ARM "General TLB maintenance requirements" (the section holding D4.7.1 in DDI 0487A.j; numbering differs per edition)';
+/**
+ * clean_pte is Xen's answer to IOMMU walkers that do not snoop the data cache (p2m-model.md §4):
+ * a store is visible to such a walker only after a clean to the point of coherency. Not a BBM
+ * rule of the Arm ARM, so the citation says what it is.
+ */
 export const ARM_ARM_COHERENCY =
-  'Arm ARM "Translation table walks" coherency: table updates must be visible to the walker (clean to PoU when walks are not coherent, e.g. a non-coherent SMMU sharing the tables)';
+  'Xen clean_pte: table stores must be cleaned to the point of coherency when the IOMMU walk is not cache-coherent (Arm ARM: data cache maintenance, "DC CVAC")';
 
 /** Why a valid→valid change needs BBM: a bit set, so one change can have several reasons. */
 export const REASON_OUTPUT_ADDRESS = 1;
