@@ -28,9 +28,9 @@ suite('language server: diagnostics in the editor', () => {
     await api();
     // The extension starts the client on activation once it is wired (extension.ts); until
     // then this suite starts one from the same module, so the client itself is still tested.
-    const probe = vscode.Uri.file(path.join(samplesDir(), 'hello.p2mtrace'));
+    const probe = scratchFile('probe.p2mtrace', 'bogus_statement\n');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(probe));
-    const wired = await within(5000, () => (vscode.languages.getDiagnostics().some(([, ds]) => ds.some(d => d.source === 'p2m'))));
+    const wired = await within(5000, () => ours(probe).length > 0);
     if (!wired) {
       own = startLanguageClient({ extensionPath: extension().extensionPath, subscriptions: [] });
       await own.ready;
