@@ -4,10 +4,14 @@
 // when it fills up (splits write all 512 entries at once). Pages also carry the `pages`
 // list links, their level and liveness, so a copy-on-write snapshot covers all of it.
 //
+// Sparse pages live in regions of a per-store arena (see PageData.sp) to save a cache miss
+// per lookup on big, randomly touched tables.
+//
 // Snapshot cost: `freeze()` is O(number of directory chunks) (pages/1024 references) and
 // bumps the epoch; afterwards the first store into a page (or its chunk) of an older epoch
 // clones that page (≤ 4 KiB) and chunk (1024 refs). So a snapshot costs memory only in
-// proportion to the pages touched after it: structural sharing, no full copy.
+// proportion to the pages touched after it: structural sharing, no full copy. Regions of
+// pages that only a snapshot still references are not recycled (they live as long as the store).
 
 const CHUNK_BITS = 10;
 const CHUNK = 1 << CHUNK_BITS;
@@ -28,21 +32,59 @@ export class PageData {
   /** `pages` list links (page ids, -1 = none). */
   prev = -1;
   next = -1;
+  /** Dense form: 512 × (lo, hi). */
   dense: Uint32Array | null = null;
-  sparse: Uint32Array;
-  constructor(epoch: number) {
-    this.epoch = epoch;
-    this.sparse = new Uint32Array(SPARSE_INIT * 3);
+  /**
+   * Sparse form: a linear-probing hash of (index+1, lo, hi) triples living in a region of a
+   * shared arena slab (`sp`, word offset `off`, `slots` a power of two). One slab object is
+   * shared by thousands of pages, so a lookup misses the cache twice (page, region), not
+   * three times (page, typed array object, backing store).
+   */
+  sp: Uint32Array = EMPTY;
+  off = 0;
+  slots = 0;
+  constructor(epoch: number) { this.epoch = epoch; }
+}
+
+/** Bump allocator of sparse regions with per-size free lists; one per TableStore. */
+class Arena {
+  private slab = new Uint32Array(1 << 16);
+  private pos = 0;
+  private readonly freeSlab: Uint32Array[][] = [[], [], [], []];
+  private readonly freeOff: number[][] = [[], [], [], []];
+
+  /** Gives `p` a zeroed region of `slots` slots (16, 32 or 64). */
+  alloc(p: PageData, slots: number): void {
+    const cls = sizeClass(slots), words = slots * 3;
+    const fs = this.freeSlab[cls];
+    if (fs.length !== 0) {
+      const sp = fs.pop()!, off = this.freeOff[cls].pop()!;
+      sp.fill(0, off, off + words);
+      p.sp = sp; p.off = off; p.slots = slots;
+      return;
+    }
+    if (this.pos + words > this.slab.length) {
+      // New slab (doubling up to 4 Mi words); the old one stays alive through its pages.
+      this.slab = new Uint32Array(Math.min(1 << 22, this.slab.length * 2));
+      this.pos = 0;
+    }
+    p.sp = this.slab; p.off = this.pos; p.slots = slots;
+    this.pos += words;
   }
-  clone(epoch: number): PageData {
-    const p = new PageData(epoch);
-    p.level = this.level; p.live = this.live; p.baseGfn = this.baseGfn; p.count = this.count; p.leaves = this.leaves;
-    p.prev = this.prev; p.next = this.next;
-    if (this.dense) p.dense = this.dense.slice();
-    else p.sparse = this.sparse.slice();
-    return p;
+
+  /** Returns a page's region; only for regions no other page object (snapshot) can reference. */
+  release(p: PageData): void {
+    if (p.slots === 0) return;
+    this.releaseRegion(p.sp, p.off, p.slots);
+    p.sp = EMPTY; p.off = 0; p.slots = 0;
+  }
+  releaseRegion(sp: Uint32Array, off: number, slots: number): void {
+    const cls = sizeClass(slots);
+    this.freeSlab[cls].push(sp); this.freeOff[cls].push(off);
   }
 }
+
+function sizeClass(slots: number): number { return slots <= 16 ? 0 : slots <= 32 ? 1 : slots <= 64 ? 2 : 3; }
 
 interface Chunk { epoch: number; pages: (PageData | undefined)[] }
 
@@ -58,7 +100,8 @@ let epochCounter = 0;
 export class TableStore {
   private dir: Chunk[] = [];
   private epoch = ++epochCounter;
-  /** Out values of `read()`: avoids allocating a pair per lookup. */
+  private readonly arena = new Arena();
+  /** Out values of `read()` / `write()`: avoids allocating a pair per lookup. */
   lo = 0;
   hi = 0;
 
@@ -81,8 +124,20 @@ export class TableStore {
     else if (c.epoch !== this.epoch) { c = { epoch: this.epoch, pages: c.pages.slice() }; this.dir[ci] = c; }
     const k = id & (CHUNK - 1);
     let p = c.pages[k];
-    if (!p) { p = new PageData(this.epoch); c.pages[k] = p; }
-    else if (p.epoch !== this.epoch) { p = p.clone(this.epoch); c.pages[k] = p; }
+    if (!p) { p = new PageData(this.epoch); this.arena.alloc(p, SPARSE_INIT); c.pages[k] = p; }
+    else if (p.epoch !== this.epoch) { p = this.clone(p); c.pages[k] = p; }
+    return p;
+  }
+
+  private clone(o: PageData): PageData {
+    const p = new PageData(this.epoch);
+    p.level = o.level; p.live = o.live; p.baseGfn = o.baseGfn; p.count = o.count; p.leaves = o.leaves;
+    p.prev = o.prev; p.next = o.next;
+    if (o.dense !== null) p.dense = o.dense.slice();
+    else {
+      this.arena.alloc(p, o.slots);
+      p.sp.set(o.sp.subarray(o.off, o.off + o.slots * 3), p.off);
+    }
     return p;
   }
 
@@ -93,11 +148,11 @@ export class TableStore {
     if (p === undefined) { this.lo = 0; this.hi = 0; return; }
     const d = p.dense;
     if (d !== null) { this.lo = d[idx << 1]; this.hi = d[(idx << 1) + 1]; return; }
-    // sparse: linear-probing hash of (idx+1, lo, hi) triples, identity hash
-    const s = p.sparse, mask = s.length / 3 - 1, key = idx + 1;
+    const s = p.sp, off = p.off, mask = p.slots - 1, key = idx + 1;
     for (let h = idx & mask; ; h = (h + 1) & mask) {
-      const k = s[h * 3];
-      if (k === key) { this.lo = s[h * 3 + 1]; this.hi = s[h * 3 + 2]; return; }
+      const j = off + h * 3;
+      const k = s[j];
+      if (k === key) { this.lo = s[j + 1]; this.hi = s[j + 2]; return; }
       if (k === 0) { this.lo = 0; this.hi = 0; return; }
     }
   }
@@ -119,16 +174,15 @@ export class TableStore {
       if (wasZero !== isZero) p.count += isZero ? -1 : 1;
       return p;
     }
-    let s = p.sparse;
-    let mask = s.length / 3 - 1;
-    const key = idx + 1;
+    const s = p.sp, off = p.off, mask = p.slots - 1, key = idx + 1;
     let h = idx & mask;
     for (; ; h = (h + 1) & mask) {
-      const k = s[h * 3];
+      const j = off + h * 3;
+      const k = s[j];
       if (k === key) {
-        this.lo = s[h * 3 + 1]; this.hi = s[h * 3 + 2];
-        if (!isZero) { s[h * 3 + 1] = lo; s[h * 3 + 2] = hi; return p; }
-        deleteSlot(s, mask, h);
+        this.lo = s[j + 1]; this.hi = s[j + 2];
+        if (!isZero) { s[j + 1] = lo; s[j + 2] = hi; return p; }
+        deleteSlot(s, off, mask, h);
         p.count--;
         return p;
       }
@@ -137,27 +191,58 @@ export class TableStore {
     this.lo = 0; this.hi = 0;
     if (isZero) return p;
     if (p.count + 1 > SPARSE_MAX) {
-      const dn = new Uint32Array(1024);
-      for (let i = 0; i < s.length; i += 3) if (s[i] !== 0) { dn[(s[i] - 1) << 1] = s[i + 1]; dn[((s[i] - 1) << 1) + 1] = s[i + 2]; }
-      dn[idx << 1] = lo; dn[(idx << 1) + 1] = hi;
-      p.dense = dn; p.sparse = EMPTY; p.count++;
+      this.toDense(p);
+      p.dense![idx << 1] = lo; p.dense![(idx << 1) + 1] = hi;
+      p.count++;
       return p;
     }
-    if ((p.count + 1) * 4 > (mask + 1) * 3) { // keep the load factor ≤ 3/4
-      s = rehash(s, (mask + 1) * 2);
-      p.sparse = s; mask = s.length / 3 - 1;
-      for (h = idx & mask; s[h * 3] !== 0; h = (h + 1) & mask);
+    if ((p.count + 1) * 4 > p.slots * 3) { // keep the load factor ≤ 3/4
+      this.grow(p);
+      const s2 = p.sp, off2 = p.off, mask2 = p.slots - 1;
+      for (h = idx & mask2; s2[off2 + h * 3] !== 0; h = (h + 1) & mask2);
+      s2[off2 + h * 3] = key; s2[off2 + h * 3 + 1] = lo; s2[off2 + h * 3 + 2] = hi;
+    } else {
+      const j = off + h * 3;
+      s[j] = key; s[j + 1] = lo; s[j + 2] = hi;
     }
-    s[h * 3] = key; s[h * 3 + 1] = lo; s[h * 3 + 2] = hi;
     p.count++;
     return p;
+  }
+
+  /** Doubles a sparse page's hash (the old region is this page's own: epoch is current). */
+  private grow(p: PageData): void {
+    const os = p.sp, ooff = p.off, oslots = p.slots;
+    this.arena.alloc(p, oslots * 2);
+    const s = p.sp, off = p.off, mask = p.slots - 1;
+    for (let i = 0; i < oslots; i++) {
+      const k = os[ooff + i * 3];
+      if (k === 0) continue;
+      let h = (k - 1) & mask;
+      while (s[off + h * 3] !== 0) h = (h + 1) & mask;
+      s[off + h * 3] = k; s[off + h * 3 + 1] = os[ooff + i * 3 + 1]; s[off + h * 3 + 2] = os[ooff + i * 3 + 2];
+    }
+    this.arena.releaseRegion(os, ooff, oslots);
+  }
+
+  private toDense(p: PageData): void {
+    const d = new Uint32Array(1024), s = p.sp, off = p.off;
+    for (let i = 0; i < p.slots; i++) {
+      const k = s[off + i * 3];
+      if (k !== 0) { d[(k - 1) << 1] = s[off + i * 3 + 1]; d[((k - 1) << 1) + 1] = s[off + i * 3 + 2]; }
+    }
+    this.arena.release(p);
+    p.dense = d;
   }
 
   /** Zeroes a page (ptZero): back to an empty sparse page. */
   zero(id: number): PageData {
     const p = this.writable(id);
-    // A never-used (or already empty) sparse page is all zeros: keep its array.
-    if (p.dense !== null || p.count !== 0) { p.dense = null; p.sparse = new Uint32Array(SPARSE_INIT * 3); }
+    // A never-used (or already empty) sparse page is all zeros: keep its region.
+    if (p.dense !== null || p.count !== 0) {
+      p.dense = null;
+      this.arena.release(p);
+      this.arena.alloc(p, SPARSE_INIT);
+    }
     p.count = 0; p.leaves = 0;
     return p;
   }
@@ -165,11 +250,7 @@ export class TableStore {
   /** Makes a page dense up front (split fills all 512 entries). */
   makeDense(id: number): PageData {
     const p = this.writable(id);
-    if (p.dense === null) {
-      const d = new Uint32Array(1024), s = p.sparse;
-      for (let i = 0; i < s.length; i += 3) if (s[i] !== 0) { d[(s[i] - 1) << 1] = s[i + 1]; d[((s[i] - 1) << 1) + 1] = s[i + 2]; }
-      p.dense = d; p.sparse = EMPTY;
-    }
+    if (p.dense === null) this.toDense(p);
     return p;
   }
 
@@ -182,11 +263,11 @@ export class TableStore {
       for (let i = 0; i < 512; i++) if (d[2 * i] !== 0 || d[2 * i + 1] !== 0) fn(i, d[2 * i], d[2 * i + 1]);
       return;
     }
-    const s = p.sparse;
+    const s = p.sp, off = p.off;
     const order: number[] = [];
-    for (let i = 0; i < s.length; i += 3) if (s[i] !== 0) order.push(i);
+    for (let i = 0; i < p.slots; i++) if (s[off + i * 3] !== 0) order.push(off + i * 3);
     order.sort((a, b) => s[a] - s[b]);
-    for (const i of order) fn(s[i] - 1, s[i + 1], s[i + 2]);
+    for (const j of order) fn(s[j] - 1, s[j + 1], s[j + 2]);
   }
 
   /** Calls fn for every non-zero entry in storage order (cheaper; no sort). */
@@ -198,8 +279,8 @@ export class TableStore {
       for (let i = 0; i < 512; i++) if (d[2 * i] !== 0 || d[2 * i + 1] !== 0) fn(i, d[2 * i], d[2 * i + 1]);
       return;
     }
-    const s = p.sparse;
-    for (let i = 0; i < s.length; i += 3) if (s[i] !== 0) fn(s[i] - 1, s[i + 1], s[i + 2]);
+    const s = p.sp, off = p.off;
+    for (let i = 0; i < p.slots; i++) { const j = off + i * 3; if (s[j] !== 0) fn(s[j] - 1, s[j + 1], s[j + 2]); }
   }
 
   /** Freezes the current state: O(pages / 1024). Later writes copy on write. */
@@ -219,27 +300,16 @@ export class TableStore {
 const EMPTY = new Uint32Array(0);
 const SPARSE_INIT = 16; // slots (power of two)
 
-/** Backward-shift deletion for linear probing (no tombstones). */
-function deleteSlot(s: Uint32Array, mask: number, h: number): void {
+/** Backward-shift deletion for linear probing (no tombstones), region at `off`. */
+function deleteSlot(s: Uint32Array, off: number, mask: number, h: number): void {
   let hole = h;
-  for (let j = (h + 1) & mask; s[j * 3] !== 0; j = (j + 1) & mask) {
-    const home = (s[j * 3] - 1) & mask;
-    // move j into the hole if its home position is not in (hole, j]
+  for (let j = (h + 1) & mask; s[off + j * 3] !== 0; j = (j + 1) & mask) {
+    const home = (s[off + j * 3] - 1) & mask;
+    // move j into the hole unless its home lies cyclically in (hole, j]
     if (((j - home) & mask) >= ((j - hole) & mask)) {
-      s[hole * 3] = s[j * 3]; s[hole * 3 + 1] = s[j * 3 + 1]; s[hole * 3 + 2] = s[j * 3 + 2];
+      s[off + hole * 3] = s[off + j * 3]; s[off + hole * 3 + 1] = s[off + j * 3 + 1]; s[off + hole * 3 + 2] = s[off + j * 3 + 2];
       hole = j;
     }
   }
-  s[hole * 3] = 0; s[hole * 3 + 1] = 0; s[hole * 3 + 2] = 0;
-}
-
-function rehash(s: Uint32Array, slots: number): Uint32Array {
-  const t = new Uint32Array(slots * 3), mask = slots - 1;
-  for (let i = 0; i < s.length; i += 3) {
-    if (s[i] === 0) continue;
-    let h = (s[i] - 1) & mask;
-    while (t[h * 3] !== 0) h = (h + 1) & mask;
-    t[h * 3] = s[i]; t[h * 3 + 1] = s[i + 1]; t[h * 3 + 2] = s[i + 2];
-  }
-  return t;
+  s[off + hole * 3] = 0; s[off + hole * 3 + 1] = 0; s[off + hole * 3 + 2] = 0;
 }
