@@ -51,6 +51,23 @@ test('console log: p2m_dump_info checkpoint matches the replay; a wrong counter 
   c.close(uri);
 });
 
+test('xenalyze dump: set_p2m_entry lines are replayed, hover describes the operation', async () => {
+  const uri = 'file:///c/run.xenalyze.txt';
+  const text = [
+    'init_pcpus: through first trace write, done for now.',
+    '   0.000001141 x. d32768v0 set_p2m_entry d1 o9 t 1 g b3aa800 m d0adc00',
+    '   0.000002000 x. d32768v0 set_p2m_entry d1 o0 t 1 g b3aa801 m ffffffffffffffff',
+    '',
+  ].join('\n');
+  c.open(uri, text, 'xenalyze');
+  const a = await c.analysisFor(uri, 1);
+  assert.equal(a.ops, 2);
+  const h = await req<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 40 } });
+  assert.match(h?.contents.value ?? '', /Operation #0/);
+  assert.match(h?.contents.value ?? '', /2M×1/);
+  c.close(uri);
+});
+
 test('workspace symbols search every open trace, and a GFN query finds the operations touching it', async () => {
   const a = 'file:///w/a.p2mtrace', b = 'file:///w/b.p2mtrace';
   c.open(a, 'domain 1\np2m_set_entry gfn=0x1000 nr=0x10 mfn=0x5000\nexpect gfn=0x1004 mfn=0x5004\n');
