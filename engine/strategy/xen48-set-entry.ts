@@ -37,6 +37,9 @@ export function xen48SetEntry(core: OldCore, opts: Xen48Options, gfn: number, nr
     core.reportedTypes.add(type);
     if (why) core.diag('trace', 'info', `xen-4.8 strategy: ${why}`, gfn);
   }
+  if (mfn === INVALID_MFN && nr >= ORDER_9) {
+    core.diag('trace', 'info', `xen-4.8: this removal of ${nr} GFNs goes 4K by 4K (INVALID_MFN is part of the 2016 order mask), splitting any block it touches`, gfn);
+  }
   let rc = 0;
   while (nr > 0) {
     let order: number;

@@ -22,6 +22,8 @@ test('xen-4.8: removals go 4K by 4K (INVALID_MFN in the mask); upstream removes 
   assert.deepEqual(stats(up.p), { m: [0, 0, 0], sh: [0, 0] });
   assert.deepEqual(stats(old.p), { m: [0, 0, 0], sh: [0, 1] });
   assert.deepEqual(old.p.leaves(), []);
+  assert.ok(old.p.diagnostics.some(d => /goes 4K by 4K/.test(d.message)), 'the quirk is explained to the user');
+  assert.ok(!up.p.diagnostics.some(d => /goes 4K by 4K/.test(d.message)));
 });
 
 test('xen-4.8: max_mapped_gfn is the exclusive end', () => {
