@@ -345,7 +345,8 @@ export class ReplayRuntime<Snap = unknown> {
   whoLastChanged(gfn: number, domain = this.domainAt()): { pos: Position; change: TranslationChange } | undefined {
     const ci = this.changeIndex();
     const limit = keyOf(this.timeline, this.cursor);
-    for (let r = ci.lowerBound(this.machine.events.length) - 1; r >= 0; r--) {
+    // Start at the last write before the cursor instead of the end of the log.
+    for (let r = Math.min(ci.size, ci.lowerBound(Math.ceil(limit / 2))) - 1; r >= 0; r--) {
       const e = ci.eventAt(r);
       if (2 * (e + 1) >= limit || !ci.overlaps(r, gfn, gfn + 1)) continue;
       const op = this.timeline.opOfEvent(e);
