@@ -72,6 +72,34 @@ test('compare: --strategies selects and orders; unknown names exit 2', () => {
   assert.match(missing.err, /missing\.p2mtrace:0: /);
 });
 
+test('compare --feat-bbm 2: the in-place shatters become legal, the in-place remap stays a violation', () => {
+  const r = run(['compare', SEED, '--strategies', 'legacy', '--feat-bbm', '2', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const legacy = JSON.parse(r.out).strategies.legacy;
+  assert.equal(legacy.bbmViolations, 1);
+  assert.equal(legacy.inPlaceValidWrites, 3);
+  assert.equal(run(['compare', SEED, '--feat-bbm', '3']).code, 2);
+});
+
+test('compare: several domains, each with its own checker and translation', () => {
+  const f = trace('two.p2mtrace', [
+    'config ipa_bits=40',
+    'domain d=1', 'p2m_set_entry gfn=0x40000 nr=0x40000 mfn=0x100000 t=ram_rw a=rwx',
+    'domain d=2', 'p2m_set_entry gfn=0x200 nr=0x200 mfn=0x200000 t=ram_rw a=rwx',
+    'p2m_set_entry d=2 gfn=0x205 nr=1 mfn=0x9999 t=ram_rw a=rwx',
+    'p2m_set_entry d=1 gfn=0x40201 nr=1 mfn=0x300000 t=ram_rw a=rwx', '',
+  ].join('\n'));
+  const r = run(['compare', f, '--strategies', 'upstream,legacy', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  // Domain 2's remap inside a 2M block: one shatter + one remap more for legacy, one split + replace upstream.
+  assert.equal(j.strategies.legacy.bbmViolations, 3 + 2);
+  assert.equal(j.strategies.legacy.tlbFlushes, 2);
+  assert.equal(j.strategies.upstream.tlbFlushes, 2 + 2);
+  assert.equal(j.strategies.upstream.bbmViolations, 0);
+  assert.equal(j.sameTranslation, true);
+});
+
 test('compare: a partial upstream mapping vs the legacy rollback is the first difference', () => {
   // G11 (pool of 2): upstream fails with -ENOENT after mapping GFN 0x1ff; legacy undoes it.
   const f = trace('g11.p2mtrace', 'config ipa_bits=40 pool_pages=2\np2m_set_entry gfn=0x1ff nr=0x402 mfn=0x2001ff t=ram_rw a=rwx\n');

@@ -44,8 +44,13 @@ test('fuzz: upstream and xen-4.8 never violate BBM; legacy does whenever it shat
   let legacyViolations = 0, legacyTriggers = 0;
   for (let seed = 1; seed <= 16; seed++) {
     const ops = workload(seed, 40);
-    const cfg = { poolPages: 'unlimited' as const };
-    const hs = { upstream: new Harness('upstream', cfg), 'xen-4.8': new Harness('xen-4.8', cfg), legacy: new Harness('legacy', cfg) };
+    // Vary the geometry (L1 root × 2, L0 root, 32-bit) and clean_pte (the missing-clean rule).
+    const shape = [{ ipaBits: 40, clean: false }, { ipaBits: 48, clean: true }, { ipaBits: 32, clean: false }, { ipaBits: 40, clean: true }][seed % 4];
+    const cfg = { poolPages: 'unlimited' as const, ipaBits: shape.ipaBits, cleanPte: shape.clean, iommuEnabled: shape.clean };
+    const hs = {
+      upstream: new Harness('upstream', cfg, shape.clean), 'xen-4.8': new Harness('xen-4.8', cfg, shape.clean),
+      legacy: new Harness('legacy', cfg, shape.clean),
+    };
     ops.forEach((op, k) => {
       const where = `seed ${seed} op ${k} ${op.kind} 0x${op.gfn.toString(16)}+0x${op.nr.toString(16)} → 0x${op.mfn.toString(16)}`;
       const replaces = replacesValid(hs.legacy.p, op);
@@ -65,7 +70,10 @@ test('fuzz: upstream and xen-4.8 never violate BBM; legacy does whenever it shat
       legacyViolations += leg.violations;
     });
     for (const [name, h] of Object.entries(hs)) {
+      h.checker.finish(h.p.log.length);
       assert.equal(h.checker.counts.liveMismatches, 0, `seed ${seed} ${name}: live flags agree with the checker`);
+      const byRule = h.checker.counts.violationsByRule;
+      assert.deepEqual([byRule['missing-clean'], byRule['table-free-unflushed'], byRule['bbm-no-flush']], [0, 0, 0], `seed ${seed} ${name}`);
     }
     const ref = translationRuns(hs.upstream.p);
     for (const name of ['xen-4.8', 'legacy'] as const) {
