@@ -8,7 +8,7 @@ import type { FlushCause, FrameName, OpKind, P2mEvent, P2mEventKind } from '../p
 export type TableAllocWhy = 'table' | 'split' | 'root';
 
 export interface TlbEventSink {
-  onOpBegin(i: number, op: number, opKind: OpKind): void;
+  onOpBegin(i: number, op: number, opKind: OpKind, domain?: number): void;
   onOpEnd(i: number, op: number, rc: number): void;
   /** `level` < 0 means unknown (write traces without `level=`): the sink infers it. */
   onPteWrite(i: number, table: number, index: number, level: number,
@@ -27,7 +27,7 @@ export interface TlbEventSink {
 /** Feed one event object to a sink; kinds the sinks do not need are ignored. */
 export function dispatchEvent(sink: TlbEventSink, ev: P2mEvent, i: number): void {
   switch (ev.kind) {
-    case 'opBegin': sink.onOpBegin(i, ev.op, ev.opKind); break;
+    case 'opBegin': sink.onOpBegin(i, ev.op, ev.opKind, ev.domain); break;
     case 'opEnd': sink.onOpEnd(i, ev.op, ev.rc); break;
     case 'pteWrite':
       sink.onPteWrite(i, ev.table, ev.index, ev.level, loOf(ev.old), hiOf(ev.old), loOf(ev.new), hiOf(ev.new), ev.live, ev.raw);

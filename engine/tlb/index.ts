@@ -10,6 +10,7 @@ export {
   type BbmFinding, describeEntry, type FindingEntry, findingEvent, findingToDiagnostic, hazardEvent, hazardToDiagnostic,
   type TlbHazard, type TlbHazardKind,
 } from './findings';
+export { PerDomainSinks } from './per-domain';
 export { type BbmSummary, summarize } from './summary';
 export { type MirrorOptions, TableMirror } from './table-mirror';
 export { TlbModel, type TlbCounts, type TlbModelOptions } from './tlb-model';
