@@ -1,12 +1,13 @@
 // `p2m compare <trace> [--strategies a,b,c] [--json] [--rfc-missing-else] [--feat-bbm 0|1|2]`:
 // replays one workload under several strategies (engine/compare). The JSON output is a
 // contract (issue §4): {"strategies": {name: {...}}, "sameTranslation", "firstDifference"}.
-import { readFileSync } from 'node:fs';
 import { compareRecords } from '../compare/compare';
 import { formatCompare } from '../compare/format';
 import type { WorkloadOptions } from '../compare/run-workload';
 import { parseStrategyList, STRATEGY_NAMES, type StrategyName } from '../strategy/registry';
-import { parseP2mTrace } from '../trace/p2mtrace';
+import type { TraceFormat } from '../trace/detect';
+import { readTrace } from '../trace/index';
+import type { TraceArch } from '../trace/types-map';
 import { parseNumber, type ParsedArgs } from './args';
 
 export interface CompareIo { out: (s: string) => void; err: (s: string) => void }
@@ -56,24 +57,23 @@ export function cmdCompare(args: ParsedArgs, io: CompareIo): number {
   }
   if (args.flags.has('--mem-access')) opts.memAccess = true;
   if (args.flags.has('--rfc-missing-else')) opts.rfcMissingElse = true;
-  const format = args.flags.get('--format');
-  if (format !== undefined && format !== 'auto' && format !== 'p2mtrace') {
-    io.err(`${file}:0: --format ${String(format)} is not supported by compare yet (only p2mtrace)\n`);
-    return 2;
-  }
-  let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
-    io.err(`${file}:0: cannot read trace: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-    return 2;
-  }
-  const parsed = parseP2mTrace(text, file);
-  const errors = parsed.diagnostics.filter(d => d.severity === 'error');
-  if (errors.length > 0) {
+  const format = valued(args, '--format', io);
+  if (format === false) return 2;
+  const arch = valued(args, '--arch', io);
+  if (arch === false) return 2;
+  if (arch !== undefined && arch !== 'arm' && arch !== 'x86') { io.err(`p2m compare: --arch expects arm or x86, got '${arch}'\n`); return 2; }
+  // Every trace format through the one reader (auto-detected unless --format), as `p2m replay`.
+  const read = readTrace(file, { format: (format ?? 'auto') as TraceFormat | 'auto', arch: arch as TraceArch | undefined, source: file });
+  const errors = read.diagnostics.filter(d => d.severity === 'error');
+  if (errors.length > 0 || read.format === undefined) {
     for (const d of errors) io.err(`${file}:${d.line}: ${d.message}\n`);
+    if (errors.length === 0) io.err(`${file}:0: cannot read this trace\n`);
     return 2;
   }
-  for (const d of parsed.diagnostics) io.err(`${file}:${d.line}: ${d.severity}: ${d.message}\n`);
-  const { json } = compareRecords(parsed.records, strategies, opts);
+  for (const d of read.diagnostics) io.err(`${file}:${d.line}: ${d.severity}: ${d.message}\n`);
+  opts.traceConfig = read.config;
+  const records = [...read.store];
+  const { json } = compareRecords(records, strategies, opts);
   if (args.flags.has('--json')) io.out(JSON.stringify(json, null, 2) + '\n');
   else io.out(formatCompare(json, file));
   return 0;

@@ -11,6 +11,8 @@ import { dispatchEvent } from '../tlb/event-sink';
 import { applyConfig, DEFAULT_DOMAIN, type TraceConfig, type TraceRecord } from '../trace/records';
 
 export interface WorkloadOptions {
+  /** Configuration read from the trace's header (readers that do not emit `config` records). */
+  traceConfig?: TraceConfig;
   /** Overrides of the trace's config (win over `config` lines). */
   ipaBits?: number;
   poolPages?: number | 'unlimited';
@@ -67,7 +69,7 @@ function costDelta(a: OpCost, b: OpCost): OpCost {
 
 /** Replays `records` under `strategy`. Never throws on bad input: odd records are skipped. */
 export function runWorkload(records: readonly TraceRecord[], strategy: StrategyName, opts: WorkloadOptions = {}): WorkloadRun {
-  let cfg: TraceConfig = {};
+  let cfg: TraceConfig = { ...opts.traceConfig };
   for (const r of records) if (r.kind === 'config') cfg = applyConfig(cfg, r);
   const base = {
     arch: cfg.arch ?? 'arm64',

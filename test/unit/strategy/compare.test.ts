@@ -118,6 +118,16 @@ test('compare: a partial upstream mapping vs the legacy rollback is the first di
   assert.match(text.out, /legacy: not mapped/);
 });
 
+test('compare reads every trace format (binary xentrace sample)', () => {
+  const r = run(['compare', path.join(root, 'samples/dom0-boot.xentrace'), '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.strategies.upstream.bbmViolations, 0);
+  assert.ok(j.strategies.legacy.bbmViolations > 0);
+  assert.ok(j.strategies.legacy.tlbFlushes < j.strategies.upstream.tlbFlushes);
+  assert.equal(j.sameTranslation, true);
+});
+
 test('compare text output lists every measure per strategy', () => {
   const r = run(['compare', SEED]);
   assert.equal(r.code, 0, r.err);
