@@ -312,6 +312,7 @@ export class ReplayRuntime<Snap = unknown> {
    * breakpoint on the first operation is hit).
    */
   run(reverse = false, target?: Position, inclusive = false): RunResult {
+    if (reverse && !target) return this.runBack(inclusive);
     const output: LogOutput[] = [];
     const tl = this.timeline;
     let key = keyOf(tl, this.cursor) + (inclusive ? (reverse ? 1 : -1) : 0);
@@ -338,6 +339,31 @@ export class ReplayRuntime<Snap = unknown> {
       if (stop) { this.cursor = at.pos; return { stop, output }; }
       if (targetKey !== undefined && next === targetKey) { this.cursor = at.pos; return { stop: this.stopHere('step', 'Ran to target'), output }; }
       key = next;
+    }
+  }
+
+  /**
+   * Reverse run. Conditions may need the state at each candidate, and seeking backwards
+   * candidate by candidate would cost a restore each; so candidates are evaluated one snapshot
+   * interval at a time, in forward order (incremental execution), keeping the last hit.
+   */
+  private runBack(inclusive: boolean): RunResult {
+    const output: LogOutput[] = [];
+    const tl = this.timeline;
+    let hi = keyOf(tl, this.cursor) + (inclusive ? 1 : 0); // exclusive upper bound
+    for (;;) {
+      const prev = this.candidates.before(hi);
+      if (prev === undefined) { this.cursor = { op: 0, event: 0 }; return { stop: this.stopHere('entry', 'Start of trace'), output }; }
+      const blockOp = this.seeker.intervalStart(positionOfKey(tl, prev).pos.op);
+      const lo = keyOf(tl, { op: blockOp, event: 0 }) - 1; // exclusive lower bound
+      let best: StopInfo | undefined;
+      for (let k = this.candidates.after(lo); k !== undefined && k < hi; k = this.candidates.after(k)) {
+        const at = positionOfKey(tl, k);
+        const stop = this.evaluateCandidate(at.pos, at.event, true, output);
+        if (stop) best = stop;
+      }
+      if (best) { this.cursor = { ...best.pos }; return { stop: best, output }; }
+      hi = lo + 1;
     }
   }
 

@@ -40,6 +40,9 @@ export class Seeker<Snap> {
     return lo;
   }
 
+  /** First op of the snapshot interval holding `op` (reverse runs scan one interval at a time). */
+  intervalStart(op: number): number { return this.snapOps[this.snapshotBefore(Math.max(0, op))]; }
+
   get machineOp(): number { return this.at; }
   get snapshotCount(): number { return this.snapshots.length; }
 

@@ -5,6 +5,7 @@ import { ReplayRuntime } from '../../../engine/replay/runtime';
 import { keyOf, positionOfKey } from '../../../engine/replay/candidates';
 import { runConsoleCommand } from '../../../engine/replay/console-commands';
 import { formatDataId, parseDataId, parseGfnRangeText, addressRange } from '../../../engine/replay/breakpoints';
+import { evaluateText, isTruthy } from '../../../engine/replay/expr/evaluator';
 import type { Granularity, Position } from '../../../engine/replay/position';
 import { fingerprint, randomRecords, rng, seedRuntime, SEED_PATH } from './helpers';
 
@@ -220,4 +221,28 @@ test('frames: step in/out and restart frame', () => {
   assert.deepEqual(names(), ['p2m_set_entry']);
   rt.restartFrame(0);
   assert.deepEqual(rt.position, { op: 1, event: 0 });
+});
+
+test('reverse runs with state conditions find the nearest earlier hit (checked against brute force)', () => {
+  const records = randomRecords(5, 150);
+  const rt = new ReplayRuntime(new EngineMachine(records), { snapshotInterval: 16 });
+  const cond = 'stats.mappings[3] % 7 == 3 || max_mapped_gfn < 0x1000 && gfn % 2 == 1';
+  const lines = rt.timeline.linesOf('rand');
+  rt.setLineBreakpoints('rand', lines.map(line => ({ line, condition: cond })));
+  // Brute force: evaluate the condition at every op's line.
+  const hits: number[] = [];
+  for (let op = 0; op < rt.opCount; op++) {
+    const r = evaluateText(cond, rt.env({ op, event: 0 }));
+    assert.ok(r.ok);
+    if (r.ok && isTruthy(r.value)) hits.push(op);
+  }
+  assert.ok(hits.length > 3 && hits.length < rt.opCount - 3, `${hits.length} hits`);
+  rt.goto(rt.opCount);
+  const got: number[] = [];
+  for (let s = rt.run(true).stop; s.reason === 'breakpoint'; s = rt.run(true).stop) got.push(s.pos.op);
+  assert.deepEqual(got, [...hits].reverse());
+  rt.goto(0);
+  const fwd: number[] = [];
+  for (let s = rt.run(false, undefined, true).stop; s.reason === 'breakpoint'; s = rt.run().stop) fwd.push(s.pos.op);
+  assert.deepEqual(fwd, hits);
 });
