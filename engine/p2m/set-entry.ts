@@ -67,6 +67,7 @@ export function setAtOrder(core: P2mCore, gfn: number, order: number, mfn: numbe
 function setAtOrderBody(core: P2mCore, gfn: number, order: number, target: number, mfn: number, type: number, access: number): number {
     const log = core.log, store = core.store, geo = core.geo;
     const removing = mfn === INVALID_MFN;
+    // Quirk: the root check has root-page granularity only (§2.3); see sim-gfn-beyond-ipa.
     const root = rootPageFor(geo, gfn);
     if (root < 0) return -EINVAL;
     if (beyondIpa(geo, gfn)) {
@@ -80,7 +81,7 @@ function setAtOrderBody(core: P2mCore, gfn: number, order: number, target: numbe
       store.read(tbl, idx);
       if (!p2mValidHi(store.hi)) {
         if (removing) return 0; // nothing mapped here: silently done
-        if (!createTable(core, tbl, idx, level)) return -ENOENT; // pool empty → ENOENT, not ENOMEM
+        if (!createTable(core, tbl, idx, level)) return -ENOENT; // Quirk: pool empty → -ENOENT here, -ENOMEM for a split
         store.read(tbl, idx);
       }
       if (isSuperpageLo(store.lo, level)) break;
@@ -95,6 +96,8 @@ function setAtOrderBody(core: P2mCore, gfn: number, order: number, target: numbe
       const ok = splitSuperpage(core, -1, 0, bLo, bHi, level, target);
       const cLo = core.tmpLo, cHi = core.tmpHi;
       if (!ok) {
+        // Quirk: if the first allocation failed, `copy` is still the live block, so freeEntry
+        // below also drops its references (a foreign 2M block loses 512 refs it still uses).
         core.statMappings(level, 1); // undo the split's decrement
         // A deeper failure leaves shattered[level] incremented: stats drift.
         if (cLo !== bLo || cHi !== bHi) core.driftReasons |= DRIFT_ROLLED_BACK;
@@ -144,6 +147,8 @@ function setAtOrderBody(core: P2mCore, gfn: number, order: number, target: numbe
         // Under mem_access a permission-only change (same MFN, type, attributes) defers the flush.
         const permOnly = ((oLo & ~PERM_MASK_LO) >>> 0) === ((nLo & ~PERM_MASK_LO) >>> 0)
           && ((oHi & ~PERM_MASK_HI) >>> 0) === ((nHi & ~PERM_MASK_HI) >>> 0);
+        // Quirk: an identical re-write also counts as permission-only under mem_access
+        // (deferred flush), but takes a forced flush when mem_access is off.
         if (!core.memAccessEnabled || !permOnly) core.forceFlush(Cause.bbmReplace);
         else core.setNeedFlush();
       } else if (!oP2m) {
