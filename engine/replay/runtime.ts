@@ -49,6 +49,8 @@ export interface LoadOptions { snapshotInterval?: number; maxEventsPerSnapshot?:
  * memory. Seek cost scales with the engine's per-op speed, so these can grow when it improves.
  */
 export const DEFAULT_SNAPSHOT_INTERVAL = 1024;
+/** Candidates examined between two yields of `runSteps`. */
+const RUN_SLICE = 256;
 export const DEFAULT_MAX_EVENTS_PER_SNAPSHOT = 8192;
 
 export class ReplayRuntime<Snap = unknown> {
@@ -309,12 +311,49 @@ export class ReplayRuntime<Snap = unknown> {
   /**
    * Run until a breakpoint (or the end / start of the trace); `target` adds a temporary stop.
    * `inclusive` also considers the cursor's own position (the first run after launch, so a
-   * breakpoint on the first operation is hit).
+   * breakpoint on the first operation is hit). Synchronous: see `runSteps` for a run that
+   * can be driven in slices and interrupted.
    */
   run(reverse = false, target?: Position, inclusive = false): RunResult {
-    if (reverse && !target) return this.runBack(inclusive);
+    const g = this.runSteps(reverse, target, inclusive);
+    for (;;) { const r = g.next(); if (r.done) return r.value; }
+  }
+
+  /**
+   * The same run as a generator that yields every RUN_SLICE candidates, so a caller can spread
+   * a long run (conditions over a million operations) over event-loop turns and stop it:
+   * `interrupt()` ends it at the last position examined with reason `pause`.
+   */
+  *runSteps(reverse = false, target?: Position, inclusive = false): Generator<void, RunResult> {
+    this.interrupted = false;
     const output: LogOutput[] = [];
     const tl = this.timeline;
+    let evaluated = 0;
+    const pauseAt = (key: number): RunResult => {
+      this.cursor = positionOfKey(tl, key).pos;
+      return { stop: this.stopHere('pause', 'Paused (run interrupted)'), output };
+    };
+    if (reverse && !target) {
+      // Conditions may need the state at each candidate, and seeking backwards candidate by
+      // candidate would cost a restore each; so candidates are evaluated one snapshot interval
+      // at a time, in forward order (incremental execution), keeping the last hit.
+      let hi = keyOf(tl, this.cursor) + (inclusive ? 1 : 0); // exclusive upper bound
+      for (;;) {
+        const prev = this.candidates.before(hi);
+        if (prev === undefined) { this.cursor = { op: 0, event: 0 }; return { stop: this.stopHere('entry', 'Start of trace'), output }; }
+        const blockOp = this.seeker.intervalStart(positionOfKey(tl, prev).pos.op);
+        const lo = keyOf(tl, { op: blockOp, event: 0 }) - 1; // exclusive lower bound
+        let best: StopInfo | undefined;
+        for (let k = this.candidates.after(lo); k !== undefined && k < hi; k = this.candidates.after(k)) {
+          const at = positionOfKey(tl, k);
+          const stop = this.evaluateCandidate(at.pos, at.event, true, output);
+          if (stop) best = stop;
+          if (++evaluated % RUN_SLICE === 0) { yield; if (this.interrupted) return pauseAt(best ? keyOf(tl, best.pos) : hi - 1); }
+        }
+        if (best) { this.cursor = { ...best.pos }; return { stop: best, output }; }
+        hi = lo + 1;
+      }
+    }
     let key = keyOf(tl, this.cursor) + (inclusive ? (reverse ? 1 : -1) : 0);
     const targetKey = target ? keyOf(tl, target) : undefined;
     for (;;) {
@@ -339,33 +378,13 @@ export class ReplayRuntime<Snap = unknown> {
       if (stop) { this.cursor = at.pos; return { stop, output }; }
       if (targetKey !== undefined && next === targetKey) { this.cursor = at.pos; return { stop: this.stopHere('step', 'Ran to target'), output }; }
       key = next;
+      if (++evaluated % RUN_SLICE === 0) { yield; if (this.interrupted) return pauseAt(key); }
     }
   }
 
-  /**
-   * Reverse run. Conditions may need the state at each candidate, and seeking backwards
-   * candidate by candidate would cost a restore each; so candidates are evaluated one snapshot
-   * interval at a time, in forward order (incremental execution), keeping the last hit.
-   */
-  private runBack(inclusive: boolean): RunResult {
-    const output: LogOutput[] = [];
-    const tl = this.timeline;
-    let hi = keyOf(tl, this.cursor) + (inclusive ? 1 : 0); // exclusive upper bound
-    for (;;) {
-      const prev = this.candidates.before(hi);
-      if (prev === undefined) { this.cursor = { op: 0, event: 0 }; return { stop: this.stopHere('entry', 'Start of trace'), output }; }
-      const blockOp = this.seeker.intervalStart(positionOfKey(tl, prev).pos.op);
-      const lo = keyOf(tl, { op: blockOp, event: 0 }) - 1; // exclusive lower bound
-      let best: StopInfo | undefined;
-      for (let k = this.candidates.after(lo); k !== undefined && k < hi; k = this.candidates.after(k)) {
-        const at = positionOfKey(tl, k);
-        const stop = this.evaluateCandidate(at.pos, at.event, true, output);
-        if (stop) best = stop;
-      }
-      if (best) { this.cursor = { ...best.pos }; return { stop: best, output }; }
-      hi = lo + 1;
-    }
-  }
+  private interrupted = false;
+  /** Ask a run driven through `runSteps` to stop at its next slice boundary. */
+  interrupt(): void { this.interrupted = true; }
 
   /** The last change of GFN `gfn`'s translation strictly before the cursor (or undefined). */
   whoLastChanged(gfn: number, domain = this.domainAt()): { pos: Position; change: TranslationChange } | undefined {

@@ -122,20 +122,20 @@ export class P2mDebugSession extends DebugSession {
     if (at !== undefined) {
       const line = this.rt.timeline.linesOf(this.traceSourceKey()).find(l => l >= at);
       const op = line === undefined ? undefined : this.rt.timeline.opsOnLine(this.traceSourceKey(), line)[0];
-      if (op !== undefined) { this.reportRun(this.rt.run(false, { op, event: 0 }, true)); return; }
+      if (op !== undefined) { this.runInSlices(undefined, rt => rt.runSteps(false, { op, event: 0 }, true)); return; }
     }
     if (this.args?.noDebug) {
       // Run without debugging: replay to the end, ignoring breakpoints.
       this.rt.setLineBreakpoints(this.traceSourceKey(), []);
       this.rt.setFunctionBreakpoints([]); this.rt.setDataBreakpoints([]); this.rt.setExceptionFilters([]);
-      this.report(this.rt.run(false).stop);
+      this.runInSlices(undefined, rt => rt.runSteps(false));
       return;
     }
     if (this.args?.stopOnEntry) {
       const first = this.args.domain === undefined ? 0 : Math.max(0, this.rt.timeline.ops.findIndex(o => o.domain === this.args!.domain));
       this.report(this.rt.goto(first, 'entry'));
     } else {
-      this.reportRun(this.rt.run(false, undefined, true));
+      this.runInSlices(undefined, rt => rt.runSteps(false, undefined, true));
     }
   }
 
@@ -182,6 +182,7 @@ export class P2mDebugSession extends DebugSession {
   private verb(response: DebugProtocol.Response, act: (rt: ReplayRuntime) => StopInfo | RunResult): void {
     const rt = this.rt;
     if (!rt) { this.sendErrorResponse(response, { id: 1003, format: 'no trace loaded' }); return; }
+    if (this.running) { this.sendErrorResponse(response, { id: 1008, format: 'a run is in progress (pause it first)' }); return; }
     this.sendResponse(response);
     const r = act(rt);
     if ('stop' in r) this.reportRun(r); else this.report(r);
@@ -189,10 +190,33 @@ export class P2mDebugSession extends DebugSession {
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     response.body = { allThreadsContinued: true };
-    this.verb(response, rt => rt.run(false));
+    this.runInSlices(response, rt => rt.runSteps(false));
   }
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
-    this.verb(response, rt => rt.run(true));
+    this.runInSlices(response, rt => rt.runSteps(true));
+  }
+
+  private running = false;
+  /**
+   * Runs can examine millions of candidates when conditions are involved: drive them in
+   * ~30 ms slices so pause and cancel requests get through, then report the stop.
+   */
+  private runInSlices(response: DebugProtocol.Response | undefined, start: (rt: ReplayRuntime) => Generator<void, RunResult>): void {
+    const rt = this.rt;
+    if (!rt) { if (response) this.sendErrorResponse(response, { id: 1003, format: 'no trace loaded' }); return; }
+    if (this.running) { if (response) this.sendErrorResponse(response, { id: 1008, format: 'a run is already in progress' }); return; }
+    if (response) this.sendResponse(response);
+    this.running = true;
+    const g = start(rt);
+    const slice = (): void => {
+      const t0 = Date.now();
+      for (;;) {
+        const r = g.next();
+        if (r.done) { this.running = false; this.reportRun(r.value); return; }
+        if (Date.now() - t0 > 30) { setImmediate(slice); return; }
+      }
+    };
+    slice();
   }
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
     this.verb(response, rt => rt.step(args.granularity === 'instruction' ? 'event' : 'operation'));
@@ -207,7 +231,8 @@ export class P2mDebugSession extends DebugSession {
     this.verb(response, rt => rt.stepOut());
   }
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    // Runs are synchronous, so the session is always paused already; report where.
+    // A run in progress stops at its next slice (and reports reason `pause` itself).
+    if (this.running) { this.rt?.interrupt(); this.sendResponse(response); return; }
     this.verb(response, rt => ({ reason: 'pause', pos: rt.position, description: 'Paused', hitBreakpointIds: [] } as StopInfo));
   }
   protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
@@ -458,7 +483,9 @@ export class P2mDebugSession extends DebugSession {
   }
 
   protected override cancelRequest(response: DebugProtocol.CancelResponse): void {
-    // Every request completes synchronously, so by the time a cancel arrives there is nothing left to cancel.
+    // Only runs outlive their request (continue/reverseContinue answer at once and run in
+    // slices): cancelling interrupts the run in progress; everything else is already done.
+    if (this.running) this.rt?.interrupt();
     this.sendResponse(response);
   }
 

@@ -2,6 +2,9 @@ import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { L, SEED, launch, startClient, stopAfter, topFrame } from './dap-client';
 
 let dc: DebugClient | undefined;
@@ -333,4 +336,25 @@ test('TLB scope shows flushes by cause and the TLB model; stale-TLB / BBM filter
   const findings = scopes.find(s => s.name === 'Findings so far');
   const f = (await dc.variablesRequest({ variablesReference: findings!.variablesReference })).body.variables;
   assert.ok(f.some(v => /stats-drift/.test(v.name)), f.map(v => v.name).join(','));
+});
+
+test('a long conditional run can be paused (runs are sliced; pause/cancel interrupt them)', async () => {
+  // 30,000 operations, a condition that never holds but needs the p2m state at every line.
+  const lines = ['config ipa_bits=40 pool_pages=unlimited'];
+  for (let i = 0; i < 30000; i++) lines.push(`p2m_set_entry gfn=0x${(0x1000 + (i * 7919) % 0x40000).toString(16)} nr=0x1 mfn=0x${(0x9000 + i).toString(16)} t=ram_rw a=rwx`);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'p2m-dap-')), 'long.p2mtrace');
+  writeFileSync(file, lines.join('\n') + '\n');
+  dc = await startClient();
+  const ev = await launch(dc, { trace: file, stopOnEntry: true }, () => dc!.setBreakpointsRequest({
+    source: { path: file }, breakpoints: Array.from({ length: 30000 }, (_x, i) => ({ line: i + 2, condition: 'stats.mappings[3] < -5 || lookup(gfn).mfn == 1' })),
+  }));
+  assert.equal(ev?.body.reason, 'entry');
+  const stopped = dc.waitForEvent('stopped', 60000);
+  await dc.continueRequest({ threadId: 2 });
+  await new Promise(r => setTimeout(r, 300));
+  await dc.pauseRequest({ threadId: 2 });
+  const s = await stopped as DebugProtocol.StoppedEvent;
+  assert.equal(s.body.reason, 'pause');
+  const line = (await topFrame(dc)).line;
+  assert.ok(line > 2 && line < 30001, `paused mid-run at line ${line}`);
 });
