@@ -9,7 +9,7 @@ import { readTrace } from '../trace/index';
 import type { TraceFormat } from '../trace/detect';
 import type { TraceArch } from '../trace/types-map';
 import { parseNumber, type ParsedArgs } from './args';
-import { gfnHex, replayJson, replaySummary } from './output';
+import { gfnHex, replayJson, replaySummary, stringifyReplay } from './output';
 import { type RunOptions, TraceRun } from './run-trace';
 
 export interface Io { out: (s: string) => void; err: (s: string) => void }
@@ -64,7 +64,7 @@ export function cmdReplay(args: ParsedArgs, io: Io): number {
   if (!file) { io.err('p2m replay: missing <trace>\n'); return 2; }
   const run = loadAndRun(file, args, io);
   if (typeof run === 'number') return run;
-  if (args.flags.has('--json')) io.out(JSON.stringify(replayJson(run, args.flags.has('--leaves')), null, 2) + '\n');
+  if (args.flags.has('--json')) io.out(stringifyReplay(replayJson(run, args.flags.has('--leaves'))));
   else {
     io.out(replaySummary(run, file));
     if (args.flags.has('--leaves')) {

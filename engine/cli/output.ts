@@ -56,6 +56,20 @@ export function replayJson(run: TraceRun, withLeaves: boolean): ReplayJson {
   return out;
 }
 
+/**
+ * The JSON text: one line per top-level field, each value compact, so a 1M-call `rc` array
+ * is one line instead of a million (still one JSON object for any parser).
+ */
+export function stringifyReplay(j: ReplayJson): string {
+  const parts = Object.entries(j).filter(([, v]) => v !== undefined).map(([k, v]) => {
+    if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'object') {
+      return `  ${JSON.stringify(k)}: [\n${v.map(x => '    ' + JSON.stringify(x)).join(',\n')}\n  ]`;
+    }
+    return `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+  });
+  return `{\n${parts.join(',\n')}\n}\n`;
+}
+
 export function replaySummary(run: TraceRun, source: string): string {
   const lines: string[] = [];
   const failures = run.rc.map((rc, i) => [rc, i] as const).filter(([rc]) => rc !== 0);

@@ -37,11 +37,20 @@ export interface P2mStats {
 const OP_SET_ENTRY = 0, OP_SET_AT_ORDER = 1, OP_LOOKUP = 2, OP_INVALIDATE_ROOT = 3, OP_RESOLVE = 4,
   OP_RELINQUISH = 5, OP_MEM_ACCESS = 6, OP_OTHER = 11;
 
+// Name → value caches: trace replays pass names on every call (no regex per call).
+const TYPE_CACHE = new Map<string, number>();
+const ACCESS_CACHE = new Map<string, number>();
 function typeValue(t: NameOrValue): number {
-  return typeof t === 'number' ? t : parseType(t);
+  if (typeof t === 'number') return t;
+  let v = TYPE_CACHE.get(t);
+  if (v === undefined) { v = parseType(t); TYPE_CACHE.set(t, v); }
+  return v;
 }
 function accessValue(a: NameOrValue): number {
-  return typeof a === 'number' ? a : parseAccess(a);
+  if (typeof a === 'number') return a;
+  let v = ACCESS_CACHE.get(a);
+  if (v === undefined) { v = parseAccess(a); ACCESS_CACHE.set(a, v); }
+  return v;
 }
 
 export class P2m {
