@@ -14,7 +14,7 @@ import { type RunOptions, TraceRun } from './run-trace';
 
 export interface Io { out: (s: string) => void; err: (s: string) => void }
 
-const FORMATS = ['auto', 'p2mtrace', 'xentrace', 'xenalyze', 'xen-console'];
+const FORMATS = ['auto', 'p2mtrace', 'xentrace', 'xenalyze', 'xen-console', 'jsonl'];
 
 /** Reads and replays a trace; returns the run or an exit code after printing `file:line: message`. */
 function loadAndRun(file: string, args: ParsedArgs, io: Io, stopAfterOps?: number): TraceRun | number {
