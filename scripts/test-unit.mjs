@@ -14,7 +14,9 @@ const walk = dir => readdirSync(dir).flatMap(f => {
 });
 const files = walk(path.join(root, 'test/unit')).filter(f => f.includes(filter));
 if (files.length === 0) { console.error(`[unit] no test files match '${filter}'`); process.exit(1); }
-const outdir = path.join(root, 'out/unit');
+// One output folder per run, so concurrent runs (several engineers, or watch + CI) never
+// delete each other's bundles; removed again when the run ends.
+const outdir = path.join(root, 'out', `unit-${process.pid}`);
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: files, outbase: path.join(root, 'test/unit'), outdir, bundle: true, platform: 'node',
@@ -25,4 +27,5 @@ await esbuild.build({
 const outFiles = files.map(f => path.join(outdir, path.relative(path.join(root, 'test/unit'), f)).replace(/\.ts$/, '.js'));
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...outFiles],
   { stdio: 'inherit', cwd: root, env: { ...process.env, P2M_ROOT: root } });
+rmSync(outdir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
