@@ -5,7 +5,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { L, SEED, launch, startClient, stopAfter, topFrame } from './dap-client';
+import { L, ROOT, SEED, launch, startClient, stopAfter, topFrame } from './dap-client';
 
 let dc: DebugClient | undefined;
 afterEach(async () => { await dc?.stop(); dc = undefined; });
@@ -357,4 +357,21 @@ test('a long conditional run can be paused (runs are sliced; pause/cancel interr
   assert.equal(s.body.reason, 'pause');
   const line = (await topFrame(dc)).line;
   assert.ok(line > 2 && line < 30001, `paused mid-run at line ${line}`);
+});
+
+test('two domains: one thread each, stops report the domain of the operation', async () => {
+  const file = path.join(ROOT, 'test/fixtures/replay/two-domains.p2mtrace');
+  dc = await startClient();
+  const ev = await launch(dc, { trace: file }, () => dc!.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: 6 }, { line: 7 }] }));
+  const threads = (await dc.threadsRequest()).body.threads;
+  assert.deepEqual(threads.map(t => t.name), ['d1 (vmid 1)', 'd2 (vmid 2)']);
+  assert.equal(ev?.body.threadId, threads[1].id);
+  assert.equal((await topFrame(dc, threads[1].id)).line, 6);
+  assert.match((await topFrame(dc, threads[0].id)).name, /^idle/);
+  const v = await dc.evaluateRequest({ expression: 'vmid', context: 'watch' });
+  assert.equal(v.body.result, '2');
+  const s2 = await stopAfter(dc, () => dc!.continueRequest({ threadId: threads[1].id }));
+  assert.equal(s2.body.threadId, threads[0].id);
+  const l = await dc.evaluateRequest({ expression: 'lookup 0x200', context: 'repl' });
+  assert.match(l.body.result, /mfn 0x200000 .*order 9/); // domain 1's 2M block, not domain 2's page
 });
