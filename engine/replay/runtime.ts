@@ -7,7 +7,7 @@
 
 import type { FrameName } from '../p2m/events';
 import type { ReplayMachine } from './backend';
-import { Timeline } from './timeline';
+import { Timeline, type TimelineBuild } from './timeline';
 import { Seeker } from './seeker';
 import { comparePos, type Granularity, type Position } from './position';
 import { frameStack, framesAhead, matchingLeave, type Frame } from './frames';
@@ -69,17 +69,39 @@ export class ReplayRuntime<Snap = unknown> {
   /** Load time split, for the report and the benchmark. */
   readonly loadMs: { record: number; scan: number };
 
-  constructor(readonly machine: ReplayMachine<Snap>, opts: LoadOptions = {}) {
+  /** Records the whole trace synchronously; see `ReplayRuntime.load` to do it in slices. */
+  constructor(readonly machine: ReplayMachine<Snap>, opts: LoadOptions = {}, built?: TimelineBuild<Snap> & { ms: number }) {
     const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
     const t0 = Date.now();
-    const { timeline, snapshots, snapshotOps } = Timeline.build(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT);
-    this.timeline = timeline;
-    this.seeker = new Seeker(machine, snapshots, interval, timeline.opCount, snapshotOps);
+    const b = built ?? Timeline.build(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT);
+    this.timeline = b.timeline;
+    this.seeker = new Seeker(machine, b.snapshots, interval, b.timeline.opCount, b.snapshotOps);
     const t1 = Date.now();
     // Checker findings (BBM, TLB) are costly to compute on big traces: merged in on first need.
-    this.exc = scanExceptions(timeline, machine.events, []);
-    this.loadMs = { record: t1 - t0, scan: Date.now() - t1 };
+    this.exc = scanExceptions(b.timeline, machine.events, []);
+    this.loadMs = { record: built ? built.ms : t1 - t0, scan: Date.now() - t1 };
     this.rebuildCandidates();
+  }
+
+  /**
+   * Record the trace in ~`sliceMs` slices, yielding to the event loop in between (the inline
+   * adapter runs in the extension host, which must not freeze on a big trace). `progress`
+   * gets (ops done, ops total); `cancelled()` aborts with undefined.
+   */
+  static async load<S>(machine: ReplayMachine<S>, opts: LoadOptions = {}, progress?: (done: number, total: number) => void,
+    cancelled: () => boolean = () => false, sliceMs = 40): Promise<ReplayRuntime<S> | undefined> {
+    const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
+    const t0 = Date.now();
+    const g = Timeline.buildSteps(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT, 256);
+    for (;;) {
+      const s0 = Date.now();
+      let r = g.next();
+      while (!r.done && Date.now() - s0 < sliceMs) r = g.next();
+      if (r.done) return new ReplayRuntime(machine, opts, { ...r.value, ms: Date.now() - t0 });
+      progress?.(r.value, machine.ops.length);
+      if (cancelled()) return undefined;
+      await new Promise<void>(res => setImmediate(res));
+    }
   }
 
   get position(): Position { return { ...this.cursor }; }

@@ -68,6 +68,12 @@ export class Timeline {
    * trace is split-heavy (a 1G split is ~1,000 events).
    */
   static build<Snap>(machine: ReplayMachine<Snap>, interval: number, maxEvents = Infinity): TimelineBuild<Snap> {
+    const g = Timeline.buildSteps(machine, interval, maxEvents);
+    for (;;) { const r = g.next(); if (r.done) return r.value; }
+  }
+
+  /** `build` as a generator yielding the number of ops done every `slice` ops (progress, event-loop turns). */
+  static *buildSteps<Snap>(machine: ReplayMachine<Snap>, interval: number, maxEvents = Infinity, slice = 4096): Generator<number, TimelineBuild<Snap>> {
     const n = machine.ops.length;
     const opStart = new Uint32Array(n + 1);
     const snapshots: Snap[] = [];
@@ -81,6 +87,7 @@ export class Timeline {
       }
       opStart[i] = ev;
       machine.execute(i, true);
+      if ((i + 1) % slice === 0) yield i + 1;
     }
     opStart[n] = machine.events.length;
     if (n === 0 || (n - lastOp >= interval && maxEvents === Infinity)) { snapshots.push(machine.snapshot()); snapOps.push(n); }

@@ -6,8 +6,8 @@
 
 import * as path from 'node:path';
 import {
-  Breakpoint, DebugSession, Event, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent,
-  TerminatedEvent, Thread,
+  Breakpoint, DebugSession, Event, InitializedEvent, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent,
+  Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { EngineMachine } from '../../engine/replay/engine-machine';
@@ -49,7 +49,8 @@ export class P2mDebugSession extends DebugSession {
 
   // ---- lifecycle -----------------------------------------------------------------------
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientProgress = args.supportsProgressReporting === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsStepBack: true,
@@ -85,7 +86,7 @@ export class P2mDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: P2mLaunchArgs): void {
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: P2mLaunchArgs): Promise<void> {
     const bad = validateLaunchArgs(args);
     if (bad) { this.sendErrorResponse(response, { id: 1001, format: bad, showUser: true }); return; }
     this.args = args;
@@ -101,13 +102,40 @@ export class P2mDebugSession extends DebugSession {
       ipaBits: args.ipaBits, poolPages: args.poolPages, strategy: args.strategy, override: true,
     });
     for (const n of machine.notes) this.sendEvent(new OutputEvent(`p2m: ${n}\n`, 'console'));
-    this.rt = new ReplayRuntime(machine, { snapshotInterval: args.snapshotInterval });
-    this.sendEvent(new OutputEvent(`p2m: loaded ${this.rt.opCount} operations, ${this.rt.events.length} events from ${path.basename(this.tracePath)} (${loaded.trace.format}) in ${this.rt.loadMs.record + this.rt.loadMs.scan} ms\n`, 'console'));
+    // Record the trace in slices so the (inline) extension host stays responsive; progress
+    // shows in VS Code's UI and can be cancelled.
+    const progressId = `p2m-load-${Date.now()}`;
+    const showProgress = this.clientProgress && machine.ops.length > 20000;
+    if (showProgress) {
+      const start = new ProgressStartEvent(progressId, 'P2M: recording trace', `${machine.ops.length} operations`) as DebugProtocol.ProgressStartEvent;
+      start.body.cancellable = true;
+      start.body.percentage = 0;
+      this.sendEvent(start);
+    }
+    this.loadProgressId = progressId;
+    let last = 0;
+    const rt = await ReplayRuntime.load(machine, { snapshotInterval: args.snapshotInterval }, (done, total) => {
+      const pct = Math.floor((done / total) * 100);
+      if (showProgress && pct !== last) {
+        last = pct;
+        const u = new ProgressUpdateEvent(progressId, `${done} / ${total}`) as DebugProtocol.ProgressUpdateEvent;
+        u.body.percentage = pct;
+        this.sendEvent(u);
+      }
+    }, () => this.loadCancelled);
+    if (showProgress) this.sendEvent(new ProgressEndEvent(progressId));
+    if (!rt) { this.sendErrorResponse(response, { id: 1009, format: 'loading cancelled' }); return; }
+    this.rt = rt;
+    this.sendEvent(new OutputEvent(`p2m: loaded ${rt.opCount} operations, ${rt.events.length} events from ${path.basename(this.tracePath)} (${loaded.trace.format}) in ${rt.loadMs.record + rt.loadMs.scan} ms\n`, 'console'));
     // Breakpoints can only be verified against a loaded trace, so `initialized` comes now.
     this.sendEvent(new InitializedEvent());
     this.sendResponse(response);
     void Promise.race([this.configDonePromise, new Promise(r => setTimeout(r, CONFIG_DONE_TIMEOUT_MS))]).then(() => this.startExecution());
   }
+
+  private clientProgress = false;
+  private loadCancelled = false;
+  private loadProgressId = '';
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
@@ -144,7 +172,11 @@ export class P2mDebugSession extends DebugSession {
     if (this.rt) this.report(this.rt.goto(0, 'entry'));
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void { this.sendResponse(response); }
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.loadCancelled = true;
+    this.rt?.interrupt();
+    this.sendResponse(response);
+  }
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
@@ -482,9 +514,10 @@ export class P2mDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override cancelRequest(response: DebugProtocol.CancelResponse): void {
-    // Only runs outlive their request (continue/reverseContinue answer at once and run in
-    // slices): cancelling interrupts the run in progress; everything else is already done.
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    // Long work outlives its request: loading (a progress) and runs (continue/reverseContinue
+    // answer at once and run in slices). Cancelling stops those; everything else is done already.
+    if (args.progressId !== undefined && args.progressId === this.loadProgressId) this.loadCancelled = true;
     if (this.running) this.rt?.interrupt();
     this.sendResponse(response);
   }

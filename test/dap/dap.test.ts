@@ -340,10 +340,7 @@ test('TLB scope shows flushes by cause and the TLB model; stale-TLB / BBM filter
 
 test('a long conditional run can be paused (runs are sliced; pause/cancel interrupt them)', async () => {
   // 30,000 operations, a condition that never holds but needs the p2m state at every line.
-  const lines = ['config ipa_bits=40 pool_pages=unlimited'];
-  for (let i = 0; i < 30000; i++) lines.push(`p2m_set_entry gfn=0x${(0x1000 + (i * 7919) % 0x40000).toString(16)} nr=0x1 mfn=0x${(0x9000 + i).toString(16)} t=ram_rw a=rwx`);
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'p2m-dap-')), 'long.p2mtrace');
-  writeFileSync(file, lines.join('\n') + '\n');
+  const file = longTrace(30000);
   dc = await startClient();
   const ev = await launch(dc, { trace: file, stopOnEntry: true }, () => dc!.setBreakpointsRequest({
     source: { path: file }, breakpoints: Array.from({ length: 30000 }, (_x, i) => ({ line: i + 2, condition: 'stats.mappings[3] < -5 || lookup(gfn).mfn == 1' })),
@@ -374,4 +371,25 @@ test('two domains: one thread each, stops report the domain of the operation', a
   assert.equal(s2.body.threadId, threads[0].id);
   const l = await dc.evaluateRequest({ expression: 'lookup 0x200', context: 'repl' });
   assert.match(l.body.result, /mfn 0x200000 .*order 9/); // domain 1's 2M block, not domain 2's page
+});
+
+function longTrace(n: number): string {
+  const lines = ['config ipa_bits=40 pool_pages=unlimited'];
+  for (let i = 0; i < n; i++) lines.push(`p2m_set_entry gfn=0x${(0x1000 + (i * 7919) % 0x40000).toString(16)} nr=0x1 mfn=0x${(0x9000 + i).toString(16)} t=ram_rw a=rwx`);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'p2m-dap-')), 'long.p2mtrace');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+test('loading a big trace reports progress to clients that support it', async () => {
+  const file = longTrace(60000);
+  dc = await startClient();
+  const events: string[] = [];
+  dc.on('progressStart', () => events.push('start'));
+  dc.on('progressEnd', () => events.push('end'));
+  await dc.initializeRequest({ adapterID: 'p2m', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
+  const init = dc.waitForEvent('initialized');
+  await dc.launchRequest({ trace: file, stopOnEntry: true } as never);
+  await init;
+  assert.deepEqual(events, ['start', 'end']);
 });
