@@ -60,6 +60,8 @@ export interface EventSource {
   readonly length: number;
   kindAt(i: number): P2mEventKind;
   get(i: number): P2mEvent;
+  /** Optional raw-field feed (EventLog.feed): events [from, to) straight from the columns. */
+  feed?(sink: TlbEventSink, from?: number, to?: number): void;
 }
 
 /**
@@ -68,6 +70,8 @@ export interface EventSource {
  * a raw-column accessor on EventLog would remove the rest).
  */
 export function feedLog(log: EventSource, sinks: readonly TlbEventSink[], from = 0, to = log.length): void {
+  // The engine's EventLog has a raw-field feed (no objects, no bigint): one pass per sink.
+  if (log.feed !== undefined) { for (const s of sinks) log.feed(s, from, to); return; }
   for (let i = from; i < to; i++) {
     if (!SINK_KINDS.has(log.kindAt(i))) continue;
     const e = log.get(i);
