@@ -40,7 +40,12 @@ export interface StopInfo {
 export interface LogOutput { text: string; source: string; line: number }
 export interface RunResult { stop: StopInfo; output: LogOutput[] }
 
-export interface LoadOptions { snapshotInterval?: number; maxEventsPerSnapshot?: number }
+export interface LoadOptions {
+  snapshotInterval?: number;
+  maxEventsPerSnapshot?: number;
+  /** Memory bound: snapshots are thinned (spacing doubled) beyond this count. */
+  maxSnapshots?: number;
+}
 
 /**
  * Snapshot every 1024 ops or 8192 events, whichever comes first. Measured with bench/seek.ts
@@ -52,6 +57,11 @@ export const DEFAULT_SNAPSHOT_INTERVAL = 1024;
 /** Candidates examined between two yields of `runSteps`. */
 const RUN_SLICE = 256;
 export const DEFAULT_MAX_EVENTS_PER_SNAPSHOT = 8192;
+/**
+ * At most 1024 snapshots whatever the trace length (each retains the table pages written in
+ * its interval, ~1 MB on the 1M-op bench workload with the current table store).
+ */
+export const DEFAULT_MAX_SNAPSHOTS = 1024;
 
 export class ReplayRuntime<Snap = unknown> {
   readonly timeline: Timeline;
@@ -73,9 +83,11 @@ export class ReplayRuntime<Snap = unknown> {
   constructor(readonly machine: ReplayMachine<Snap>, opts: LoadOptions = {}, built?: TimelineBuild<Snap> & { ms: number }) {
     const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
     const t0 = Date.now();
-    const b = built ?? Timeline.build(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT);
+    const b = built ?? Timeline.build(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT, opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
     this.timeline = b.timeline;
-    this.seeker = new Seeker(machine, b.snapshots, interval, b.timeline.opCount, b.snapshotOps);
+    // After thinning the real spacing can be wider than `interval`: the seeker keys fine snapshots off the real one.
+    const spacing = Math.max(interval, Math.ceil(b.timeline.opCount / Math.max(1, b.snapshots.length)));
+    this.seeker = new Seeker(machine, b.snapshots, spacing, b.timeline.opCount, b.snapshotOps);
     const t1 = Date.now();
     // Checker findings (BBM, TLB) are costly to compute on big traces: merged in on first need.
     this.exc = scanExceptions(b.timeline, machine.events, []);
@@ -92,7 +104,7 @@ export class ReplayRuntime<Snap = unknown> {
     cancelled: () => boolean = () => false, sliceMs = 40): Promise<ReplayRuntime<S> | undefined> {
     const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
     const t0 = Date.now();
-    const g = Timeline.buildSteps(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT, 256);
+    const g = Timeline.buildSteps(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT, 256, opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
     for (;;) {
       const s0 = Date.now();
       let r = g.next();

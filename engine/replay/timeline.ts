@@ -67,30 +67,48 @@ export class Timeline {
    * the same per event, so the event bound keeps the worst seek flat when a stretch of the
    * trace is split-heavy (a 1G split is ~1,000 events).
    */
-  static build<Snap>(machine: ReplayMachine<Snap>, interval: number, maxEvents = Infinity): TimelineBuild<Snap> {
-    const g = Timeline.buildSteps(machine, interval, maxEvents);
+  static build<Snap>(machine: ReplayMachine<Snap>, interval: number, maxEvents = Infinity, maxSnapshots = Infinity): TimelineBuild<Snap> {
+    const g = Timeline.buildSteps(machine, interval, maxEvents, 4096, maxSnapshots);
     for (;;) { const r = g.next(); if (r.done) return r.value; }
   }
 
-  /** `build` as a generator yielding the number of ops done every `slice` ops (progress, event-loop turns). */
-  static *buildSteps<Snap>(machine: ReplayMachine<Snap>, interval: number, maxEvents = Infinity, slice = 4096): Generator<number, TimelineBuild<Snap>> {
+  /**
+   * `build` as a generator yielding the number of ops done every `slice` ops (progress,
+   * event-loop turns). `maxSnapshots` bounds memory: when the count would pass it, every
+   * other snapshot is dropped and the spacing (ops and events) doubles, so a trace of any
+   * length keeps between max/2 and max evenly spread snapshots.
+   */
+  static *buildSteps<Snap>(machine: ReplayMachine<Snap>, interval: number, maxEvents = Infinity, slice = 4096,
+    maxSnapshots = Infinity): Generator<number, TimelineBuild<Snap>> {
     const n = machine.ops.length;
     const opStart = new Uint32Array(n + 1);
-    const snapshots: Snap[] = [];
-    const snapOps: number[] = [];
+    let snapshots: Snap[] = [];
+    let snapOps: number[] = [];
+    let snapEvs: number[] = [];
+    const cap = Math.max(2, maxSnapshots);
     machine.reset();
     let lastOp = -Infinity, lastEv = 0;
     for (let i = 0; i < n; i++) {
       const ev = machine.events.length;
       if (i - lastOp >= interval || ev - lastEv >= maxEvents) {
-        snapshots.push(machine.snapshot()); snapOps.push(i); lastOp = i; lastEv = ev;
+        if (snapshots.length >= cap) {
+          snapshots = snapshots.filter((_s, k) => k % 2 === 0);
+          snapOps = snapOps.filter((_o, k) => k % 2 === 0);
+          snapEvs = snapEvs.filter((_o, k) => k % 2 === 0);
+          interval *= 2; maxEvents *= 2;
+          // Space the next one from the last snapshot kept, not from a dropped one.
+          lastOp = snapOps[snapOps.length - 1]; lastEv = snapEvs[snapEvs.length - 1];
+        }
+        if (i - lastOp >= interval || ev - lastEv >= maxEvents) {
+          snapshots.push(machine.snapshot()); snapOps.push(i); snapEvs.push(ev); lastOp = i; lastEv = ev;
+        }
       }
       opStart[i] = ev;
       machine.execute(i, true);
       if ((i + 1) % slice === 0) yield i + 1;
     }
     opStart[n] = machine.events.length;
-    if (n === 0 || (n - lastOp >= interval && maxEvents === Infinity)) { snapshots.push(machine.snapshot()); snapOps.push(n); }
+    if (n === 0 || (n - lastOp >= interval && maxEvents === Infinity && snapshots.length < cap)) { snapshots.push(machine.snapshot()); snapOps.push(n); }
     return { timeline: new Timeline(machine.ops, opStart), snapshots, snapshotOps: Uint32Array.from(snapOps) };
   }
 }

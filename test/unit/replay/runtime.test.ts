@@ -246,3 +246,20 @@ test('reverse runs with state conditions find the nearest earlier hit (checked a
   for (let s = rt.run(false, undefined, true).stop; s.reason === 'breakpoint'; s = rt.run().stop) fwd.push(s.pos.op);
   assert.deepEqual(fwd, hits);
 });
+
+test('a snapshot budget thins snapshots evenly and seeks stay exact', () => {
+  const records = randomRecords(21, 200);
+  const rt = new ReplayRuntime(new EngineMachine(records), { snapshotInterval: 2, maxEventsPerSnapshot: Infinity, maxSnapshots: 8 });
+  assert.ok(rt.seeker.snapshotCount <= 8 && rt.seeker.snapshotCount >= 4, `${rt.seeker.snapshotCount} snapshots`);
+  const fresh = new EngineMachine(records);
+  fresh.reset();
+  const want: string[] = [];
+  for (let op = 0; op <= rt.opCount; op++) {
+    want.push(JSON.stringify([fresh.view(1).stats(), fresh.view(1).regions(0, 2 ** 21, 10000)]));
+    if (op < rt.opCount) fresh.execute(op, false);
+  }
+  for (const op of [200, 0, 150, 3, 77, 199, 100, 1]) {
+    const v = rt.stateAt({ op, event: 0 }).view;
+    assert.equal(JSON.stringify([v.stats(), v.regions(0, 2 ** 21, 10000)]), want[op], `op ${op}`);
+  }
+});
