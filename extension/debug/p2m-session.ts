@@ -126,6 +126,7 @@ export class P2mDebugSession extends DebugSession {
     if (showProgress) this.sendEvent(new ProgressEndEvent(progressId));
     if (!rt) { this.sendErrorResponse(response, { id: 1009, format: 'loading cancelled' }); return; }
     this.rt = rt;
+    this.traceFormat = loaded.trace.format;
     this.sendEvent(new OutputEvent(`p2m: loaded ${rt.opCount} operations, ${rt.events.length} events from ${path.basename(this.tracePath)} (${loaded.trace.format}) in ${rt.loadMs.record + rt.loadMs.scan} ms\n`, 'console'));
     // Breakpoints can only be verified against a loaded trace, so `initialized` comes now.
     this.sendEvent(new InitializedEvent());
@@ -134,6 +135,7 @@ export class P2mDebugSession extends DebugSession {
   }
 
   private clientProgress = false;
+  private traceFormat = '';
   private loadCancelled = false;
   private loadProgressId = '';
 
@@ -458,8 +460,10 @@ export class P2mDebugSession extends DebugSession {
       }
     }
     // Hovering a bare number in a trace shows its translation at the cursor.
-    if (args.context === 'hover' && /^(0x[0-9a-fA-F]+|\d+)$/.test(expr)) {
-      const g = Number(expr);
+    // (xenalyze and console dumps print frame numbers as bare hex.)
+    const bareHex = this.traceFormat === 'xenalyze' || this.traceFormat === 'xen-console' ? /^[0-9a-fA-F]+$/.test(expr) : false;
+    if (args.context === 'hover' && (/^(0x[0-9a-fA-F]+|\d+)$/.test(expr) || bareHex)) {
+      const g = bareHex ? parseInt(expr, 16) : Number(expr);
       response.body = { result: describeLookup(g, rt.stateAt().lookup(g)), variablesReference: 0 };
       this.sendResponse(response);
       return;

@@ -45,4 +45,7 @@ test('xenalyze dump: a line breakpoint on a set_p2m_entry line is hit', async ()
   assert.equal((await topFrame(dc, ev!.body.threadId)).line, line);
   const g = await dc.evaluateRequest({ expression: 'gfn', context: 'watch' });
   assert.equal(g.body.result, '0x80200');
+  // Hovering a bare-hex frame number in the dump shows its translation at the cursor.
+  const h = await dc.evaluateRequest({ expression: '40201', context: 'hover' });
+  assert.match(h.body.result, /gfn 0x40201 → mfn 0x300000/);
 });
