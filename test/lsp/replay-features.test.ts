@@ -180,3 +180,13 @@ test('BBM findings from the engine: the legacy strategy breaks break-before-make
   assert.deepEqual(du.filter(d => d.code === 'bbm-violation'), []);
   c.close(legacy); c.close(upstream);
 });
+
+test('a huge operation typed in the editor is not replayed (the server stays responsive) and says why', async () => {
+  const uri = 'file:///r/huge.p2mtrace';
+  const d = await openAndWait(uri, 'p2m_set_entry gfn=0x1 nr=0x1000000000 mfn=0x2\nexpect gfn=0x1 mfn=invalid\n');
+  const w = d.find(x => x.code === 'trace');
+  assert.ok(w && w.range.start.line === 0, JSON.stringify(d));
+  assert.match(w.message, /p2m replay/);
+  assert.deepEqual(d.filter(x => x.code === 'checkpoint-mismatch'), []);
+  c.close(uri);
+});

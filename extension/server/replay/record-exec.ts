@@ -10,6 +10,7 @@ import { errnoName } from '../../../engine/p2m/config';
 import { accessName, typeName } from '../../../engine/arch/types';
 import type { TraceRecord } from '../../../engine/trace/records';
 import { hex, hexBig } from '../format';
+import { chunkRuns } from './op-observer';
 
 export interface ExecResult {
   rc: number;
@@ -38,9 +39,34 @@ function rcCheck(what: string, rc: number, expected: number | undefined, gfn: nu
   return true;
 }
 
+/**
+ * __p2m_set_entry calls one record may cost before the live replay refuses to run it. The
+ * engine runs an op to completion, so `nr=0x1000000000` typed in the editor (2^36 chunks when
+ * unaligned) would otherwise hang the server; the command-line replay has no such limit.
+ */
+export const MAX_CHUNKS_PER_OP = 1 << 22;
+
+function tooLarge(p2m: P2m, r: TraceRecord): number {
+  if (r.kind === 'setEntry') {
+    let n = 0;
+    for (const c of chunkRuns(r.gfn, r.nr, r.mfn, p2m.memAccessEnabled)) n += c.count;
+    return n > MAX_CHUNKS_PER_OP ? n : 0;
+  }
+  if (r.kind === 'memAccess' && !r.enable) return (r.nr ?? 0) > MAX_CHUNKS_PER_OP ? r.nr ?? 0 : 0;
+  return 0;
+}
+
 /** Runs `r` on `p2m` (the record's domain). Only call for records where isEngineOp is true. */
 export function execRecord(p2m: P2m, r: TraceRecord): ExecResult {
   const diags: EngineDiagnostic[] = [];
+  const cost = tooLarge(p2m, r);
+  if (cost > 0) {
+    diags.push({
+      code: 'trace', severity: 'warning',
+      message: `not replayed in the editor: ${cost} chunk operations exceed the live replay's limit of ${MAX_CHUNKS_PER_OP}; use \`p2m replay\` on the command line`,
+    });
+    return { rc: 0, diags };
+  }
   switch (r.kind) {
     case 'setEntry': {
       const rc = p2m.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access);
