@@ -37,8 +37,9 @@ export function isDisabled(v: unknown): v is Disabled {
 }
 
 export const needSession: Precondition = ctx =>
-  ctx.session.isLoading ? 'a trace is still loading'
-    : ctx.session.session ? undefined : 'no trace is loaded. Run "P2M: Open Sample Trace" or "P2M: Load Trace…" first';
+  ctx.session.session ? undefined
+    : ctx.session.isLoading ? 'a trace is still loading'
+      : 'no trace is loaded. Run "P2M: Open Sample Trace" or "P2M: Load Trace…" first';
 
 export function all(...ps: Precondition[]): Precondition {
   return ctx => { for (const p of ps) { const r = p(ctx); if (r) return r; } return undefined; };

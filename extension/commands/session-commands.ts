@@ -12,8 +12,12 @@ const TEXT_TRACE = /\.(p2mtrace|xenlog|log|txt)$/i;
 async function loadUri(ctx: UiContext, uri: vscode.Uri): Promise<unknown> {
   // Text traces open in an editor too, so "Replay to Line" and the language server apply.
   if (TEXT_TRACE.test(uri.path)) {
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
+    } catch {
+      // Binary or too large for an editor: the session loads it anyway (the reader decides).
+    }
   }
   const s = await ctx.session.load(uri);
   if (s) {

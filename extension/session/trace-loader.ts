@@ -43,26 +43,31 @@ function readWithProgress(file: string, progress: (p: LoadProgress) => void): Bu
   } finally { fs.closeSync(fd); }
 }
 
-function parse(file: string, bytes: Buffer, opts: LoadOptions): Parsed & { format: string } {
+/** Above this size the file is not read whole: readTrace streams it from the path. */
+export const STREAM_ABOVE_BYTES = 64 << 20;
+
+function parse(file: string, bytes: Buffer | undefined, opts: LoadOptions): Parsed & { format: string } {
   const source = path.basename(file);
-  const r = readTrace(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+  const r = readTrace(bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : file, {
     source, format: opts.format ?? 'auto', arch: opts.arch,
   });
   const records = [...r.store];
-  // Keep the text for text formats: "export .p2mtrace up to here" slices the original lines.
-  const text = r.format === 'p2mtrace' ? bytes.toString('utf8') : undefined;
+  // Keep the text of (not huge) .p2mtrace files: "export .p2mtrace up to here" slices its lines.
+  const text = r.format === 'p2mtrace' && bytes ? bytes.toString('utf8') : undefined;
   return { records, config: r.config, diagnostics: r.diagnostics, text, format: r.format ?? 'unknown' };
 }
 
 export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => void): LoadedSession {
   const t0 = Date.now();
-  const bytes = readWithProgress(opts.path, progress);
+  const size = fs.statSync(opts.path).size;
+  const bytes = size <= STREAM_ABOVE_BYTES ? readWithProgress(opts.path, progress) : undefined;
+  progress({ phase: 'parse', bytes: 0, totalBytes: size, records: 0, ops: 0, totalOps: 0 });
   const parsed = parse(opts.path, bytes, opts);
   if (parsed.records.length === 0) {
     const why = parsed.diagnostics.slice(0, 3).map(formatDiagnostic).join('; ');
     throw new Error(`${path.basename(opts.path)}: no trace records found (format ${parsed.format})${why ? `: ${why}` : ''}`);
   }
-  progress({ phase: 'parse', bytes: bytes.length, totalBytes: bytes.length, records: parsed.records.length, ops: 0, totalOps: 0 });
+  progress({ phase: 'parse', bytes: size, totalBytes: size, records: parsed.records.length, ops: 0, totalOps: 0 });
   const t1 = Date.now();
   const config: TraceConfig = { ...parsed.config };
   if (opts.ipaBits && config.ipaBits === undefined) config.ipaBits = opts.ipaBits;
@@ -71,7 +76,7 @@ export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => vo
   const total = machine.ops.length;
   const overlay = analyzeWriteTrace(machine.ops, parsed.records);
   const core = new SessionCore(machine, { snapshotInterval: opts.snapshotInterval, ipaBits: config.ipaBits ?? 40, overlay }, (phase, done) =>
-    progress({ phase: 'replay', bytes: bytes.length, totalBytes: bytes.length, records: parsed.records.length, ops: phase === 'replay' ? 0 : done, totalOps: total }));
+    progress({ phase: 'replay', bytes: size, totalBytes: size, records: parsed.records.length, ops: phase === 'replay' ? 0 : done, totalOps: total }));
   const summary: LoadSummary = {
     name: path.basename(opts.path), opCount: total, eventCount: machine.events.length,
     domains: [...machine.domains], kinds: core.kinds(),

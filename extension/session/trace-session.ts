@@ -25,6 +25,8 @@ export interface ActiveSession {
 
 export class TraceSession implements vscode.Disposable {
   private client: WorkerClient | undefined;
+  /** The worker of a load in progress (becomes `client` when it is ready). */
+  private pendingClient: WorkerClient | undefined;
   private active: ActiveSession | undefined;
   private loadingUri: vscode.Uri | undefined;
   private readonly output: vscode.OutputChannel;
@@ -45,15 +47,20 @@ export class TraceSession implements vscode.Disposable {
   get session(): ActiveSession | undefined { return this.active; }
   get isLoading(): boolean { return this.loadingUri !== undefined; }
 
-  /** Load a trace file (closes any previous session). Resolves undefined when cancelled. */
+  /**
+   * Load a trace file as the new session. The current session stays visible (and usable) until
+   * the new one is ready; a cancelled or failed load leaves it in place. A second load while one
+   * is running cancels the first. Resolves undefined when cancelled.
+   */
   async load(uri: vscode.Uri): Promise<ActiveSession | undefined> {
     if (uri.scheme !== 'file') throw new Error(`P2M can load only files on disk (got ${uri.scheme}:)`);
-    await this.close();
+    void this.pendingClient?.dispose(); // cancels an earlier load still in flight
     const cfg = vscode.workspace.getConfiguration('p2m');
     const client = new WorkerClient(this.workerPath, (level, msg) => this.output.appendLine(`[worker ${level}] ${msg}`));
-    this.client = client;
+    this.pendingClient = client;
     this.loadingUri = uri;
     await this.updateContext();
+    let loaded: ActiveSession | undefined;
     try {
       const summary = await vscode.window.withProgress({
         location: vscode.ProgressLocation.Notification, cancellable: true,
@@ -82,24 +89,32 @@ export class TraceSession implements vscode.Disposable {
         });
       });
       const cursor = await client.request('seek', { position: summary.opCount });
-      this.active = { uri, summary, cursor };
+      if (this.pendingClient !== client) { await client.dispose(); return undefined; } // superseded
+      // Swap: the new session replaces the old one only now that it is ready.
+      const old = this.client;
+      this.client = client;
+      this.active = loaded = { uri, summary, cursor };
+      if (old) void old.dispose();
       this.output.appendLine(`loaded ${uri.fsPath}: ${summary.opCount} ops, ${summary.eventCount} events, ` +
         `${summary.violations} violations (parse ${summary.parseMs} ms, replay ${summary.replayMs} ms)`);
       for (const d of summary.parseDiagnostics) this.output.appendLine(`  ${d}`);
-      return this.active;
+      return loaded;
     } catch (e) {
-      if (this.client === client) { this.client = undefined; await client.dispose(); }
-      if (e instanceof Error && /session closed|exited/.test(e.message)) return undefined; // cancelled
+      void client.dispose();
+      if (e instanceof Error && /session closed|exited|not running/.test(e.message)) return undefined; // cancelled
       throw e;
     } finally {
-      this.loadingUri = undefined;
+      if (this.pendingClient === client) { this.pendingClient = undefined; this.loadingUri = undefined; }
       await this.updateContext();
-      this.loadedEmitter.fire(this.active);
-      if (this.active) this.cursorEmitter.fire(this.active.cursor);
+      if (loaded) {
+        this.loadedEmitter.fire(loaded);
+        this.cursorEmitter.fire(loaded.cursor);
+      }
     }
   }
 
   async close(): Promise<void> {
+    void this.pendingClient?.dispose();
     const c = this.client;
     const had = this.active !== undefined;
     this.client = undefined;
