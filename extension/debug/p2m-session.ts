@@ -87,6 +87,9 @@ export class P2mDebugSession extends DebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: P2mLaunchArgs): Promise<void> {
+    // `program` is what most debuggers call it: accept it as an alias of `trace`.
+    const program = (args as { program?: unknown }).program;
+    if (args.trace === undefined && typeof program === 'string') args = { ...args, trace: program };
     const bad = validateLaunchArgs(args);
     if (bad) { this.sendErrorResponse(response, { id: 1001, format: bad, showUser: true }); return; }
     this.args = args;
