@@ -56,8 +56,20 @@ function tooLarge(p2m: P2m, r: TraceRecord): number {
   return 0;
 }
 
-/** Runs `r` on `p2m` (the record's domain). Only call for records where isEngineOp is true. */
+/**
+ * Runs `r` on `p2m` (the record's domain); only for records where isEngineOp is true. Never
+ * throws: an engine error (a broken invariant) becomes a diagnostic on the record and the
+ * replay goes on, so one bad operation does not take the document's other results with it.
+ */
 export function execRecord(p2m: P2m, r: TraceRecord): ExecResult {
+  try {
+    return execRecordUnsafe(p2m, r);
+  } catch (e) {
+    return { rc: 0, diags: [{ code: 'trace', severity: 'error', message: `engine error while replaying this line: ${e instanceof Error ? e.message : String(e)}` }] };
+  }
+}
+
+function execRecordUnsafe(p2m: P2m, r: TraceRecord): ExecResult {
   const diags: EngineDiagnostic[] = [];
   const cost = tooLarge(p2m, r);
   if (cost > 0) {
