@@ -5,7 +5,9 @@
 // change). A failure to start is shown to the user, never swallowed.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import {
+  CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind,
+} from 'vscode-languageclient/node';
 import {
   AnalysisDoneNotification, AnalysisDoneParams, LSP_LANGUAGES, LSP_SETTINGS_SECTION, LspCommands, LspSettings, TypedRequest,
 } from '../lsp-protocol';
@@ -25,6 +27,31 @@ export interface P2mLanguageClient extends vscode.Disposable {
 export interface ClientContext {
   readonly extensionPath: string;
   readonly subscriptions: { dispose(): unknown }[];
+}
+
+/** Restarts allowed within RESTART_WINDOW_MS before the client gives up (and says so). */
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60_000;
+
+/**
+ * A crashed server is reported and restarted: open documents are re-sent on restart, so the
+ * user keeps their place and gets their diagnostics back. Repeated crashes stop the restarts.
+ */
+function crashHandler(): ErrorHandler {
+  const restarts: number[] = [];
+  return {
+    error: (_e, _m, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: (): CloseHandlerResult => {
+      const now = Date.now();
+      while (restarts.length > 0 && now - restarts[0] > RESTART_WINDOW_MS) restarts.shift();
+      if (restarts.length >= MAX_RESTARTS) {
+        return { action: CloseAction.DoNotRestart, message: 'The P2M language server crashed repeatedly and was not restarted. See the "P2M Language Server" output.' };
+      }
+      restarts.push(now);
+      void vscode.window.showWarningMessage('The P2M language server stopped unexpectedly; restarting it.');
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
 }
 
 function readSettings(): LspSettings {
@@ -51,6 +78,7 @@ export function startLanguageClient(context: ClientContext): P2mLanguageClient {
     documentSelector: LSP_LANGUAGES.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
     initializationOptions: { settings: readSettings() },
     outputChannelName: 'P2M Language Server',
+    errorHandler: crashHandler(),
     middleware: {
       // Command arguments cross JSON as strings; the debugger's command expects a vscode.Uri.
       provideCodeLenses: async (doc, token, next) => {
