@@ -12,7 +12,7 @@ import { generateTrace } from './lsp-trace';
 export interface BenchResult { name: string; metrics: Record<string, number | string> }
 
 export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult> {
-  const lines = size === 'small' ? 10_000 : 100_000;
+  const lines = size === 'small' ? 5_000 : 100_000;
   const text = generateTrace(lines);
   // The server under test is the current source, bundled like scripts/build.mjs does.
   const root = process.env.P2M_ROOT ?? path.resolve(__dirname, '../..');
@@ -32,7 +32,7 @@ export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult>
     const a1 = await c.analysisFor(uri, 1, 60_000);
     // Type one character in the middle of a gfn value, then restore it, a few times.
     // A user reads before typing: let the server's idle collection run (as it would).
-    await new Promise(r => setTimeout(r, 2500));
+    await new Promise(r => setTimeout(r, size === 'small' ? 300 : 2500)); // small: CI smoke, time-boxed
     const mid = Math.floor(lines / 2);
     const lineText = text.split('\n')[mid];
     const col = lineText.indexOf('gfn=0x') + 6;
@@ -40,7 +40,7 @@ export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult>
     const finals: number[] = [];
     const phases: AnalysisDoneParams['phases'][] = [];
     let replayed = 0;
-    for (let k = 0; k < 5; k++) {
+    for (let k = 0; k < (size === 'small' ? 2 : 5); k++) {
       const ins = c.change(uri, [{ range: { start: { line: mid, character: col }, end: { line: mid, character: col } }, text: '1' }]);
       const te = performance.now();
       await c.firstDiagnosticsFor(uri, ins, 60_000);

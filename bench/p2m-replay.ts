@@ -56,7 +56,7 @@ function localCallsPerCpuSec(n: number): number {
 }
 
 export function run(size: 'small' | 'full' = 'full'): BenchResult {
-  const n = size === 'small' ? 50_000 : 1_000_000;
+  const n = size === 'small' ? 20_000 : 1_000_000;
   // Local variant first, on 500k calls, so its memory is gone before the main run's peak.
   const local = localCallsPerCpuSec(Math.min(n, 500_000));
   (globalThis as { gc?: () => void }).gc?.();

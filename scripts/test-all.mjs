@@ -30,6 +30,7 @@ const LAYERS = [
   { name: 'lsp', cmd: [node, 'test/lsp/run.mjs'], requires: ['build'] },              // language server over a real LSP connection
   { name: 'dap', cmd: [node, 'test/dap/run.mjs'], requires: ['build'] },              // debug adapter (dist/debug-adapter.js) over DAP
   { name: 'fuzz', cmd: [node, 'scripts/fuzz.mjs', '--seconds', '25', '--seed', '1', '--no-save'] }, // seeded mutation fuzz smoke over every reader + replay (long runs: npm run fuzz)
+  { name: 'bench-smoke', cmd: [node, 'scripts/bench.mjs', '--size', 'small'], requires: ['build'] }, // every benchmark case, small inputs (numbers not asserted)
   { name: 'package', cmd: [node, 'scripts/package.mjs', '--no-build'], requires: ['build'] },
   { name: 'ext-host', cmd: [node, 'scripts/test-ext-host.mjs', '--host=code-server'], requires: ['build'] },
   ...(process.env.VSCODE_EXECUTABLE
