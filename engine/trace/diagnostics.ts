@@ -37,14 +37,16 @@ export class DiagnosticList {
 
   add(d: Omit<TraceDiagnostic, 'source'>): void {
     if (this.items.length >= this.limit) { this.dropped++; return; }
-    this.items.push({ source: this.source, ...d });
+    // A file-level note (no line, no offset) is located at the start of the file: every
+    // diagnostic must point somewhere, even "cannot detect the format" on a hostile input.
+    this.items.push(d.line === 0 && d.byteOffset === undefined ? { source: this.source, ...d, byteOffset: 0 } : { source: this.source, ...d });
   }
 
   /** Append the "N more diagnostics suppressed" note, once. */
   finish(): TraceDiagnostic[] {
     if (this.dropped > 0) {
       this.items.push({
-        source: this.source, line: 0, column: 0, severity: 'warning',
+        source: this.source, line: 0, column: 0, byteOffset: 0, severity: 'warning',
         message: `${this.dropped} further diagnostics suppressed`,
       });
       this.dropped = 0;
