@@ -8,7 +8,9 @@ import { parseStatement, LineContext } from '../../engine/trace/p2mtrace-line';
 import { DEFAULT_MAX_LINE } from '../../engine/trace/p2mtrace';
 import { stripConsolePrefix } from '../../engine/trace/console-prefix';
 import { looksBinary, tokenize } from '../../engine/trace/text-fields';
-import { DEFAULT_DOMAIN, TraceConfig, TraceLoc, TraceRecord, applyConfig } from '../../engine/trace/records';
+import {
+  ARM_P2M_TYPES, ArmP2mType, DEFAULT_DOMAIN, INVALID_MFN, P2M_ACCESSES, P2mAccess, TraceConfig, TraceLoc, TraceRecord, applyConfig,
+} from '../../engine/trace/records';
 import type { TraceDiagnostic, TraceSeverity } from '../../engine/trace/diagnostics';
 
 /** Marks "no d= on this line": the assembly pass substitutes the current domain. */
@@ -29,7 +31,53 @@ interface LineParse {
 const NO_DIAGS: LineDiag[] = [];
 const EMPTY: LineParse = { diags: NO_DIAGS, col: 0, len: 0 };
 
+const FAST_LINE = /^p2m_set_entry(?: [a-z]+=[^\s#=]+)+$/;
+const FAST_NUM = /^(?:0x[0-9a-fA-F]{1,13}|[0-9]{1,15})$/;
+const TYPE_SET = new Set<string>(ARM_P2M_TYPES);
+const ACCESS_SET = new Set<string>(P2M_ACCESSES);
+
+/**
+ * Fast path for the plainest, most common line (`p2m_set_entry gfn=… nr=… mfn=… t=… a=… d=…`,
+ * canonical spellings, nothing unusual): builds the same record parseStatement would, without
+ * its general machinery. Anything else returns undefined and takes the full parser. Equality
+ * with the full parser is checked by test/unit/lsp/incremental-parse.test.ts.
+ */
+function fastSetEntry(line: string): LineParse | undefined {
+  if (!FAST_LINE.test(line)) return undefined;
+  let gfn: number | undefined, nr: number | undefined, mfn: number | undefined, d: number | undefined;
+  let t: string | undefined, a: string | undefined;
+  const parts = line.split(' ');
+  for (let i = 1; i < parts.length; i++) {
+    const w = parts[i];
+    const eq = w.indexOf('=');
+    const k = w.slice(0, eq), v = w.slice(eq + 1);
+    switch (k) {
+      case 'gfn': if (gfn !== undefined || !FAST_NUM.test(v)) return undefined; gfn = Number(v); break;
+      case 'nr': if (nr !== undefined || !FAST_NUM.test(v)) return undefined; nr = Number(v); break;
+      case 'mfn':
+        if (mfn !== undefined) return undefined;
+        if (v === 'invalid') mfn = INVALID_MFN;
+        else if (FAST_NUM.test(v)) mfn = Number(v);
+        else return undefined;
+        break;
+      case 't': if (t !== undefined || !TYPE_SET.has(v)) return undefined; t = v; break;
+      case 'a': if (a !== undefined || !ACCESS_SET.has(v)) return undefined; a = v; break;
+      case 'd': if (d !== undefined || !/^[0-9]{1,9}$/.test(v)) return undefined; d = Number(v); break;
+      default: return undefined;
+    }
+  }
+  if (gfn === undefined || nr === undefined || mfn === undefined) return undefined;
+  const rec: TraceRecord = {
+    kind: 'setEntry', domain: d ?? CONTEXT_DOMAIN, gfn, nr, mfn,
+    type: (t ?? (mfn === INVALID_MFN ? 'invalid' : 'ram_rw')) as ArmP2mType, access: (a ?? 'rwx') as P2mAccess,
+    loc: { source: '', line: 0, column: 1, byteOffset: 0 },
+  };
+  return { rec, diags: NO_DIAGS, col: 0, len: 13 };
+}
+
 function parseOneLine(raw: string): LineParse {
+  const fast = fastSetEntry(raw);
+  if (fast) return fast;
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (line.length > DEFAULT_MAX_LINE) {
     return { diags: [{ column: 1, severity: 'error', message: `line longer than ${DEFAULT_MAX_LINE} characters: skipped` }], col: 0, len: 0 };
