@@ -165,6 +165,6 @@ export interface AnalysisDoneParams {
   /** True when the engine was available and the replay ran; false for parse-only analysis. */
   replayed: boolean;
   /** Wall time per phase (ms): split+parse, replay, composing+sending diagnostics. */
-  phases: { parseMs: number; replayMs: number; publishMs: number; firstPublishMs: number; cpuMs: number };
+  phases: { parseMs: number; replayMs: number; publishMs: number; firstPublishMs: number; cpuMs: number; firstPublishCpuMs: number };
 }
 export const AnalysisDoneNotification: TypedNotification<AnalysisDoneParams> = { method: 'p2m/analysisDone' };
