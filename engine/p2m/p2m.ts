@@ -102,7 +102,16 @@ export class P2m {
   /** One __p2m_set_entry chunk in its own locked section (xentrace replay default). */
   setAtOrder(gfn: number, order: number, mfn: number, type: NameOrValue = P2mType.ram_rw, access: NameOrValue = 7): number {
     const t = typeValue(type), a = accessValue(access);
-    return this.locked(OP_SET_AT_ORDER, () => this.rcDiag(setAtOrder(this.core, gfn, order, mfn, t, a), '__p2m_set_entry', gfn), r => r);
+    // Hot path of xentrace replays (one op per record): bracket inlined like setEntry's, since
+    // the two closures of `locked` cost an allocation and a polymorphic call per record.
+    const c = this.core;
+    c.beginOp(OP_SET_AT_ORDER);
+    c.writeLock();
+    const rc = setAtOrder(c, gfn, order, mfn, t, a);
+    if (rc !== 0) this.rcDiag(rc, '__p2m_set_entry', gfn);
+    c.writeUnlock();
+    c.endOp(rc);
+    return rc;
   }
 
   /** insert_mapping: set_entry with the default access. */
