@@ -34,7 +34,17 @@ export interface P2mConfig {
   strategy: Strategy;
   /** Share one event log between domains; a new one is created otherwise. */
   log?: EventLog;
+  /**
+   * Simulator work budget: __p2m_set_entry chunks one p2m_set_entry call may run (default
+   * MAX_CHUNKS_PER_CALL). Xen would grind through any nr; a hostile trace line with nr = 2^36
+   * and an unaligned MFN is 2^28 4K chunks (~20 min, tens of GB here), so the call stops with
+   * -ERESTART and a sim-work-budget diagnostic instead.
+   */
+  maxChunksPerCall?: number;
 }
+
+/** 4M chunks (16 GiB of 4K mappings in one call): ~15 s and ~400 MB of replay, at most. */
+export const MAX_CHUNKS_PER_CALL = 2 ** 22;
 
 export const DEFAULT_CONFIG: Omit<P2mConfig, 'log'> = {
   arch: 'arm64', ipaBits: 40, domid: 1, vmid: 1, vmidBits: 8, poolPages: 64, isHardwareDomain: false,

@@ -67,6 +67,7 @@ export type DiagnosticCode =
   | 'assert-invalidate-shared' | 'assert-setup' | 'assert-relinquish'
   | 'sim-stats-negative' | 'sim-gfn-beyond-ipa' | 'sim-misaligned-leaf' | 'sim-need-flush-after-unlock'
   | 'sim-hw-valid-type0' | 'sim-reserved-bits' | 'sim-stats-drift'
+  | 'sim-work-budget'      // a call over more chunks than the simulator's budget (config maxChunksPerCall)
   | 'rc-error'             // a p2m_set_entry call returned -ENOMEM/-ENOENT/-EINVAL/...
   | 'bbm-violation' | 'stale-tlb' | 'checkpoint-mismatch' | 'lost-records' | 'trace';
 

@@ -9,7 +9,7 @@ import {
 import { levelIndex, rootPageFor, beyondIpa } from '../arch/geometry';
 import { INVALID_MFN, P2mType } from '../arch/types';
 import { DRIFT_BLOCK_OVER_TABLE, DRIFT_MFN0, DRIFT_REMAP, DRIFT_ROLLED_BACK, type P2mCore } from './core';
-import { EINVAL, ENOENT, ENOMEM } from './config';
+import { EINVAL, ENOENT, ENOMEM, ERESTART, MAX_CHUNKS_PER_CALL } from './config';
 import { Cause, Fr } from './event-log';
 import { IOMMU_FLUSHF_ADDED, IOMMU_FLUSHF_MODIFIED } from './events';
 import { freeEntry } from './free-entry';
@@ -28,7 +28,14 @@ export function p2mSetEntry(core: P2mCore, gfn: number, nr: number, mfn: number,
   // XSA-410: refuse while dying, removals included, before looking at nr.
   if (core.isDying) { log.frameLeave(Fr.setEntry, -ENOMEM); return -ENOMEM; }
   let rc = 0;
+  let budget = core.cfg.maxChunksPerCall ?? MAX_CHUNKS_PER_CALL;
   while (nr > 0) {
+    if (budget-- <= 0) {
+      core.diag('sim-work-budget', 'warning', `p2m_set_entry stopped at GFN 0x${gfn.toString(16)} with 0x${nr.toString(16)} pages left: ` +
+        `over the simulator's budget of ${core.cfg.maxChunksPerCall ?? MAX_CHUNKS_PER_CALL} chunks per call (Xen would carry on)`, gfn);
+      rc = -ERESTART;
+      break;
+    }
     // Quirk: nr is part of the mask, so the END of the range must be aligned too (G3).
     const m = mfn === INVALID_MFN ? 0 : mfn;
     let order: number;
