@@ -16,6 +16,9 @@ export class LineFeeder {
   constructor(private readonly onLine: LineHandler, private readonly onOverlong: OverlongHandler, readonly maxLine: number) {}
 
   feed(chunk: string): void {
+    // A long line arriving in small pieces: look for the newline in the new piece only. Searching
+    // pending + chunk flattened and rescanned the buffered part on every call (quadratic).
+    if (chunk.indexOf('\n') < 0) { this.keep(this.pending + chunk); return; }
     const text = this.pending + chunk;
     let start = 0;
     for (;;) {
@@ -24,7 +27,11 @@ export class LineFeeder {
       this.take(text.slice(start, nl));
       start = nl + 1;
     }
-    const rest = start === 0 ? text : text.slice(start);
+    this.keep(start === 0 ? text : text.slice(start));
+  }
+
+  /** Buffer the partial last line, or report it once and drop it when it is overlong. */
+  private keep(rest: string): void {
     if (rest.length > this.maxLine) {
       if (!this.skipping) this.onOverlong(this.lineNo + 1, this.byte);
       this.skipping = true;

@@ -55,7 +55,10 @@ export class P2mTraceParser {
 
   /** Feed a chunk of text; complete lines are parsed immediately. */
   feed(chunk: string): void {
-    let text = this.pending + chunk;
+    // Only the new piece can hold the next newline: searching pending + chunk rescanned (and
+    // flattened) the buffered partial line on every call, quadratic for long lines in small chunks.
+    if (chunk.indexOf('\n') < 0) { this.keepPartial(this.pending + chunk); return; }
+    const text = this.pending + chunk;
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -63,7 +66,10 @@ export class P2mTraceParser {
       this.parseLine(text.slice(start, nl));
       start = nl + 1;
     }
-    text = text.slice(start);
+    this.keepPartial(text.slice(start));
+  }
+
+  private keepPartial(text: string): void {
     // Bound the buffered partial line: an endless line is reported once and dropped as it arrives.
     if (text.length > this.maxLine * 4) {
       if (!this.skippingLongLine) this.report(this.lineNo + 1, 1, undefined, 'error', `line longer than ${this.maxLine} characters: skipped`);
