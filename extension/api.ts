@@ -1,12 +1,14 @@
 // What `activate` returns: a small, typed handle for the extension-host tests (and other
 // extensions). Keep it narrow; tests should observe behaviour through it, not internals.
-import type { GpaTreeProvider } from './gpa-tree';
-import type { TraceLogPanel } from './trace-log-panel';
-import type { TraceState } from './trace-state';
+import type { P2mLanguageClient } from './client/language-client';
+import type { UiHandle } from './commands/activate-ui';
+import type { TraceLogHost } from './panel/trace-log-host';
 
 export interface P2mApi {
-  readonly state: TraceState;
-  readonly gpaTree: GpaTreeProvider;
+  /** Trace session, views and command preconditions of the UI. */
+  readonly ui: UiHandle;
+  /** The language client for the trace languages (dist/server.js). */
+  readonly languageClient: P2mLanguageClient;
   /** The open trace-log panel, if any. */
-  traceLogPanel(): TraceLogPanel | undefined;
+  traceLogPanel(): TraceLogHost | undefined;
 }

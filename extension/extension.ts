@@ -1,30 +1,20 @@
 // Extension host entry (dist/extension.js). Wires the pieces together and nothing more:
-// trace state, the Guest Physical Address Space tree (view p2m.gpaSpace), the status bar,
-// the command table, and Xen-console detection for *.log files.
-// Activation is on our languages, commands and view only (package.json).
+// the UI (trace session, "Guest Physical Address Space" tree, "Regions" view, status bar,
+// trace log, command table: extension/commands/activate-ui.ts), the language client
+// (extension/client: dist/server.js for the trace languages) and Xen-console detection for
+// *.log files. Activation is on our languages, commands and views only (package.json).
 import * as vscode from 'vscode';
 import type { P2mApi } from './api';
-import { registerCommands } from './commands';
-import { GpaTreeProvider } from './gpa-tree';
-import { Views } from './ids';
+import { startLanguageClient } from './client/language-client';
+import { activateUi } from './commands/activate-ui';
 import { registerLogLanguageDetection } from './log-language';
-import { createStatusBar } from './status-bar';
-import { TraceLogPanel } from './trace-log-panel';
-import { TraceState } from './trace-state';
 
 export function activate(context: vscode.ExtensionContext): P2mApi {
   try {
-    const state = new TraceState();
-    const gpaTree = new GpaTreeProvider(state);
-    context.subscriptions.push(
-      state,
-      gpaTree,
-      vscode.window.createTreeView(Views.gpaSpace, { treeDataProvider: gpaTree, showCollapseAll: true }),
-      createStatusBar(state),
-      ...registerCommands({ extensionUri: context.extensionUri, state }),
-      registerLogLanguageDetection(),
-    );
-    return { state, gpaTree, traceLogPanel: () => TraceLogPanel.instance };
+    const ui = activateUi(context);
+    const languageClient = startLanguageClient(context);
+    context.subscriptions.push(registerLogLanguageDetection(), languageClient);
+    return { ui, languageClient, traceLogPanel: () => ui.traceLog() };
   } catch (e) {
     // An activation error would otherwise only reach the extension host log.
     void vscode.window.showErrorMessage(`P2M Debugger failed to activate: ${e instanceof Error ? e.message : String(e)}`);

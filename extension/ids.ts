@@ -2,11 +2,11 @@
 // package.json must use exactly these strings; the extension-host suite checks that every
 // command here is contributed and registered, so a rename that misses one side fails a test.
 
-/** Command ids: `p2m.<verbNoun>`. */
+import { UiCommands } from './commands/ui-command-ids';
+
+/** Command ids: `p2m.<verbNoun>` (the UI's are declared in commands/ui-command-ids.ts). */
 export const Commands = {
-  openSample: 'p2m.openSample',
-  loadTrace: 'p2m.loadTrace',
-  showTraceLog: 'p2m.showTraceLog',
+  ...UiCommands,
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -14,11 +14,16 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 export const Views = {
   container: 'p2m',
   gpaSpace: 'p2m.gpaSpace',
+  regions: 'p2m.regions',
 } as const;
 
 /** Context keys: `p2m.<feature>.<state>`, used in `when` clauses. */
 export const ContextKeys = {
   traceLoaded: 'p2m.trace.loaded',
+  sessionLoading: 'p2m.session.loading',
+  atStart: 'p2m.session.atStart',
+  atEnd: 'p2m.session.atEnd',
+  regionsFiltered: 'p2m.regions.filtered',
 } as const;
 
 /** Language ids of the trace formats we contribute grammars for. */

@@ -1,50 +1,48 @@
-// HTML shell for P2M webviews, kept out of command handlers so every panel shares one
-// strict CSP: nothing loads unless it comes from the extension's dist/media folder
-// (`cspSource`) or is our own nonce'd script. No inline styles, no eval, no remote hosts.
+// HTML shell for P2M webviews, kept out of command handlers: strict CSP (nothing but our
+// nonce'd bundle and the stylesheets/font under dist/media, the only localResourceRoot), no
+// inline script or style, no eval, no remote hosts; an empty #root the bundle fills.
+// Pure string building, testable without vscode.
+
 import { randomBytes } from 'node:crypto';
 
 export interface WebviewShell {
-  /** `webview.cspSource` of the panel. */
-  readonly cspSource: string;
-  /** `webview.asWebviewUri(...)` strings of the bundle and its stylesheet under dist/media. */
-  readonly scriptUri: string;
-  readonly styleUri: string;
-  /** Document title; also the initial header text before the webview's script runs. */
-  readonly title: string;
-  /** Fresh per render; tests may pass a fixed one. */
-  readonly nonce?: string;
+  cspSource: string;
+  scriptUri: string;
+  styleUri: string;
+  codiconUri: string;
+  title: string;
+  nonce?: string;
 }
 
+const esc = (s: string) => s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c] ?? c));
+
+/** A fresh nonce per render: 18 random bytes, alphanumeric. */
 export function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c] ?? c));
-
-export function renderWebviewHtml(shell: WebviewShell): string {
-  const nonce = shell.nonce ?? makeNonce();
+export function renderWebviewHtml(s: WebviewShell): string {
+  const nonce = s.nonce ?? makeNonce();
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${shell.cspSource}`,
-    `font-src ${shell.cspSource}`,
-    `img-src ${shell.cspSource}`,
-  ].join('; ');
-  const title = escapeHtml(shell.title);
+    `style-src ${s.cspSource}`,
+    `font-src ${s.cspSource}`,
+    `img-src ${s.cspSource}`,
+  ].join('; '); // cspSource and the nonce hold no quote or angle bracket: no escaping needed
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(shell.styleUri)}">
-<title>${title}</title>
+<link rel="stylesheet" href="${esc(s.codiconUri)}">
+<link rel="stylesheet" href="${esc(s.styleUri)}">
+<title>${esc(s.title)}</title>
 </head>
 <body>
-<header><h1 id="title">${title}</h1><p id="status">Loading…</p></header>
-<main id="root"></main>
-<script nonce="${nonce}" src="${escapeHtml(shell.scriptUri)}"></script>
+<div id="root" data-title="${esc(s.title)}"></div>
+<script nonce="${nonce}" src="${esc(s.scriptUri)}"></script>
 </body>
 </html>`;
 }

@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import type { TraceSession } from '../session/trace-session';
 import type { LogFilter } from '../session/view-data';
-import { renderTraceLogHtml } from './trace-log-html';
-import { parseTraceLogMessage, type HostToTraceLog, type SessionInfo, type TraceLogToHost } from './trace-log-messages';
+import { renderWebviewHtml } from '../webview-html';
+import { parseTraceLogMessage, type HostToTraceLog, type SessionInfo, type TraceLogToHost } from '../protocol';
 
 export const TRACE_LOG_VIEW_TYPE = 'p2m.traceLog';
 export const TRACE_LOG_TITLE = 'P2M Trace Log';
@@ -43,7 +43,7 @@ export class TraceLogHost implements vscode.Disposable {
     this.initialized = new Promise(r => { this.resolveInit = r; });
     const w = panel.webview;
     const uri = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(mediaRoot, f)).toString();
-    w.html = renderTraceLogHtml({
+    w.html = renderWebviewHtml({
       cspSource: w.cspSource, scriptUri: uri('trace-log.js'), styleUri: uri('trace-log.css'),
       codiconUri: uri('codicon.css'), title: TRACE_LOG_TITLE,
     });

@@ -1,8 +1,8 @@
 // The trace-log webview application: header (position, buttons), filter bar, plots, strategy
 // table and the virtualized log. It talks to the host only through the typed messages of
-// extension/panel/trace-log-messages.ts; main.ts just acquires the VS Code API and starts it.
+// extension/protocol.ts; main.ts just acquires the VS Code API and starts it.
 
-import type { HostToTraceLog, SessionInfo, TraceLogToHost } from '../../extension/panel/trace-log-messages';
+import type { HostToTraceLog, SessionInfo, TraceLogToHost } from '../../extension/protocol';
 import type { CursorState, LogFilter } from '../../extension/session/view-data';
 import { clear, el, icon } from './escape';
 import { FilterBar } from './filters';

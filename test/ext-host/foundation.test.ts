@@ -64,18 +64,16 @@ suite('foundation: languages', () => {
 });
 
 suite('foundation: commands, tree, status and trace log', () => {
-  test('p2m.openSample loads the trace into the GPA tree and sets the context key', async () => {
+  test('p2m.openSample loads the trace into a session, the GPA tree shows its domain', async () => {
     const p2m = await api();
-    const doc = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.openSample, helloUri());
-    assert.strictEqual(doc?.languageId, Languages.p2mtrace);
-    assert.strictEqual(p2m.state.trace?.info.name, HELLO);
-    const roots = p2m.gpaTree.getChildren();
+    const summary = await vscode.commands.executeCommand<{ name: string; opCount: number }>(Commands.openSample, helloUri());
+    assert.strictEqual(summary?.name, HELLO);
+    const doc = await waitFor('the sample editor', () => vscode.workspace.textDocuments.find(d => d.uri.fsPath === helloUri().fsPath));
+    assert.strictEqual(doc.languageId, Languages.p2mtrace);
+    assert.strictEqual(p2m.ui.session.session?.summary.name, HELLO);
+    const roots = await p2m.ui.tree.getChildren();
     assert.strictEqual(roots.length, 1);
-    assert.strictEqual(p2m.gpaTree.getTreeItem(roots[0]).label, HELLO);
-    const rows = p2m.gpaTree.getChildren(roots[0]).map(n => p2m.gpaTree.getTreeItem(n));
-    const setEntry = rows.find(r => r.label === 'p2m_set_entry');
-    assert.ok(setEntry, `rows: ${rows.map(r => r.label).join(', ')}`);
-    assert.strictEqual(setEntry.description, '×1');
+    assert.strictEqual(p2m.ui.tree.getTreeItem(roots[0]).label, 'Domain 1 (vmid 1)');
     assert.ok(ContextKeys.traceLoaded.startsWith('p2m.'));
   });
 

@@ -1,15 +1,14 @@
-// Pure parts of the Foundation's extension shell: the webview HTML/CSP, the webview protocol
-// guard and the placeholder trace summary. (The vscode-bound parts are covered by the
-// extension-host suite in test/ext-host/foundation.test.ts.)
+// Pure parts of the extension shell: the webview HTML/CSP and the webview protocol guard.
+// (The vscode-bound parts are covered by the extension-host suites in test/ext-host/.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderWebviewHtml, makeNonce } from '../../../extension/webview-html';
 import { isWebviewToHost } from '../../../extension/protocol';
-import { summarizeTrace } from '../../../extension/trace-summary';
 
 const shell = {
   cspSource: 'https://webview.test', scriptUri: 'https://webview.test/dist/media/trace-log.js',
-  styleUri: 'https://webview.test/dist/media/trace-log.css', title: 'P2M Trace Log',
+  styleUri: 'https://webview.test/dist/media/trace-log.css', codiconUri: 'https://webview.test/dist/media/codicon.css',
+  title: 'P2M Trace Log',
 };
 
 test('webview CSP: default none, scripts only by nonce, styles and fonts only from cspSource', () => {
@@ -26,7 +25,10 @@ test('webview CSP: default none, scripts only by nonce, styles and fonts only fr
   assert.equal(scripts.length, 1);
   assert.match(scripts[0][1], /nonce="abc123"/);
   assert.equal(scripts[0][2].trim(), '');
-  assert.match(html, /<h1 id="title">P2M Trace Log<\/h1>/);
+  assert.match(html, /<title>P2M Trace Log<\/title>/);
+  assert.match(html, /<div id="root"/);
+  // Styles come only as stylesheets from cspSource: no <style> element, no style attribute.
+  assert.doesNotMatch(html, /<style|style=/);
 });
 
 test('webview HTML escapes the title and URIs', () => {
@@ -46,24 +48,4 @@ test('protocol guard accepts only known webview messages', () => {
   for (const bad of [null, undefined, 42, 'ready', {}, { type: 'init' }, { type: 'READY' }, []]) {
     assert.equal(isWebviewToHost(bad), false, JSON.stringify(bad));
   }
-});
-
-test('trace summary counts lines and .p2mtrace directives, skipping comments and console prefixes', () => {
-  const text = [
-    '# comment p2m_set_entry',
-    'config ipa_bits=40',
-    '',
-    'p2m_set_entry gfn=0x40000 nr=0x1 mfn=0x100000 t=ram_rw a=rwx',
-    '(XEN) [  12.000001] p2m_set_entry gfn=0x40001 nr=0x1 mfn=invalid t=invalid a=rwx',
-    '(d1) tlb_flush',
-    '   # indented comment',
-  ].join('\n') + '\n';
-  const s = summarizeTrace(text, 'p2mtrace');
-  assert.equal(s.lineCount, 7);
-  assert.deepEqual(s.directives, [['config', 1], ['p2m_set_entry', 2], ['tlb_flush', 1]]);
-});
-
-test('trace summary: other languages get a line count only; CRLF and no final newline', () => {
-  assert.deepEqual(summarizeTrace('(XEN) a\r\n(XEN) b', 'xen-console'), { lineCount: 2, directives: [] });
-  assert.equal(summarizeTrace('', 'p2mtrace').lineCount, 0);
 });

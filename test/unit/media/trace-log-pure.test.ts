@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseGfnRange } from '../../../media/trace-log/filters';
 import { opToX, stripMax, xToOp } from '../../../media/trace-log/plots';
 import { escapeHtml } from '../../../media/trace-log/escape';
-import { parseTraceLogMessage } from '../../../extension/panel/trace-log-messages';
+import { parseTraceLogMessage } from '../../../extension/protocol';
 
 test('GFN range parsing', () => {
   assert.deepEqual(parseGfnRange('0x40000-0x7ffff'), { first: '0x40000', last: '0x7ffff' });
