@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticList, TraceDiagnostic } from './diagnostics';
 import { DETECT_BYTES, Detection, TRACE_FORMAT_NAMES, TraceFormat, detectFormat } from './detect';
-import { K_SET_AT_ORDER, RecordStore } from './record-store';
+import { K_SET_AT_ORDER, K_SET_ENTRY, RecordStore } from './record-store';
 import { TraceConfig, TraceRecord, applyConfig } from './records';
 import { P2mTraceParser } from './p2mtrace';
 import { XenalyzeReader } from './xenalyze-reader';
@@ -90,7 +90,7 @@ function domainsOf(store: RecordStore): number[] {
   const set = new Set<number>();
   for (let i = 0; i < store.length; i++) {
     // Columnar set_p2m records: read the column, no object per record.
-    if (store.kind[i] === K_SET_AT_ORDER) { set.add(store.domain[i]); continue; }
+    if (store.kind[i] === K_SET_AT_ORDER || store.kind[i] === K_SET_ENTRY) { set.add(store.domain[i]); continue; }
     const k = store.kindAt(i);
     if (k === 'otherMem' || k === 'lostRecords' || k === 'opaque' || k === 'config') continue;
     const r = store.get(i);
@@ -155,9 +155,10 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
       let sink: TextSink;
       let finish: () => { store: RecordStore; diagnostics: TraceDiagnostic[] };
       if (format === 'p2mtrace') {
-        const p = new P2mTraceParser(source, { maxLineLength: max });
+        const textStore = new RecordStore(source);
+        const p = new P2mTraceParser(source, { maxLineLength: max, store: textStore });
         sink = p;
-        finish = () => { const r = p.end(); config = r.config; return { store: RecordStore.from(source, r.records), diagnostics: r.diagnostics }; };
+        finish = () => { const r = p.end(); config = r.config; return { store: textStore, diagnostics: r.diagnostics }; };
       } else if (format === 'xenalyze') {
         const x = new XenalyzeReader(source, { arch: opts.arch, armNumbering: opts.armNumbering, maxLineLength: max });
         sink = x; finish = () => x.end();
@@ -190,7 +191,7 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
     if (format !== 'p2mtrace') {
       // Other text formats may carry config statements too (a .p2mtrace pasted behind console prefixes).
       for (let i = 0; i < store.length; i++) {
-        if (store.kind[i] !== K_SET_AT_ORDER) { const r = store.get(i); if (r.kind === 'config') config = applyConfig(config, r); }
+        if (store.kind[i] !== K_SET_AT_ORDER && store.kind[i] !== K_SET_ENTRY) { const r = store.get(i); if (r.kind === 'config') config = applyConfig(config, r); }
       }
     }
     if (opts.group) store = groupSetP2m(store);

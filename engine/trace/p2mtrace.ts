@@ -9,6 +9,8 @@ import { DiagnosticList, TraceDiagnostic, TraceSeverity } from './diagnostics';
 import { stripConsolePrefix } from './console-prefix';
 import { scanLine, tokenize, utf8Length } from './text-fields';
 import { LineContext, parseStatement } from './p2mtrace-line';
+import { fastSetEntry } from './p2mtrace-fast';
+import type { RecordStore } from './record-store';
 
 export interface P2mTraceResult {
   records: TraceRecord[];
@@ -21,6 +23,11 @@ export interface TextReaderOptions {
   maxLineLength?: number;
   /** Called for each record as soon as it is parsed (streaming consumers). */
   onRecord?: (r: TraceRecord) => void;
+  /**
+   * Append records to this columnar store instead of `records` (readTrace): canonical
+   * p2m_set_entry lines then take the fast path (p2mtrace-fast.ts) and cost no object.
+   */
+  store?: RecordStore;
 }
 
 export const DEFAULT_MAX_LINE = 4096;
@@ -121,6 +128,11 @@ export class P2mTraceParser {
       this.report(this.lineNo, 1, undefined, 'error', 'binary data in a text trace (is this a xentrace file? use --format xentrace)');
       return;
     }
+    const store = this.opts.store;
+    if (store !== undefined && this.opts.onRecord === undefined && fastSetEntry(line, store, this.domain, this.lineNo, lineStart)) {
+      this.sawOperation = true;
+      return;
+    }
     const prefix = stripConsolePrefix(line);
     const toks = tokenize(line, prefix.end, true);
     if (toks.length === 0) return;
@@ -161,7 +173,7 @@ export class P2mTraceParser {
       default:
         this.sawOperation = true;
     }
-    this.records.push(rec);
+    if (store !== undefined) store.push(rec); else this.records.push(rec);
     this.opts.onRecord?.(rec);
   }
 

@@ -8,15 +8,18 @@
 //   K_OTHER_MEM:    domain, gfn (NaN none), mfn (NaN none, -1 invalid), order (-1 none), type = OTHER_MEM index
 //   K_OPAQUE:       gfn = event id, mfn = start in the word pool, type = word count
 //   K_OBJECT:       gfn = index into the side array
+//   K_SET_ENTRY:    domain, gfn, mfn (INVALID_MFN = -1), nr, type (Arm index), access, line; offset =
+//                   byte offset of the line (text readers' canonical p2m_set_entry lines, column 1)
 
 import {
-  ARM_P2M_TYPES, OtherMemEvent, TraceLoc, TraceRecord, TraceRecordKind,
+  ARM_P2M_TYPES, P2M_ACCESSES, OtherMemEvent, TraceLoc, TraceRecord, TraceRecordKind,
 } from './records';
 
 export const K_OBJECT = 0;
 export const K_SET_AT_ORDER = 1;
 export const K_OTHER_MEM = 2;
 export const K_OPAQUE = 3;
+export const K_SET_ENTRY = 4;
 
 export const OTHER_MEM_EVENTS: readonly OtherMemEvent[] = [
   'grantMap', 'grantUnmap', 'grantTransfer', 'decreaseReservation', 'podPopulate', 'podZeroReclaim', 'podSuperpageSplinter',
@@ -39,6 +42,10 @@ export class RecordStore implements Iterable<TraceRecord> {
   tscHi: Uint32Array;
   tscLo: Uint32Array;
   flags: Uint8Array;
+  /** Text-reader columns (K_SET_ENTRY), allocated on first use so binary stores stay small. */
+  nr: Float64Array | null = null;
+  access: Uint8Array | null = null;
+  line: Uint32Array | null = null;
   private readonly objects: TraceRecord[] = [];
   private words = new Uint32Array(64);
   private wordsLen = 0;
@@ -72,6 +79,10 @@ export class RecordStore implements Iterable<TraceRecord> {
     this.srcType = g(this.srcType, n => new Int8Array(n)); this.cpu = g(this.cpu, n => new Int16Array(n));
     this.offset = g(this.offset, n => new Float64Array(n)); this.tscHi = g(this.tscHi, n => new Uint32Array(n));
     this.tscLo = g(this.tscLo, n => new Uint32Array(n)); this.flags = g(this.flags, n => new Uint8Array(n));
+    if (this.nr !== null) {
+      this.nr = g(this.nr, n => new Float64Array(n)); this.access = g(this.access!, n => new Uint8Array(n));
+      this.line = g(this.line!, n => new Uint32Array(n));
+    }
     this.cap = c;
   }
 
@@ -111,6 +122,20 @@ export class RecordStore implements Iterable<TraceRecord> {
     this.wordsLen += count;
   }
 
+  /**
+   * A `p2m_set_entry` statement read from text (column 1, no cpu/tsc/rc): columns only, no
+   * object. A 1M-line .p2mtrace then costs ~60 bytes per record instead of ~600.
+   */
+  pushSetEntry(domain: number, gfn: number, nr: number, mfn: number, armType: number, access: number,
+    line: number, byteOffset: number): void {
+    if (this.nr === null) {
+      this.nr = new Float64Array(this.cap); this.access = new Uint8Array(this.cap); this.line = new Uint32Array(this.cap);
+    }
+    const i = this.slot(K_SET_ENTRY, -1, byteOffset, false, 0, 0);
+    this.domain[i] = domain; this.gfn[i] = gfn; this.nr![i] = nr; this.mfn[i] = mfn;
+    this.type[i] = armType; this.access![i] = access; this.line![i] = line;
+  }
+
   /** Append any record as an object (text readers, rare binary records). */
   push(r: TraceRecord): void {
     const l = r.loc;
@@ -124,6 +149,7 @@ export class RecordStore implements Iterable<TraceRecord> {
       case K_SET_AT_ORDER: return 'setAtOrder';
       case K_OTHER_MEM: return 'otherMem';
       case K_OPAQUE: return 'opaque';
+      case K_SET_ENTRY: return 'setEntry';
       default: return this.objects[this.gfn[i]].kind;
     }
   }
@@ -163,6 +189,12 @@ export class RecordStore implements Iterable<TraceRecord> {
         const s = this.mfn[i];
         return { kind: 'opaque', event: this.gfn[i], words: Array.from(this.words.subarray(s, s + this.type[i])), loc: this.loc(i) };
       }
+      case K_SET_ENTRY:
+        return {
+          kind: 'setEntry', domain: this.domain[i], gfn: this.gfn[i], nr: this.nr![i], mfn: this.mfn[i],
+          type: ARM_P2M_TYPES[this.type[i]], access: P2M_ACCESSES[this.access![i]],
+          loc: { source: this.source, line: this.line![i], column: 1, byteOffset: this.offset[i] },
+        };
       default: return this.objects[this.gfn[i]];
     }
   }
