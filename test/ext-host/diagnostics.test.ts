@@ -6,6 +6,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { StateAtLineRequest, StateAtLineResult } from '../../extension/lsp-protocol';
 import { api, samplesDir, scratchFile, waitFor } from './helpers';
 
 const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
@@ -58,4 +59,23 @@ suite('language server: diagnostics in the editor', () => {
     await editor.edit(e => e.insert(new vscode.Position(0, 0), '# moved down\n'));
     await waitFor('diagnostic moved to line 3', () => ours(uri).find(d => codeOf(d) === 'parse' && d.range.start.line === 2), 30_000);
   });
+
+  test('custom requests through the extension client: state at a line of the seed sample', async () => {
+    const client = (await api()).languageClient;
+    const uri = vscode.Uri.file(path.join(samplesDir(), 'seed-4k-remap-in-1g.p2mtrace'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const remap = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text).findIndex(t => /gfn=0x40201/.test(t));
+    assert.ok(remap > 0, 'the sample has the 4K remap line');
+    // The server answers once the document is replayed; poll until it is.
+    let s: StateAtLineResult | undefined;
+    for (let i = 0; i < 100 && !s?.ready; i++) {
+      s = await client.request(StateAtLineRequest, { uri: uri.toString(), line: remap });
+      if (!s.ready) await new Promise(res => setTimeout(res, 200));
+    }
+    assert.ok(s?.ready, 'the server answered with a replayed state');
+    assert.deepStrictEqual(s.stats.mappings, [0, 0, 511, 511]);
+    assert.deepStrictEqual(s.stats.shattered, [0, 1, 1, 0]);
+  });
 });
+
