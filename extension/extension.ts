@@ -7,14 +7,16 @@ import * as vscode from 'vscode';
 import type { P2mApi } from './api';
 import { startLanguageClient } from './client/language-client';
 import { activateUi } from './commands/activate-ui';
+import { activateDebug } from './debug/activate-debug';
 import { registerLogLanguageDetection } from './log-language';
 
 export function activate(context: vscode.ExtensionContext): P2mApi {
   try {
     const ui = activateUi(context);
     const languageClient = startLanguageClient(context);
+    const debug = activateDebug(context);
     context.subscriptions.push(registerLogLanguageDetection(), languageClient);
-    return { ui, languageClient, traceLogPanel: () => ui.traceLog() };
+    return { ui, languageClient, debug, traceLogPanel: () => ui.traceLog() };
   } catch (e) {
     // An activation error would otherwise only reach the extension host log.
     void vscode.window.showErrorMessage(`P2M Debugger failed to activate: ${e instanceof Error ? e.message : String(e)}`);

@@ -3,10 +3,12 @@
 // command here is contributed and registered, so a rename that misses one side fails a test.
 
 import { UiCommands } from './commands/ui-command-ids';
+import { DebugCommands } from './debug/debug-command-ids';
 
 /** Command ids: `p2m.<verbNoun>` (the UI's are declared in commands/ui-command-ids.ts). */
 export const Commands = {
   ...UiCommands,
+  ...DebugCommands,
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

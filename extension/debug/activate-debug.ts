@@ -11,11 +11,10 @@ import * as vscode from 'vscode';
 import { CURSOR_EVENT, MOVE_CURSOR_REQUEST, P2mDebugSession, type CursorEventBody } from './p2m-session';
 import type { P2mLaunchArgs } from './launch-args';
 
+import { DebugCommands } from './debug-command-ids';
+
 export const DEBUG_TYPE = 'p2m';
-export const DebugCommands = {
-  debugThisTrace: 'p2m.debugThisTrace',
-  debugFromLine: 'p2m.debugFromLine',
-} as const;
+export { DebugCommands };
 const TRACE_LANGS = new Set(['p2mtrace', 'xenalyze', 'xen-console']);
 
 export interface DebugApi {
