@@ -10,6 +10,7 @@
 import { baseOf } from '../arch/descriptor';
 import { linksTable } from './bbm-rules';
 import { EntryHash } from './entry-hash';
+import { MfnIds } from './mfn-ids';
 
 export const F_ROOT = 1;
 export const F_LIVE = 2;
@@ -51,7 +52,7 @@ function growI8(a: Int8Array, n: number, fill: number): Int8Array { const b = ne
 export class TableMirror {
   readonly implicitRoots: boolean;
   // ---- pages (indexed by page id) ----
-  private ids = new Map<number, number>();
+  private ids = new MfnIds();
   pageCount = 0;
   pageMfn: Float64Array = new Float64Array(64);
   pageLevel: Int8Array = new Int8Array(64).fill(-1);
@@ -91,7 +92,7 @@ export class TableMirror {
   pageId(mfn: number): number {
     if (mfn === this.lastMfn) return this.lastId;
     const id = this.ids.get(mfn);
-    if (id === undefined) return -1;
+    if (id < 0) return -1;
     this.lastMfn = mfn; this.lastId = id;
     return id;
   }
@@ -100,7 +101,7 @@ export class TableMirror {
   ensurePage(mfn: number): number {
     if (mfn === this.lastMfn) return this.lastId;
     const got = this.ids.get(mfn);
-    if (got !== undefined) { this.lastMfn = mfn; this.lastId = got; return got; }
+    if (got >= 0) { this.lastMfn = mfn; this.lastId = got; return got; }
     if (this.pageCount >= MAX_PAGES) return -1;
     const id = this.pageCount++;
     if (id >= this.pageMfn.length) this.growPages(this.pageMfn.length * 2);
