@@ -35,7 +35,8 @@ export type ChangeFilter = 'mfn' | 'type' | 'perms' | 'split';
 const TYPE_SHIFT = 55n;
 const PERM_MASK = 0x0040_0000_0000_00c0n;
 const BASE_MASK = 0x0000_ffff_ffff_f000n;
-const p2mValid = (d: bigint) => ((d >> TYPE_SHIFT) & 0xfn) !== 0n;
+// Type ≠ 0 (today's Xen) or the hardware valid bit (2016 strategies: tables have type 0).
+const p2mValid = (d: bigint) => ((d >> TYPE_SHIFT) & 0xfn) !== 0n || (d & 1n) !== 0n;
 const isTableAt = (d: bigint, level: number) => level < 3 && p2mValid(d) && (d & 2n) !== 0n;
 const isLeafAt = (d: bigint, level: number) => p2mValid(d) && !isTableAt(d, level);
 const order = (level: number) => (3 - level) * 9;

@@ -7,7 +7,9 @@
 
 import { INVALID_MFN, P2M_ACCESS_NAMES, typeName, accessName } from '../arch/types';
 import { EventLog } from '../p2m/event-log';
-import { P2m } from '../p2m/p2m';
+import type { P2m } from '../p2m/p2m';
+import { createP2m } from '../strategy/create-p2m';
+import { parseStrategy, type StrategyName } from '../strategy/registry';
 import type { P2mConfig } from '../p2m/config';
 import type { P2mSnapshot } from '../p2m/snapshot';
 import type { OpKind } from '../p2m/events';
@@ -36,6 +38,8 @@ export class EngineMachine implements ReplayMachine<Snap> {
   private readonly recs: TraceRecord[] = [];
   private readonly specs = new Map<number, DomainSpec>();
   private readonly cfg: TraceConfig;
+  /** p2m algorithm: upstream Xen, or the 2016 `xen-4.8` / `legacy` strategies (engine/strategy). */
+  readonly strategy: StrategyName;
   private log = new EventLog();
   private rec = new Map<number, P2m>();
   private scratch = new Map<number, P2m>();
@@ -77,7 +81,9 @@ export class EngineMachine implements ReplayMachine<Snap> {
     pick('strategy', opts.strategy);
     this.cfg = cfg;
     this.domains = [...this.specs.keys()].sort((a, b) => a - b);
-    if (cfg.strategy && cfg.strategy !== 'upstream') this.notes.push(`strategy '${cfg.strategy}' is not available yet; replaying with 'upstream'`);
+    const st = parseStrategy(cfg.strategy);
+    if (cfg.strategy !== undefined && st === undefined) this.notes.push(`unknown strategy '${cfg.strategy}'; replaying with 'upstream'`);
+    this.strategy = st ?? 'upstream';
   }
 
   get events(): EventLog { return this.log; }
@@ -93,7 +99,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
         isHardwareDomain: s.hardwareDomain ?? false,
         memAccess: this.cfg.memAccess ?? false, cleanPte: this.cfg.cleanPte ?? false, iommuEnabled: this.cfg.iommu ?? false,
       };
-      m.set(s.domain, new P2m(c));
+      m.set(s.domain, createP2m({ ...c, strategy: this.strategy }));
     }
     return m;
   }

@@ -53,7 +53,9 @@ export function buildOverlay(tl: Timeline, events: EventSource, pos: Position, d
   return o;
 }
 
-const p2mValid = (d: bigint) => ((d >> 55n) & 0xfn) !== 0n;
+// "Holds information": a software type (today's Xen) or, for the 2016 strategies whose table
+// entries have type 0, the hardware valid bit.
+const p2mValid = (d: bigint) => ((d >> 55n) & 0xfn) !== 0n || (d & 1n) !== 0n;
 
 export class PositionState {
   constructor(readonly view: DomainView, readonly overlay: Overlay | undefined) {}

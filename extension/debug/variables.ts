@@ -51,7 +51,8 @@ export class VariableStore {
     const lo = Number(d & 0xffff_ffffn), hi = Number(d >> 32n);
     const base = Number((d >> 12n) & 0xf_ffff_ffffn);
     const type = (hi >>> 23) & 0xf;
-    const isTable = level < 3 && type !== 0 && (lo & 2) !== 0;
+    // Tables hold a type today; 2016 strategies' tables have type 0 but bit 0 set.
+    const isTable = level < 3 && (type !== 0 || (lo & 1) !== 0) && (lo & 2) !== 0;
     const fields: Array<[string, string]> = [
       ['valid (bit 0)', String((lo & 1) !== 0)],
       ['table (bit 1)', `${(lo & 2) !== 0}${level === 3 ? ' (page)' : isTable ? ' (table)' : ' (block)'}`],

@@ -393,3 +393,16 @@ test('loading a big trace reports progress to clients that support it', async ()
   await init;
   assert.deepEqual(events, ['start', 'end']);
 });
+
+test('strategy legacy: the BBM checker flags the in-place shatter as an exception with its evidence', async () => {
+  dc = await startClient();
+  const ev = await launch(dc, { strategy: 'legacy' }, () => dc!.setExceptionBreakpointsRequest({ filters: ['bbm-violation'] }));
+  assert.equal(ev?.body.reason, 'exception');
+  assert.equal((await topFrame(dc, threadOf(ev!))).line, L.replace4K);
+  const info = await dc.exceptionInfoRequest({ threadId: threadOf(ev!) });
+  assert.equal(info.body.exceptionId, 'bbm-violation');
+  assert.ok((info.body.details?.stackTrace ?? '').includes('pteWrite'), info.body.details?.stackTrace);
+  // The walk still decodes the 2016 type-0 table entries as tables.
+  const w = await dc.evaluateRequest({ expression: 'walk 0x40201', context: 'repl' });
+  assert.match(w.body.result, /L1 .* table →/);
+});
