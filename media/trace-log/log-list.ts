@@ -221,7 +221,7 @@ export class LogList {
       el('span', { class: 'cell twisty', 'data-action': 'expand', title: exp ? 'Collapse' : 'Show micro-operations' }),
       el('span', { class: 'cell opno' }, String(row.op + 1)),
       el('span', { class: `cell kind kind-${row.kind}` }, row.kind),
-      el('span', { class: 'cell summary' }, row.text),
+      el('span', { class: 'cell summary', title: row.text }, row.text),
       el('span', { class: 'cell rc' + (row.rc !== 0 ? ' error' : '') }, row.rc !== 0 ? `rc ${row.rc}` : ''),
       el('span', { class: 'cell counts' }, `${row.events} ev${row.flushes ? ` · ${row.flushes} flush` : ''}`),
     );
@@ -236,7 +236,7 @@ export class LogList {
     r.className = 'log-row micro' + (m ? ` phase-${m.phase}` : ' loading');
     r.removeAttribute('data-op');
     if (!m) { r.append(el('span', { class: 'cell summary' }, rows ? '(no events)' : 'loading…')); return; }
-    const text = el('span', { class: 'cell summary' }, m.text);
+    const text = el('span', { class: 'cell summary', title: m.text }, m.text); // full text on hover
     text.style.paddingLeft = `${1.5 + m.depth}em`;
     r.append(el('span', { class: `cell kind ev-${m.kind}` }, m.kind), text);
     if (m.old !== undefined && m.new !== undefined) {
