@@ -137,7 +137,7 @@ function compareStrategies(parsed: Parsed, config: TraceConfig): StrategyResult[
     try {
       const made = createMachine(parsed.records, { ipaBits: config.ipaBits, strategy, override: true });
       // The engine falls back to upstream for strategies it lacks: report those as unavailable.
-      const missing = made.notes.find(n => n.includes(`'${strategy}'`) && /not available/.test(n));
+      const missing = made.notes.find(n => n.includes(`'${strategy}'`) && /not available|unknown strategy/.test(n));
       if (missing) return { strategy, available: false, note: missing };
       m = made.machine;
     } catch (e) {

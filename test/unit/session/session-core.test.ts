@@ -140,6 +140,12 @@ test('strategy comparison lists upstream and marks missing strategies', () => {
   assert.equal(up.tlbFlushes, 2);
   assert.equal(up.violations, 0);
   for (const x of r) assert.ok(x.available || (x.note ?? '').length > 0);
+  // §6.2: the legacy algorithm flushes once and overwrites 3 valid live entries in place.
+  const legacy = r.find(x => x.strategy === 'legacy');
+  if (legacy?.available) {
+    assert.equal(legacy.tlbFlushes, 1);
+    assert.equal(legacy.violations, 3);
+  }
 });
 
 test('write-trace rows show the statement and are searchable', () => {
