@@ -62,3 +62,33 @@ test('feed without onFrameEnter skips frames; a BBM checker fed raw matches one 
   feedLog(p.log, [viaHelper]);
   assert.deepEqual(viaHelper.counts, obj.counts);
 });
+
+test('pteWrite stores only its non-zero sides and reads back exactly (get and feed)', () => {
+  const log = new EventLog();
+  const cases: [number, number, number, number][] = [[0, 0, 0, 0], [0, 0, 0x80000fff, 0x00400000], [0x7ff, 1, 0, 0], [0xffffffff, 0xffffffff, 1, 0]];
+  const want: string[] = [];
+  for (let k = 0; k < 400; k++) {
+    const [a, b, c, d] = cases[k % 4];
+    const index = (k * 37) % 512, level = k % 4;
+    log.opBegin(0, 1);
+    log.pteWrite(0x80010 + k, index, level, a, b, c, d, k % 3 === 0, k % 5 === 0);
+    log.stat(0, level, -1);
+    log.opEnd(0);
+    want.push(`pteWrite(${0x80010 + k},${index},${level},${a},${b},${c},${d},${k % 3 === 0},${k % 5 === 0})`);
+  }
+  assert.equal(log.length, 1600);
+  const got: string[] = [];
+  for (let i = 0; i < log.length; i++) {
+    const e = log.get(i);
+    if (e.kind !== 'pteWrite') continue;
+    const lo = (x: bigint) => Number(x & 0xffffffffn), hi = (x: bigint) => Number(x >> 32n);
+    got.push(`pteWrite(${e.table},${e.index},${e.level},${lo(e.old)},${hi(e.old)},${lo(e.new)},${hi(e.new)},${e.live},${e.raw})`);
+  }
+  assert.deepEqual(got, want);
+  const r = recorder();
+  log.feed(r);
+  assert.deepEqual(r.calls.filter(c => c.startsWith('pteWrite')).map(c => c.replace(/^pteWrite\(\d+,/, 'pteWrite(')), want);
+  // Random access lands on the right events after variable-size records.
+  assert.equal(log.get(1597).kind, 'pteWrite');
+  assert.equal(log.get(1598).kind, 'stat');
+});
