@@ -421,12 +421,13 @@ export class P2mDebugSession extends DebugSession {
       this.sendResponse(response);
       return;
     }
-    const frames = rt.frames(pos);
+    // At the end of the trace nothing is open: show the last operation as a finished frame.
+    const frames = pos.op >= rt.opCount ? [{ name: 'end of trace', enterEvent: -1 }] : rt.frames(pos);
     const line = this.convertDebuggerLineToClient(op.loc.line > 0 ? op.loc.line : 1);
     // Top of stack first; frame ids are the depth from the bottom + 1, stable within a stop.
     const out: DebugProtocol.StackFrame[] = frames.map((f, i) => {
       const label = `${f.name}${f.level !== undefined ? ` L${f.level}` : ''}${f.gfn !== undefined ? ` gfn=${hexn(f.gfn)}` : ''}`;
-      const sf = new StackFrame(i + 1, pos.op >= rt.opCount ? `${label} (end of trace)` : label, op.loc.line > 0 ? this.source() : undefined, line, 1) as DebugProtocol.StackFrame;
+      const sf = new StackFrame(i + 1, label, op.loc.line > 0 ? this.source() : undefined, line, 1) as DebugProtocol.StackFrame;
       if (op.loc.line <= 0) sf.name += ` @ byte ${op.loc.byteOffset}`;
       sf.canRestart = true;
       return sf;

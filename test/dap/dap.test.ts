@@ -406,3 +406,19 @@ test('strategy legacy: the BBM checker flags the in-place shatter as an exceptio
   const w = await dc.evaluateRequest({ expression: 'walk 0x40201', context: 'repl' });
   assert.match(w.body.result, /L1 .* table →/);
 });
+
+test('stopAtEnd keeps the session at the end of the trace, from where reverse continue works', async () => {
+  dc = await startClient();
+  const ev = await launch(dc, { stopAtEnd: true }, () => dc!.setBreakpointsRequest({ source: { path: SEED }, breakpoints: [{ line: L.remap }] }));
+  assert.equal((await topFrame(dc, threadOf(ev!))).line, L.remap);
+  const end = await stopAfter(dc, () => dc!.continueRequest({ threadId: 2 }));
+  assert.equal(end.body.reason, 'pause');
+  const f = await topFrame(dc);
+  assert.equal(f.name, 'end of trace');
+  assert.equal(f.line, L.remove1G);
+  const dump = await dc.evaluateRequest({ expression: 'stats', context: 'repl' });
+  assert.match(dump.body.result, /true leaves {3}1G 0 {2}2M 1 {2}4K 511/); // 0x200 block split by the removal, the mmio 2M block
+  const back = await stopAfter(dc, () => dc!.reverseContinueRequest({ threadId: 2 }));
+  assert.equal(back.body.reason, 'breakpoint');
+  assert.equal((await topFrame(dc)).line, L.remap);
+});
