@@ -45,10 +45,17 @@ export function run(_size: 'small' | 'full' = 'full'): BenchResult {
   if (!fs.existsSync(entry)) throw new Error(`${entry} missing: run npm run build first`);
   // Route require('vscode') to the stand-in.
   // esbuild's CJS interop copies the module's own keys, so the namespaces must be real keys.
-  const vscode: Record<string, unknown> = {};
+  const ns: Record<string, unknown> = {};
   for (const k of ['commands', 'window', 'workspace', 'languages', 'debug', 'env', 'extensions', 'tasks', 'Uri', 'EventEmitter',
     'Disposable', 'TreeItem', 'TreeItemCollapsibleState', 'ThemeIcon', 'ThemeColor', 'StatusBarAlignment', 'ViewColumn',
-    'Range', 'Position', 'Selection', 'MarkdownString', 'ProgressLocation', 'ConfigurationTarget']) vscode[k] = standIn();
+    'Range', 'Position', 'Selection', 'MarkdownString', 'ProgressLocation', 'ConfigurationTarget']) ns[k] = standIn();
+  // Every name the bundle reads off its `vscode` import (esbuild names it vscode<N> / import_vscode<N>).
+  for (const m of fs.readFileSync(entry, 'utf8').matchAll(/\b(?:import_)?vscode\d*\.([A-Za-z_$][\w$]*)/g)) ns[m[1]] ??= standIn();
+  ns.version = '1.90.0'; // vscode-languageclient checks the host version
+  // Bundled libraries (vscode-languageclient) read other names straight off the module.
+  const vscode = new Proxy(ns, {
+    get: (t, k) => (k in t || typeof k !== 'string' || k === 'then' || k === '__esModule' ? t[k as string] : (t[k] = standIn())),
+  });
   const M = Module as unknown as { _load: (req: string, parent: unknown, isMain: boolean) => unknown };
   const load = M._load;
   M._load = (req, parent, isMain) => (req === 'vscode' ? vscode : load(req, parent, isMain));
