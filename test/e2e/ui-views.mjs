@@ -85,6 +85,19 @@ await wb.step('the trace log shows rows and a plot', async () => {
   return `${texts.length} rows; ${await wb.shot('ui-trace-log.png')}`;
 });
 
+await wb.step('"Compare strategies" shows the strategies side by side (§6.2: legacy 1 flush, upstream 2)', async () => {
+  await web().locator('button', { hasText: 'Compare strategies' }).click();
+  const table = web().locator('.strategy-table');
+  await table.waitFor({ timeout: 30_000 });
+  const heads = (await table.locator('tr').first().locator('th').allTextContents()).map(t => t.trim());
+  assert.deepEqual(heads.slice(0, 2), ['measure', 'upstream']);
+  const flushRow = (await table.locator('tr', { hasText: 'TLB flushes' }).locator('td').allTextContents()).map(t => t.trim());
+  const col = name => heads.indexOf(name) - 1;
+  assert.equal(flushRow[col('upstream')], '2');
+  if (heads.includes('legacy')) assert.equal(flushRow[col('legacy')], '1');
+  return `columns ${heads.slice(1).join(', ')}; flushes ${flushRow.join('/')}; ${await wb.shot('ui-compare.png')}`;
+});
+
 await wb.step('clicking a log row moves the status-bar position', async () => {
   const before = (await status().innerText()).trim();
   await web().locator('.log-row[data-op="0"]').click();
