@@ -135,6 +135,25 @@ suite('ui: session, tree, stepping and export on the seed sample', () => {
     assert.strictEqual(await vscode.commands.executeCommand(Commands.copyDescriptor, node), '0x00800003000007ff');
   });
 
+  test('Lookup GFN shows the walk; Watch Range makes a data breakpoint id; Regions search filters', async () => {
+    const p2m = await api();
+    const text = await vscode.commands.executeCommand<string>(Commands.lookupGfn, { domain: 1, gfn: 0x40201 });
+    assert.match(text ?? '', /→ MFN 0x300000 ram_rw/);
+    assert.match(text ?? '', /0x40200–0x403ff: L3 table/);
+    const node = await vscode.commands.executeCommand<TreeNodeModel>(Commands.goToGfn, { domain: 1, gfn: 0x40201 });
+    const id = await vscode.commands.executeCommand<string>(Commands.watchRange, node);
+    assert.strictEqual(id, 'gfn:1:40201:40202');
+    if ('DataBreakpoint' in vscode) {
+      assert.ok(vscode.debug.breakpoints.some(b => (b as { dataId?: string }).dataId === id), 'data breakpoint added');
+    }
+    await vscode.commands.executeCommand(Commands.searchRegions, '0x300000');
+    const rows = await p2m.ui.regions.getChildren();
+    assert.strictEqual(rows.length, 1);
+    assert.match(String(p2m.ui.regions.getTreeItem(rows[0]).label), /^0x40201–0x40201 → MFN 0x300000: ram_rw rwx/);
+    await vscode.commands.executeCommand(Commands.clearRegionFilter);
+    assert.strictEqual((await p2m.ui.regions.getChildren()).length, 5);
+  });
+
   test('the trace log pages rows from the session and follows the cursor', async () => {
     const p2m = await api();
     await vscode.commands.executeCommand(Commands.showTraceLog);
