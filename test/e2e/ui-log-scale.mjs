@@ -198,6 +198,23 @@ await step('clicking a row asks the host to seek there; the plot is drawn', asyn
   await page.screenshot({ path: path.join(H.RESULTS_DIR, `${NAME}.png`) });
 });
 
+await step('brushing a time range on the plot filters the log to it; the chip clears it', async () => {
+  const box = await page.locator('canvas.plots').boundingBox();
+  assert.ok(box);
+  const y = box.y + 40;
+  await page.mouse.move(box.x + 48 + (box.width - 48) * 0.25, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 48 + (box.width - 48) * 0.5, y, { steps: 6 });
+  await page.mouse.up();
+  const q = await page.evaluate(() => window.__p2mSent.filter(m => m.type === 'query').at(-1));
+  assert.ok(q.filter.opFrom > 240_000 && q.filter.opFrom < 260_000, JSON.stringify(q.filter));
+  assert.ok(q.filter.opTo > 490_000 && q.filter.opTo < 510_000, JSON.stringify(q.filter));
+  await page.locator('button.brush-clear', { hasText: 'ops ' }).click();
+  const q2 = await page.evaluate(() => window.__p2mSent.filter(m => m.type === 'query').at(-1));
+  assert.equal(q2.filter.opFrom, undefined);
+  return `brushed ops ${q.filter.opFrom + 1}–${q.filter.opTo + 1}`;
+});
+
 await step('no Content-Security-Policy violation happened', async () => {
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
 });
