@@ -14,11 +14,12 @@ const notAtStart: Precondition = ctx => {
   const c = ctx.session.session?.cursor;
   return c && c.position <= 0 ? `the cursor is already at the start (op 0 of ${c.opCount})` : undefined;
 };
-const traceEditor: Precondition = ctx => {
+const TRACE_LANGS = new Set(['p2mtrace', 'xen-console', 'xenalyze']);
+const traceEditor: Precondition = () => {
   const ed = vscode.window.activeTextEditor;
-  const s = ctx.session.session;
-  if (!ed) return 'no editor is active: put the cursor on a line of the loaded trace';
-  return s && ed.document.uri.fsPath !== s.uri.fsPath ? `the active editor is not the loaded trace (${s.summary.name})` : undefined;
+  if (!ed) return 'no editor is active: put the cursor on a line of a trace file';
+  if (ed.document.uri.scheme !== 'file') return 'the active editor is not a trace file on disk';
+  return TRACE_LANGS.has(ed.document.languageId) ? undefined : `the active editor is not a trace (language ${ed.document.languageId})`;
 };
 
 export const replayCommands: CommandSpec[] = [
@@ -28,9 +29,14 @@ export const replayCommands: CommandSpec[] = [
   { id: UiCommands.stepForward, title: 'Step Forward', precondition: all(needSession, notAtEnd), make: ctx => () => ctx.session.step(1) },
   { id: UiCommands.stepBack, title: 'Step Back', precondition: all(needSession, notAtStart), make: ctx => () => ctx.session.step(-1) },
   {
-    id: UiCommands.replayToLine, title: 'Replay to Line', precondition: all(needSession, traceEditor),
+    id: UiCommands.replayToLine, title: 'Replay to Line', precondition: traceEditor,
     make: ctx => async (line?: unknown) => {
-      const l = typeof line === 'number' ? line : (vscode.window.activeTextEditor?.selection.active.line ?? 0) + 1;
+      const ed = vscode.window.activeTextEditor;
+      const l = typeof line === 'number' ? line : (ed?.selection.active.line ?? 0) + 1;
+      // The code lens "Replay to here" may come from a trace that is not loaded yet: load it first.
+      if (ed && ctx.session.session?.uri.fsPath !== ed.document.uri.fsPath) {
+        if (!(await ctx.session.load(ed.document.uri))) return undefined;
+      }
       return ctx.session.seek(await ctx.session.query('opForLine', { line: l }));
     },
   },
