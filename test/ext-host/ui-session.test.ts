@@ -104,6 +104,19 @@ suite('ui: session, tree, stepping and export on the seed sample', () => {
     assert.strictEqual(p2m.ui.session.session?.cursor.position, end);
   });
 
+  test('Replay to Line follows the cursor in the trace editor (and a line argument, as the code lens sends)', async () => {
+    const p2m = await api();
+    const doc = await vscode.workspace.openTextDocument(seedUri());
+    const ed = await vscode.window.showTextDocument(doc);
+    ed.selection = new vscode.Selection(6, 0, 6, 0); // line 7: the G1 p2m_set_entry
+    const c = await vscode.commands.executeCommand<Cursor>(Commands.replayToLine);
+    assert.strictEqual(c?.position, await p2m.ui.session.query('opForLine', { line: 7 }));
+    const c2 = await vscode.commands.executeCommand<Cursor>(Commands.replayToLine, 10);
+    assert.strictEqual(c2?.position, await p2m.ui.session.query('opForLine', { line: 10 }));
+    assert.ok(c2.position > c.position);
+    await vscode.commands.executeCommand(Commands.replayAll);
+  });
+
   test('Export State writes the expected p2m_dump_info text (G4)', async () => {
     const out = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'p2m-export-')), 'state.xenlog'));
     const written = await vscode.commands.executeCommand<vscode.Uri>(Commands.exportState, 'dump', out);
