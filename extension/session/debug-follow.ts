@@ -13,27 +13,40 @@ export const CURSOR_EVENT = 'p2m.cursor';
 export const MOVE_CURSOR_REQUEST = 'p2m.moveCursor';
 
 export function followDebugger(session: TraceSession): vscode.Disposable {
-  let fromDebugger = -1;
-  const sameTrace = (s: vscode.DebugSession) => {
+  /** Seeks this module is applying on the debugger's behalf: never echo those back. */
+  let applying = 0;
+  const traceOf = (s: vscode.DebugSession): string | undefined => {
     const prog = s.configuration.trace ?? s.configuration.program;
-    const cur = session.session?.uri.fsPath;
-    if (s.type !== 'p2m' || typeof prog !== 'string' || cur === undefined) return false;
-    const base = s.workspaceFolder?.uri.fsPath ?? '';
-    return path.resolve(base, prog) === path.resolve(cur);
+    if (s.type !== 'p2m' || typeof prog !== 'string') return undefined;
+    return path.resolve(s.workspaceFolder?.uri.fsPath ?? '', prog);
   };
+  const sameTrace = (s: vscode.DebugSession) => {
+    const t = traceOf(s), cur = session.session?.uri.fsPath;
+    return t !== undefined && cur !== undefined && t === path.resolve(cur);
+  };
+  // Debug sessions whose trace we already tried to load into the views (once each).
+  const adopted = new Set<string>();
   return vscode.Disposable.from(
-    vscode.debug.onDidReceiveDebugSessionCustomEvent(e => {
-      if (e.event !== CURSOR_EVENT || !sameTrace(e.session)) return;
+    vscode.debug.onDidReceiveDebugSessionCustomEvent(async e => {
+      if (e.event !== CURSOR_EVENT) return;
       const op = (e.body as { op?: unknown } | undefined)?.op;
       if (typeof op !== 'number') return;
-      fromDebugger = op;
-      if (session.session?.cursor.position !== op) void session.seek(op).catch(() => undefined);
+      if (!sameTrace(e.session)) {
+        // Debugging a trace the views do not show: load it once, so they can follow.
+        const t = traceOf(e.session);
+        if (!t || adopted.has(e.session.id) || session.isLoading) return;
+        adopted.add(e.session.id);
+        try { if (!(await session.load(vscode.Uri.file(t)))) return; } catch { return; }
+      }
+      if (session.session?.cursor.position === op) return;
+      applying++;
+      void session.seek(op).catch(() => undefined).finally(() => { applying--; });
     }),
     session.onDidMoveCursor(c => {
       const s = vscode.debug.activeDebugSession;
-      // Do not echo a move that came from the debugger itself.
-      if (!s || !sameTrace(s) || c.position === fromDebugger) return;
-      fromDebugger = c.position;
+      // Only the user's own moves go to the debugger: not a fresh load's initial position,
+      // and not a move that came from the debugger itself.
+      if (!s || !sameTrace(s) || applying > 0 || session.lastMoveReason !== 'seek') return;
       void Promise.resolve(s.customRequest(MOVE_CURSOR_REQUEST, { op: c.position, event: 0 })).catch(() => undefined);
     }),
   );

@@ -36,6 +36,8 @@ export class TraceSession implements vscode.Disposable {
   readonly onDidChangeSession = this.loadedEmitter.event;
   /** Fires after every cursor move. */
   readonly onDidMoveCursor = this.cursorEmitter.event;
+  /** Why the last onDidMoveCursor fired: a new session ('load') or a seek. */
+  lastMoveReason: 'load' | 'seek' = 'load';
   /** Serialises cursor moves so rapid key repeats apply in order. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -108,6 +110,7 @@ export class TraceSession implements vscode.Disposable {
       await this.updateContext();
       if (loaded) {
         this.loadedEmitter.fire(loaded);
+        this.lastMoveReason = 'load';
         this.cursorEmitter.fire(loaded.cursor);
       }
     }
@@ -153,6 +156,7 @@ export class TraceSession implements vscode.Disposable {
     if (this.active !== s) return cursor;
     s.cursor = cursor;
     await this.updateContext();
+    this.lastMoveReason = 'seek';
     this.cursorEmitter.fire(cursor);
     return cursor;
   }

@@ -182,3 +182,34 @@ suite('ui: session, tree, stepping and export on the seed sample', () => {
     assert.strictEqual(p2m.ui.session.session, undefined);
   });
 });
+
+suite('ui: the views follow a p2m debug session', () => {
+  test('stopping in the debugger loads that trace into the views and moves their cursor; a UI seek moves the debugger', async () => {
+    const p2m = await api();
+    await vscode.commands.executeCommand(Commands.closeTrace);
+    const stops: number[] = [];
+    const sub = vscode.debug.onDidReceiveDebugSessionCustomEvent(e => {
+      if (e.event === 'p2m.cursor') stops.push((e.body as { op: number }).op);
+    });
+    try {
+      const ok = await vscode.debug.startDebugging(undefined,
+        { type: 'p2m', request: 'launch', name: 'follow', trace: seedUri().fsPath, stopOnEntry: false, stopAtLine: 10 });
+      assert.strictEqual(ok, true);
+      const s = await waitFor('the views to adopt the debugged trace', () => p2m.ui.session.session?.summary.name === SEED && p2m.ui.session.session, 30_000);
+      const target = (await p2m.ui.session.query('opForLine', { line: 10 })) - 1; // stopped before the op on line 10
+      await waitFor(`the views' cursor at the debugger's position ${target} (stops: ${stops})`, () => s.cursor.position === target, 15_000);
+      // The tree shows the state before the remap: the 1G block is still there.
+      const [dom] = await p2m.ui.tree.getChildren();
+      const [r0] = await p2m.ui.tree.getChildren(dom);
+      assert.ok((await labelsOf(r0)).includes('0x40000–0x7ffff: 1G ram_rw, MFN 0x100000'));
+      // A seek in the UI (a click in the trace log) moves the debugger too.
+      const before = stops.length;
+      await p2m.ui.session.seek(0);
+      await waitFor('the debugger to report the moved cursor', () => stops.slice(before).includes(0), 10_000);
+    } finally {
+      sub.dispose();
+      const d = vscode.debug.activeDebugSession;
+      if (d) await vscode.debug.stopDebugging(d);
+    }
+  });
+});
