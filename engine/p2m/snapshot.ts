@@ -1,5 +1,5 @@
 // Snapshot / restore of one p2m's whole state for time travel. Table pages are shared
-// copy-on-write (TableStore.freeze: O(pages/1024)); the rest is small and copied: the pool
+// copy-on-write (TableStore.freeze: O(pages/16)); the rest is small and copied: the pool
 // freelist (O(free pages)), the mem_access radix (O(entries)), counters and scalars.
 // The event log is append-only and not part of a snapshot: a replay that restores and
 // re-executes should record into a scratch log or disable recording.
