@@ -1,6 +1,7 @@
 // Sparse storage of table pages (root and pool pages), following entries, not pages: a
 // random 1M-op workload leaves ~185k live pages with a couple of entries each, so a page
-// starts as a small open-addressing hash of (index+1, lo, hi) triples and turns dense (512 × u32 pair) only
+// starts as a small open-addressing hash of (index+1, lo, hi) triples and turns dense (512 × u32 pair,
+// in 8 copy-on-write blocks) only
 // when it fills up (splits write all 512 entries at once). Pages also carry the `pages`
 // list links, their level and liveness, so a copy-on-write snapshot covers all of it.
 //
@@ -36,8 +37,14 @@ export class PageData {
   /** `pages` list links (page ids, -1 = none). */
   prev = -1;
   next = -1;
-  /** Dense form: 512 × (lo, hi). */
-  dense: Uint32Array | null = null;
+  /**
+   * Dense form: 8 blocks of 64 entries × (lo, hi), copied on write per block: a snapshot
+   * then costs a dense page one 512-byte block per touched block, not all 4 KiB (a 4K remap
+   * inside a split 2M region touches one entry).
+   */
+  dense: Uint32Array[] | null = null;
+  /** Bit b set: block b was copied for this page version (it may be written in place). */
+  dOwn = 0;
   /**
    * Sparse form: a linear-probing hash of (index+1, lo, hi) triples living in a region of a
    * shared arena slab (`sp`, word offset `off`, `slots` a power of two). One slab object is
@@ -137,7 +144,7 @@ export class TableStore {
     const p = new PageData(this.epoch);
     p.level = o.level; p.live = o.live; p.baseGfn = o.baseGfn; p.count = o.count; p.leaves = o.leaves;
     p.prev = o.prev; p.next = o.next;
-    if (o.dense !== null) p.dense = o.dense.slice();
+    if (o.dense !== null) { p.dense = o.dense.slice(); p.dOwn = 0; }
     else {
       this.arena.alloc(p, o.slots);
       p.sp.set(o.sp.subarray(o.off, o.off + o.slots * 3), p.off);
@@ -151,7 +158,7 @@ export class TableStore {
     const p = c === undefined ? undefined : c.pages[id & (CHUNK - 1)];
     if (p === undefined) { this.lo = 0; this.hi = 0; return; }
     const d = p.dense;
-    if (d !== null) { this.lo = d[idx << 1]; this.hi = d[(idx << 1) + 1]; return; }
+    if (d !== null) { const b = d[idx >>> 6], j = (idx & 63) << 1; this.lo = b[j]; this.hi = b[j + 1]; return; }
     const s = p.sp, off = p.off, mask = p.slots - 1, key = idx + 1;
     for (let h = idx & mask; ; h = (h + 1) & mask) {
       const j = off + h * 3;
@@ -170,11 +177,13 @@ export class TableStore {
     const d = p.dense;
     const isZero = lo === 0 && hi === 0;
     if (d !== null) {
-      const j = idx << 1;
-      const ol = d[j], oh = d[j + 1];
+      const bi = idx >>> 6, j = (idx & 63) << 1;
+      let b = d[bi];
+      if ((p.dOwn & (1 << bi)) === 0) { b = d[bi] = b.slice(); p.dOwn |= 1 << bi; } // shared with a snapshot
+      const ol = b[j], oh = b[j + 1];
       this.lo = ol; this.hi = oh;
       const wasZero = ol === 0 && oh === 0;
-      d[j] = lo; d[j + 1] = hi;
+      b[j] = lo; b[j + 1] = hi;
       if (wasZero !== isZero) p.count += isZero ? -1 : 1;
       return p;
     }
@@ -196,7 +205,8 @@ export class TableStore {
     if (isZero) return p;
     if (p.count + 1 > SPARSE_MAX) {
       this.toDense(p);
-      p.dense![idx << 1] = lo; p.dense![(idx << 1) + 1] = hi;
+      const b = p.dense![idx >>> 6], j = (idx & 63) << 1;
+      b[j] = lo; b[j + 1] = hi;
       p.count++;
       return p;
     }
@@ -229,13 +239,16 @@ export class TableStore {
   }
 
   private toDense(p: PageData): void {
-    const d = new Uint32Array(1024), s = p.sp, off = p.off;
+    // One 4 KiB buffer, eight 512-byte views on it (one allocation; blocks split off on COW).
+    const buf = new ArrayBuffer(4096), d: Uint32Array[] = [];
+    for (let b = 0; b < 8; b++) d.push(new Uint32Array(buf, b * 512, 128));
+    const s = p.sp, off = p.off;
     for (let i = 0; i < p.slots; i++) {
       const k = s[off + i * 3];
-      if (k !== 0) { d[(k - 1) << 1] = s[off + i * 3 + 1]; d[((k - 1) << 1) + 1] = s[off + i * 3 + 2]; }
+      if (k !== 0) { const b = d[(k - 1) >>> 6], j = ((k - 1) & 63) << 1; b[j] = s[off + i * 3 + 1]; b[j + 1] = s[off + i * 3 + 2]; }
     }
     this.arena.release(p);
-    p.dense = d;
+    p.dense = d; p.dOwn = 0xff;
   }
 
   /** Zeroes a page (ptZero): back to an empty sparse page. */
@@ -243,7 +256,7 @@ export class TableStore {
     const p = this.writable(id);
     // A never-used (or already empty) sparse page is all zeros: keep its region.
     if (p.dense !== null || p.count !== 0) {
-      p.dense = null;
+      p.dense = null; p.dOwn = 0;
       this.arena.release(p);
       this.arena.alloc(p, SPARSE_INIT);
     }
@@ -264,7 +277,10 @@ export class TableStore {
     const p = this.page(id);
     const d = p.dense;
     if (d !== null) {
-      for (let i = 0; i < 512; i++) if (d[2 * i] !== 0 || d[2 * i + 1] !== 0) fn(i, d[2 * i], d[2 * i + 1]);
+      for (let i = 0; i < 512; i++) {
+        const b = d[i >>> 6], j = (i & 63) << 1;
+        if (b[j] !== 0 || b[j + 1] !== 0) fn(i, b[j], b[j + 1]);
+      }
       return;
     }
     const s = p.sp, off = p.off;
@@ -280,7 +296,10 @@ export class TableStore {
     const p = this.page(id);
     const d = p.dense;
     if (d !== null) {
-      for (let i = 0; i < 512; i++) if (d[2 * i] !== 0 || d[2 * i + 1] !== 0) fn(i, d[2 * i], d[2 * i + 1]);
+      for (let i = 0; i < 512; i++) {
+        const b = d[i >>> 6], j = (i & 63) << 1;
+        if (b[j] !== 0 || b[j + 1] !== 0) fn(i, b[j], b[j + 1]);
+      }
       return;
     }
     const s = p.sp, off = p.off;
