@@ -7,7 +7,6 @@ import type { P2m } from '../p2m/p2m';
 import { createP2m } from '../strategy/create-p2m';
 import type { StrategyName } from '../strategy/registry';
 import { BbmChecker } from '../tlb/bbm-checker';
-import { dispatchEvent } from '../tlb/event-sink';
 import { applyConfig, DEFAULT_DOMAIN, type TraceConfig, type TraceRecord } from '../trace/records';
 
 export interface WorkloadOptions {
@@ -104,7 +103,8 @@ export function runWorkload(records: readonly TraceRecord[], strategy: StrategyN
     const log = d.p2m.log;
     const from = fed.get(d.domain) ?? 0;
     if (from === log.length) return;
-    for (let i = from; i < log.length; i++) dispatchEvent(d.checker, log.get(i), i);
+    // Straight from the columns: no event objects (a 1G shatter is ~500k events).
+    log.feed(d.checker, from);
     fed.set(d.domain, log.length);
   };
   /** Runs one mutating operation and remembers its cost. */

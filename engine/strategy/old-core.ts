@@ -40,6 +40,23 @@ export class OldCore extends P2mCore {
     super.endOp(rc);
   }
 
+  /**
+   * A reused pool page keeps its stale entries (Xen frees without zeroing): its leaf count must
+   * be recounted with the 2016 predicate (a stale type-0 table entry read at L3 is a valid page),
+   * or later stores over those entries would skew the true counts.
+   */
+  override allocPage(level: number, why: 0 | 1): number {
+    const id = super.allocPage(level, why);
+    if (id < 0) return id;
+    const p = this.store.page(id);
+    if (p.count !== 0) {
+      let n = 0;
+      this.store.forEach(id, (_i, lo) => { if (oldIsLeaf(lo, level)) n++; });
+      this.store.writable(id).leaves = n;
+    }
+    return id;
+  }
+
   /** writePte with the 2016 validity rules; events and clean_pte behaviour as upstream. */
   override writePte(id: number, idx: number, lo: number, hi: number, raw = false): void {
     const store = this.store;
