@@ -8,7 +8,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that take a value (everything else is boolean). */
-const VALUED = new Set(['--format', '--arch', '--ipa-bits', '--pool-pages', '--at', '--strategies', '--feat-bbm', '--to']);
+const VALUED = new Set(['--format', '--arch', '--ipa-bits', '--pool-pages', '--at', '--strategies', '--feat-bbm', '--to', '--strategy']);
 
 export function parseArgs(argv: string[]): ParsedArgs | { error: string } {
   const [command = '', ...rest] = argv;

@@ -8,6 +8,7 @@ import type { P2m } from '../p2m/p2m';
 import { readTrace } from '../trace/index';
 import type { TraceFormat } from '../trace/detect';
 import type { TraceArch } from '../trace/types-map';
+import { parseStrategy, STRATEGY_NAMES } from '../strategy/registry';
 import { parseNumber, type ParsedArgs } from './args';
 import { gfnHex, replayJson, replaySummary, stringifyReplay } from './output';
 import { type RunOptions, TraceRun } from './run-trace';
@@ -36,6 +37,13 @@ function loadAndRun(file: string, args: ParsedArgs, io: Io, stopAfterOps?: numbe
     opts.poolPages = n;
   }
   if (args.flags.has('--mem-access')) opts.memAccess = true;
+  const strategy = args.flags.get('--strategy');
+  if (strategy !== undefined) {
+    const s = typeof strategy === 'string' ? parseStrategy(strategy) : undefined;
+    if (s === undefined) { io.err(`p2m: --strategy expects ${STRATEGY_NAMES.join('|')}, got '${String(strategy)}'\n`); return 2; }
+    opts.strategy = s;
+  }
+  if (args.flags.has('--rfc-missing-else')) opts.rfcMissingElse = true;
   // One front door for every format (auto-detected from the first bytes unless --format).
   const read = readTrace(file, { format: format as TraceFormat | 'auto', arch: arch as TraceArch | undefined, source: file });
   const errors = read.diagnostics.filter(d => d.severity === 'error');

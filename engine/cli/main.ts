@@ -9,6 +9,7 @@ export type { Io };
 export const USAGE = `usage: p2m <command> [options]
   replay <trace> [--format auto|p2mtrace|xentrace|xenalyze|xen-console] [--arch arm|x86]
          [--ipa-bits N] [--pool-pages N|unlimited] [--mem-access] [--json] [--leaves]
+         [--strategy upstream|xen-4.8|legacy] [--rfc-missing-else]
   dump <trace> [--at N]
   lookup <trace> <gfn> [--at N]
   compare <trace> [--strategies a,b,c] [--json] [--rfc-missing-else] [--feat-bbm 0|1|2]

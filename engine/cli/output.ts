@@ -22,6 +22,8 @@ export interface ReplayJson {
   diagnostics: { op: number; line: number; kind: string; message: string }[];
   leaves?: { gfn: string; level: number; pte: string }[];
   flushesByCause: Record<string, number>;
+  /** Algorithm replayed (upstream | xen-4.8 | legacy). */
+  strategy: string;
   domains?: { domain: number; vmid: number; stats: { mappings: number[]; shattered: number[] }; maxMappedGfn: string; lowestMappedGfn: string }[];
 }
 
@@ -45,6 +47,7 @@ export function replayJson(run: TraceRun, withLeaves: boolean): ReplayJson {
     lowestMappedGfn: gfnHex(s.lowestMappedGfn),
     diagnostics: run.diagnostics().map(d => ({ op: d.op, line: d.line, kind: d.kind, message: d.message })),
     flushesByCause: byCause,
+    strategy: run.strategy,
   };
   if (withLeaves) out.leaves = p.leaves().map(l => ({ gfn: gfnHex(l.gfn), level: l.level, pte: hex64(toBig(l.lo, l.hi)) }));
   if (run.domains.size > 1) {
@@ -74,6 +77,7 @@ export function replaySummary(run: TraceRun, source: string): string {
   const lines: string[] = [];
   const failures = run.rc.map((rc, i) => [rc, i] as const).filter(([rc]) => rc !== 0);
   lines.push(`${source}: ${run.opsApplied} operations, ${run.rc.length} p2m_set_entry calls, ${failures.length} failed`);
+  if (run.strategy !== 'upstream') lines.push(`strategy: ${run.strategy}`);
   for (const [rc, i] of failures.slice(0, 20)) lines.push(`  call #${i + 1}: ${errnoName(rc)} (${rc})`);
   if (failures.length > 20) lines.push(`  … ${failures.length - 20} more`);
   for (const [dom, p] of run.domains) lines.push(...domainSummary(dom, p));

@@ -3,7 +3,9 @@
 // so diagnostics can be reported as {op, line, kind, message}. Used by `p2m replay|dump|lookup`.
 import { hex64 } from '../arch/descriptor';
 import { EventLog } from '../p2m/event-log';
-import { P2m } from '../p2m/p2m';
+import type { P2m } from '../p2m/p2m';
+import { createP2m } from '../strategy/create-p2m';
+import { parseStrategy, type StrategyName } from '../strategy/registry';
 import type { P2mConfig } from '../p2m/config';
 import type { TraceConfig, TraceRecord } from '../trace/records';
 import { INVALID_MFN, typeName } from '../arch/types';
@@ -15,6 +17,10 @@ export interface RunOptions {
   memAccess?: boolean;
   /** Stop after this many operation records (p2m dump/lookup --at N). */
   stopAfterOps?: number;
+  /** Algorithm (p2m replay --strategy); wins over the trace's `config strategy=`. */
+  strategy?: StrategyName;
+  /** xen-4.8 only: the RFC's missing `else`. */
+  rfcMissingElse?: boolean;
 }
 
 export interface RunDiagnostic { op: number; line: number; kind: string; message: string; domain: number }
@@ -32,8 +38,15 @@ export class TraceRun {
   private readonly base: Partial<P2mConfig>;
   private nextVmid = 1;
   private warnedLowLevel = false;
+  /** The strategy every domain runs. */
+  readonly strategy: StrategyName;
 
   constructor(traceConfig: TraceConfig, private readonly opts: RunOptions = {}) {
+    const fromTrace = parseStrategy(traceConfig.strategy);
+    this.strategy = opts.strategy ?? fromTrace ?? 'upstream';
+    if (!opts.strategy && traceConfig.strategy !== undefined && fromTrace === undefined) {
+      this.note(0, 0, 'trace', `unknown strategy '${traceConfig.strategy}' in the config line; replaying with 'upstream'`, 0);
+    }
     this.base = {
       arch: traceConfig.arch ?? 'arm64',
       ipaBits: opts.ipaBits ?? traceConfig.ipaBits ?? 40,
@@ -53,7 +66,10 @@ export class TraceRun {
       this.nextVmid = Math.max(this.nextVmid, vmid + 1);
       // Give each domain its own MFN range for table pages so descriptors stay distinct.
       const k = this.domains.size;
-      p = new P2m({ ...this.base, domid: id, vmid, poolBaseMfn: 0x80010 + k * 0x100000, rootBaseMfn: 0x40000 + k * 0x100, ...extra });
+      p = createP2m({
+        ...this.base, domid: id, vmid, poolBaseMfn: 0x80010 + k * 0x100000, rootBaseMfn: 0x40000 + k * 0x100, ...extra,
+        strategy: this.strategy, rfcMissingElse: this.opts.rfcMissingElse,
+      });
       this.domains.set(id, p);
     }
     return p;

@@ -1,10 +1,10 @@
 // Per-domain p2m configuration and Xen error numbers. The upstream (current Xen) algorithm
-// is the default `strategy`; 'xen-4.8' and 'legacy' are reserved for the strategy issue
-// (the set-entry path is factored so they can be added beside it).
+// is the default `strategy`. 'xen-4.8' and 'legacy' are implemented in engine/strategy/ and
+// built with `createP2m` (engine/strategy/create-p2m.ts): `new P2m` always runs upstream.
 import type { Arch } from '../arch/geometry';
 import type { EventLog } from './event-log';
 
-export type Strategy = 'upstream';
+export type Strategy = 'upstream' | 'xen-4.8' | 'legacy';
 
 export interface P2mConfig {
   arch: Arch;

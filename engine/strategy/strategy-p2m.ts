@@ -40,7 +40,7 @@ export class OldStrategyP2m extends P2m {
     // The base class builds an upstream core; it is replaced at once by the 2016 one (given a
     // private log so it can never record into the shared one).
     super({ ...rest, log: new EventLog() });
-    this.old = new OldCore(rest);
+    this.old = new OldCore({ ...rest, strategy });
     (this as { core: P2mCore }).core = this.old;
     this.strategy = strategy;
     this.rfcMissingElse = strategy === 'xen-4.8' && (rfcMissingElse ?? false);
