@@ -38,6 +38,7 @@ const MAX_PER_GROUP = 1000;
 export class Analyzer {
   private readonly analyses = new Map<string, DocAnalysis>();
   private readonly parsers = new Map<string, DocumentParser>();
+  private readonly replays = new Map<string, DocReplay>();
 
   constructor(
     private readonly connection: Connection,
@@ -56,6 +57,7 @@ export class Analyzer {
   forget(uri: string): void {
     this.analyses.delete(uri);
     this.parsers.delete(uri);
+    this.replays.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -71,9 +73,13 @@ export class Analyzer {
     const doc = this.store.get(uri);
     if (!doc) return;
     const dirty = this.store.takeDirtyLine(uri) ?? 0;
+    const kept = this.replays.get(uri);
+    if (kept) kept.keptProgress = false;
     try {
       const done = await this.analyse(doc, dirty, token);
-      if (!done) this.store.restoreDirtyLine(uri, dirty);
+      // A cancelled pass gives its change back, unless its replay kept progress for the text it
+      // parsed: then only changes made since (already recorded) matter to the next pass.
+      if (!done && !this.replays.get(uri)?.keptProgress) this.store.restoreDirtyLine(uri, dirty);
     } catch (e) {
       this.store.restoreDirtyLine(uri, dirty);
       this.connection.console.error(`p2m: analysis of ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -106,7 +112,12 @@ export class Analyzer {
       void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: this.composeDiagnostics(lines, parsed, []) });
       if (!firstPublish) { firstPublish = performance.now(); firstPublishCpu = cpuSince(cpu0); }
     }
-    const replay = prev?.replay ?? new DocReplay(this.settings().snapshotEvery ?? 4000);
+    // One replay per document across passes, so a cancelled pass's progress is not lost.
+    let replay = this.replays.get(doc.uri);
+    if (!replay) {
+      replay = new DocReplay(this.settings().snapshotEvery ?? 4000);
+      this.replays.set(doc.uri, replay);
+    }
     // The replay mutates `replay` in place only once it has finished (it works on a copy of its
     // tables until then), so a cancelled run leaves the previous results intact.
     // On a long pass, publish early: the ops replayed so far, then the previous results for the
@@ -129,7 +140,7 @@ export class Analyzer {
       void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diags });
       if (!firstPublish) { firstPublish = performance.now(); firstPublishCpu = cpuSince(cpu0); }
     };
-    const run: ReplayRunStats | null = await replay.update(parsed, prev === undefined ? 0 : dirtyLine, token, onProgress);
+    const run: ReplayRunStats | null = await replay.update(parsed, replay.hasState ? dirtyLine : 0, token, onProgress);
     if (run === null || token.cancelled) return false;
     const tReplayed = performance.now();
     const a: DocAnalysis = { uri: doc.uri, version: doc.version, languageId: doc.languageId, lines, parsed, replay, diagnostics: [] };

@@ -118,3 +118,24 @@ test('cancellation: a newer edit cancels the pass in flight; only the latest ver
   await c.analysisFor(uri, v4, 120_000);
   c.close(uri);
 });
+
+test('typing during the first replay of a large file does not restart it from the top', async () => {
+  const uri = 'file:///x/first-pass.p2mtrace';
+  const lines = ['config pool_pages=unlimited'];
+  for (let i = 0; i < 150_000; i++) lines.push(`p2m_set_entry gfn=${'0x' + (i * 3).toString(16)} nr=1 mfn=${'0x' + (0x100000 + i).toString(16)}`);
+  c.open(uri, lines.join('\n') + '\n');
+  // Wait until the first pass has published its parse diagnostics (it is replaying now), give
+  // it time to take a few snapshots, then type at the end of the file.
+  await c.firstDiagnosticsFor(uri, 1, 60_000);
+  await new Promise(r => setTimeout(r, 250));
+  const v2 = c.change(uri, [{ range: { start: { line: 150_001, character: 0 }, end: { line: 150_001, character: 0 } }, text: 'expect gfn=0x0 mfn=0x100000\n' }]);
+  const a2 = await c.analysisFor(uri, v2, 120_000);
+  assert.equal(a2.ops, 150_001);
+  if (!c.analyses.some(a => a.uri === uri && a.version === 1)) {
+    // The first pass was cancelled: the second resumed from its snapshots.
+    assert.ok(a2.resumedFromLine > 0 && a2.replayedOps < 150_001, JSON.stringify(a2));
+  }
+  const d = await c.diagnosticsFor(uri, v2);
+  assert.deepEqual(d.filter(x => x.code === 'checkpoint-mismatch'), []);
+  c.close(uri);
+});

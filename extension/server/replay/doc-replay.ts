@@ -85,6 +85,7 @@ export class DocReplay {
    */
   async update(parsed: ParsedDocument, dirtyLine: number, token: CancelToken,
     onProgress?: (ops: readonly OpInfo[], lastLine: number) => void): Promise<ReplayRunStats | null> {
+    this.keptProgress = false;
     const records = parsed.records;
     const key = JSON.stringify(parsed.config);
     let set = this.set;
@@ -137,7 +138,10 @@ export class DocReplay {
           onProgress!(ops, ops[ops.length - 1].line);
         }
         await yieldToLoop();
-        if (token.cancelled) return null;
+        if (token.cancelled) {
+          this.keepProgress(set, key, records, ops, snapshots, base);
+          return null;
+        }
         sliceStart = performance.now();
       }
     }
@@ -153,6 +157,33 @@ export class DocReplay {
     this.position = records.length;
     this.ready = true;
     return { replayed: true, replayedOps: ops.length - base.opCount, resumedFromLine: base.line + 1 };
+  }
+
+  /**
+   * A cancelled pass keeps what it finished: its snapshots (and the ops before the last one)
+   * describe the text it parsed, and the next pass only resumes from snapshots before the first
+   * line changed since the last *completed* analysis (the scheduler keeps the smaller dirty
+   * line), so they stay valid. Without this, typing during the first replay of a large file
+   * would restart it from the top on every keystroke and never finish.
+   */
+  private keepProgress(set: DomainSet, key: string, records: readonly TraceRecord[], ops: OpInfo[], snapshots: Snapshot[], base: Snapshot): void {
+    const last = snapshots[snapshots.length - 1];
+    if (last === base) return; // nothing new since the resume point
+    this.keptProgress = true;
+    this.set = set;
+    this.configKey = key;
+    this.records = records;
+    this.ops = ops.slice(0, last.opCount);
+    this.snapshots = snapshots;
+    this.position = -1;
+  }
+
+  /** Set when the last update() was cancelled but kept progress for the text it parsed. */
+  keptProgress = false;
+
+  /** True once a pass has committed results (complete or partial) to resume from. */
+  get hasState(): boolean {
+    return this.set !== undefined;
   }
 
   /**
