@@ -18,3 +18,7 @@ export {
   INVALID_MFN, ULONG_MAX_GFN, P2M_TYPE_NAMES, LEGACY_P2M_TYPE_NAMES, P2M_ACCESS_NAMES, typeName, accessName,
   parseType, parseAccess, isRamType, isForeignType, isAnyRamType, typeRights, accessRestriction, typeMemAttr,
 } from './arch/types';
+// Strategies (upstream / xen-4.8 / legacy) and the strategy comparison (engine/strategy, engine/compare).
+export { createP2m, strategyOf, type StrategyP2mConfig } from './strategy/create-p2m';
+export { STRATEGY_NAMES, STRATEGIES, parseStrategy, parseStrategyList, type StrategyName, type StrategyInfo } from './strategy/registry';
+export { compareRecords, compareRows, type CompareJson, type StrategyJson, type StrategyRow, type FirstDifference } from './compare/compare';
