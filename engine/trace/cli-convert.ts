@@ -2,11 +2,11 @@
 // (engine/cli owns the command table). Also the one-line diagnostic form the CLI prints,
 // `file:line: message`, shared by replay and convert.
 
-import * as fs from 'node:fs';
 import { TraceDiagnostic } from './diagnostics';
 import { TRACE_FORMAT_NAMES, TraceFormat } from './detect';
 import { convertTrace } from './index';
 import { TscMode } from './xentrace-writer';
+import { writeFileAtomic } from '../util/atomic-write';
 
 export interface ConvertIo { out: (s: string) => void; err: (s: string) => void }
 
@@ -72,7 +72,7 @@ export function runConvert(argv: string[], io: ConvertIo): number {
   for (const d of r.diagnostics) io.err(cliDiagnosticLine(d) + '\n');
   if (r.output === undefined) return 2;
   if (outPath !== undefined) {
-    try { fs.writeFileSync(outPath, r.output); } catch (e) {
+    try { writeFileAtomic(outPath, r.output); } catch (e) {
       io.err(`p2m convert: cannot write ${outPath}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     }

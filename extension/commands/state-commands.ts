@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { TYPE_NAMES } from '../views/descriptor-fields';
 import { needSession, type CommandSpec } from './command-table';
 import { UiCommands } from './ui-command-ids';
+import { writeFileAtomic } from '../../engine/util/atomic-write';
 
 type ExportFormat = 'json' | 'dump' | 'p2mtrace';
 const FORMATS: Array<{ label: string; description: string; format: ExportFormat }> = [
@@ -29,7 +30,9 @@ export const stateCommands: CommandSpec[] = [
         uri = await vscode.window.showSaveDialog({ title: 'P2M: Export State', defaultUri: base });
       }
       if (!uri) return undefined;
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      // Local files: temp file + rename, so a failed export never truncates an existing file.
+      if (uri.scheme === 'file') writeFileAtomic(uri.fsPath, text);
+      else await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
       void vscode.window.showInformationMessage(`P2M: exported ${format} to ${vscode.workspace.asRelativePath(uri)}.`);
       return uri;
     },
