@@ -182,10 +182,14 @@ export class Analyzer {
   private composeDiagnostics(lines: readonly string[], parsed: ParsedDocument, replayDiags: readonly ReplayDiagnostic[]): Diagnostic[] {
     const settings = this.settings();
     const out: Diagnostic[] = [];
+    let parseCount = 0;
     for (const d of parsed.diagnostics) {
       const natural = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
       const sev = resolveSeverity(settings, 'parse', natural);
       if (sev === null) continue;
+      // A garbage file has a parse error per bad token (millions for a big one): cap like the
+      // replay groups, counted in the same summary below.
+      if (++parseCount > MAX_PER_GROUP) continue;
       const line = Math.max(0, d.line - 1);
       const lineLen = lines[line]?.replace(/\r$/, '').length ?? 0;
       const start = Math.max(0, d.column - 1);
@@ -196,6 +200,7 @@ export class Analyzer {
       });
     }
     const perGroup = new Map<string, number>();
+    if (parseCount > MAX_PER_GROUP) perGroup.set('parse', parseCount);
     for (const d of replayDiags) {
       const sev = resolveSeverity(settings, d.group, d.severity);
       if (sev === null) continue;
