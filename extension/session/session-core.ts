@@ -6,6 +6,7 @@
 
 import type { ReplayMachine } from '../../engine/replay/backend';
 import { ChangeIndex, type RootInfo } from '../../engine/replay/change-index';
+import { DEFAULT_MAX_EVENTS_PER_SNAPSHOT, DEFAULT_MAX_SNAPSHOTS } from '../../engine/replay/runtime';
 import { Seeker } from '../../engine/replay/seeker';
 import { Timeline } from '../../engine/replay/timeline';
 import { childrenOf, domainNode, pathToGfn, type TreeNodeKey, type TreeNodeModel } from '../views/tree-model';
@@ -21,6 +22,14 @@ import { hexOf } from './view-data';
 
 export interface CoreOptions {
   snapshotInterval: number;
+  /**
+   * Bounds shared with the debugger's replay runtime (engine/replay/runtime.ts): a snapshot
+   * also as soon as this many events were recorded (split-heavy stretches keep seeks flat),
+   * and at most this many snapshots (thinned beyond it), so memory no longer grows with the
+   * trace length. Defaults: the runtime's.
+   */
+  maxEventsPerSnapshot?: number;
+  maxSnapshots?: number;
   /** Checker results and rows for low-level write-trace ops (write-trace.ts). */
   overlay?: WriteTraceOverlay;
   /** IPA bits per domain, when the trace configured them. */
@@ -41,9 +50,12 @@ export class SessionCore<Snap = unknown> {
     progress?: (phase: 'replay' | 'summary', done: number) => void) {
     const interval = Math.max(1, Math.floor(opts.snapshotInterval));
     progress?.('replay', 0);
-    const built = Timeline.build(machine, interval);
+    const built = Timeline.build(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT,
+      opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
     this.timeline = built.timeline;
-    this.seeker = new Seeker(machine, built.snapshots, interval, machine.ops.length);
+    // After thinning the real spacing is wider than `interval`: fine snapshots key off the real one.
+    const spacing = Math.max(interval, Math.ceil(this.timeline.opCount / Math.max(1, built.snapshots.length)));
+    this.seeker = new Seeker(machine, built.snapshots, spacing, machine.ops.length, built.snapshotOps);
     this.summary = summarizeOps(machine.ops, machine.events, this.timeline.opStart, d => progress?.('summary', d), opts.overlay);
     this.position = machine.ops.length;
     this.domain = machine.domains[0] ?? 0;
