@@ -5,10 +5,10 @@
 // BBM checker (engine/tlb) run over the same events; the larger count per op wins, so an
 // engine that already emits checker diagnostics is not counted twice.
 
-import type { EventSource, MachineOp } from '../../engine/replay/backend';
+import type { MachineOp } from '../../engine/replay/backend';
 import { BbmChecker } from '../../engine/tlb/bbm-checker';
-import { dispatchEvent } from '../../engine/tlb/event-sink';
-import { eventPhase, VIOLATION_CODES } from './event-format';
+import { VIOLATION_CODES } from './event-format';
+import { feedRange, SummarySink, type SummarySource } from './summary-sink';
 import type { BbmPhase } from './view-data';
 import type { WriteTraceOverlay } from './write-trace';
 
@@ -31,7 +31,7 @@ export interface OpSummary {
   readonly diagnosticsBefore: Float64Array;
 }
 
-export function summarizeOps(ops: readonly MachineOp[], events: EventSource, opStart: Uint32Array,
+export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, opStart: Uint32Array,
   progress?: (done: number) => void, overlay?: WriteTraceOverlay): OpSummary {
   const n = ops.length;
   const s: OpSummary = {
@@ -42,30 +42,31 @@ export function summarizeOps(ops: readonly MachineOp[], events: EventSource, opS
   // One checker per domain: each domain's table pages are a separate mirror (their MFNs may overlap).
   const checkers = new Map<number, BbmChecker>();
   const checkerViol = new Uint32Array(n);
+  const sink = new SummarySink();
+  // Diagnostic events are not in the raw feed: scan kinds for them only when the log has any.
+  const scanDiags = events.diagnosticsList === undefined || events.diagnosticsList().length > 0;
+  const violationRank = PHASE_RANK.get('violation') ?? 0;
   for (let op = 0; op < n; op++) {
     let checker = checkers.get(ops[op].domain);
     if (!checker) checkers.set(ops[op].domain, checker = new BbmChecker({ recordWaste: false, maxFindings: 100_000 }));
-    let rank = 0;
     let diagViol = 0;
     const before = checker.counts.violations;
-    for (let i = opStart[op]; i < opStart[op + 1]; i++) {
-      const k = events.kindAt(i);
-      // Only materialise the events that matter here (most are cheap column reads).
-      if (k !== 'pteWrite' && k !== 'tlbFlush' && k !== 'diagnostic' && k !== 'opEnd' && k !== 'opBegin' &&
-        k !== 'pteClean' && k !== 'tableAlloc' && k !== 'tableFree' && k !== 'tableZero' && k !== 'tableClean' && k !== 'needFlushSet') continue;
-      const e = events.get(i);
-      dispatchEvent(checker, e, i);
-      if (e.kind === 'opEnd') s.rc[op] = e.rc;
-      else if (e.kind === 'tlbFlush') s.flushes[op]++;
-      else if (e.kind === 'diagnostic') {
+    sink.begin(checker);
+    feedRange(events, sink, opStart[op], opStart[op + 1]);
+    s.rc[op] = sink.rc;
+    s.flushes[op] = sink.flushes;
+    let rank = sink.rank;
+    if (scanDiags) {
+      for (let i = opStart[op]; i < opStart[op + 1]; i++) {
+        if (events.kindAt(i) !== 'diagnostic') continue;
+        const e = events.get(i);
+        if (e.kind !== 'diagnostic') continue;
         s.diagnostics[op]++;
-        if (VIOLATION_CODES.has(e.diag.code)) diagViol++;
+        if (VIOLATION_CODES.has(e.diag.code)) { diagViol++; rank = violationRank; }
         let m = s.messages.get(op);
         if (!m) s.messages.set(op, m = []);
         if (m.length < 20) m.push(`[${e.diag.code}] ${e.diag.message}`);
       }
-      const r = PHASE_RANK.get(eventPhase(e)) ?? 0;
-      if (r > rank) rank = r;
     }
     checkerViol[op] = checker.counts.violations - before;
     s.violations[op] = Math.max(diagViol, checkerViol[op]);
