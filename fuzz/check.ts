@@ -54,7 +54,11 @@ export function checkInput(t: Target, bytes: Uint8Array, o: InputOptions, replay
   }
   if (replay) {
     const t1 = performance.now();
+    const rss0 = process.memoryUsage().rss;
     const out = replayCheck(res.records, res.config);
+    // Memory: a small input must not make the engine allocate gigabytes (pool_pages=2^32 did).
+    const grew = process.memoryUsage().rss - rss0;
+    if (grew > 1.5 * 2 ** 30) return fail('unbounded', `replay grew RSS by ${(grew / 2 ** 20).toFixed(0)} MB for ${bytes.length} bytes`);
     stats.replayedOps = out.ops;
     stats.skippedHuge = out.skippedHuge;
     if (out.violation) return fail('replay', out.violation);

@@ -3,7 +3,7 @@
 // freed before it. The hardware domain (or an 'unlimited' pool) takes pages from the heap
 // when the freelist is empty: modelled by minting the next page id.
 
-export interface PoolState { ring: Int32Array; head: number; size: number; minted: number }
+export interface PoolState { ring: Int32Array; head: number; size: number; minted: number; reserve: number }
 
 export class Pool {
   private ring: Int32Array;
@@ -11,15 +11,22 @@ export class Pool {
   private size = 0;
   /** Page ids handed out so far by minting (ids firstId … firstId+minted-1). */
   private minted = 0;
+  /**
+   * Initial pages not minted yet. They sit at the head of the FIFO (every initial page is
+   * handed out before any released one), so they are minted on demand: a hostile
+   * `pool_pages=4294967296` costs nothing up front instead of a 16 GB ring (fuzz finding).
+   */
+  private reserve = 0;
 
   /** @param firstId page id of P0; @param pages initial free pages (0 allowed); @param unbounded heap fallback */
   constructor(private readonly firstId: number, pages: number, private readonly unbounded: boolean) {
-    this.ring = new Int32Array(Math.max(16, pages));
-    for (let i = 0; i < pages; i++) this.push(this.mint());
+    this.ring = new Int32Array(16);
+    this.reserve = Math.max(0, Math.floor(pages));
   }
 
-  get free(): number { return this.size; }
-  get totalMinted(): number { return this.minted; }
+  get free(): number { return this.reserve + this.size; }
+  /** Ids that exist: minted ones plus the initial pages still in reserve (they keep their ids). */
+  get totalMinted(): number { return this.minted + this.reserve; }
 
   private mint(): number { return this.firstId + this.minted++; }
 
@@ -35,6 +42,7 @@ export class Pool {
 
   /** Pops the freelist head; -1 when empty and bounded (Xen: NULL page). */
   alloc(): number {
+    if (this.reserve > 0) { this.reserve--; return this.mint(); }
     if (this.size === 0) return this.unbounded ? this.mint() : -1;
     const id = this.ring[this.head];
     this.head = (this.head + 1) % this.ring.length;
@@ -46,11 +54,23 @@ export class Pool {
   release(id: number): void { this.push(id); }
 
   /** set_allocation growth: new pages appended to the freelist tail. */
-  grow(pages: number): void { for (let i = 0; i < pages; i++) this.push(this.mint()); }
+  grow(pages: number): void {
+    if (this.size === 0) { this.reserve += Math.max(0, Math.floor(pages)); return; } // still one run of ids
+    if (this.reserve > 0) {
+      // Reserve pages are minted first (the new ones get the ids after them) and stay at the
+      // head of the FIFO, before the released pages in the ring.
+      const queued: number[] = [];
+      while (this.reserve > 0) { this.reserve--; queued.push(this.mint()); }
+      for (let i = 0; i < this.size; i++) queued.push(this.ring[(this.head + i) % this.ring.length]);
+      this.ring = new Int32Array(Math.max(16, queued.length * 2)); this.head = 0; this.size = 0;
+      for (const id of queued) this.push(id);
+    }
+    for (let i = 0; i < pages; i++) this.push(this.mint());
+  }
 
   /** set_allocation shrink: pops one free page from the head; false when the freelist is empty. */
-  shrinkOne(): boolean { if (this.size === 0) return false; this.alloc(); return true; }
+  shrinkOne(): boolean { if (this.free === 0) return false; this.alloc(); return true; }
 
-  save(): PoolState { return { ring: this.ring.slice(), head: this.head, size: this.size, minted: this.minted }; }
-  load(s: PoolState): void { this.ring = s.ring.slice(); this.head = s.head; this.size = s.size; this.minted = s.minted; }
+  save(): PoolState { return { ring: this.ring.slice(), head: this.head, size: this.size, minted: this.minted, reserve: this.reserve }; }
+  load(s: PoolState): void { this.ring = s.ring.slice(); this.head = s.head; this.size = s.size; this.minted = s.minted; this.reserve = s.reserve; }
 }
