@@ -13,6 +13,8 @@ const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  // vscode-languageclient, required after activation (extension/client/lazy-language-client.ts).
+  { ...node, entryPoints: { 'language-client': 'extension/client/language-client.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { server: 'extension/server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'debug-adapter': 'extension/debug/debug-adapter-main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'session-worker': 'extension/session/session-worker.ts' }, outdir: 'dist' },

@@ -89,7 +89,7 @@ check('only allowlisted files (no sources, tests or maps)', () => {
   if (bad.length) throw new Error(`not allowed: ${bad.join(', ')}`);
 });
 
-const REQUIRED = ['dist/extension.js', 'dist/server.js', 'dist/debug-adapter.js', 'dist/cli.js',
+const REQUIRED = ['dist/extension.js', 'dist/language-client.js', 'dist/server.js', 'dist/debug-adapter.js', 'dist/cli.js',
   'dist/media/trace-log.js', 'dist/media/trace-log.css', 'package.json', 'readme.md', 'changelog.md',
   'media/icon.svg', 'syntaxes/p2mtrace.tmLanguage.json', 'syntaxes/xen-console.tmLanguage.json',
   'syntaxes/xenalyze.tmLanguage.json'];
