@@ -9,6 +9,7 @@ import { BbmChecker } from '../../engine/tlb/bbm-checker';
 import { dispatchEvent } from '../../engine/tlb/event-sink';
 import { formatDiagnostic, type TraceDiagnostic } from '../../engine/trace/diagnostics';
 import { readTrace, writeP2mTrace } from '../../engine/trace/index';
+import type { RecordStore } from '../../engine/trace/record-store';
 import type { TraceConfig, TraceRecord } from '../../engine/trace/records';
 import { createMachine } from './machine-factory';
 import { SessionCore } from './session-core';
@@ -25,7 +26,27 @@ export interface LoadedSession {
 
 export const STRATEGIES = ['upstream', 'xen-4.8', 'legacy'];
 
-interface Parsed { records: TraceRecord[]; config: TraceConfig; diagnostics: TraceDiagnostic[]; text?: string }
+/**
+ * `store` is the reader's columnar RecordStore, kept as is (~50 B per binary record).
+ * `records` are only the records the replay machine and the write-trace overlay look at,
+ * materialised once and shared with the machine (which keeps each op's record).
+ */
+interface Parsed { store: RecordStore; records: TraceRecord[]; config: TraceConfig; diagnostics: TraceDiagnostic[]; text?: string }
+
+/**
+ * The store's records minus the columnar kinds that never become operations (opaque xentrace
+ * events, other-memory events: engine-machine's `describe` drops them), read without
+ * materialising those. `[...store]` built an object for every one of ~1M records.
+ */
+export function replayRecords(store: RecordStore): TraceRecord[] {
+  const out: TraceRecord[] = [];
+  for (let i = 0; i < store.length; i++) {
+    const k = store.kindAt(i);
+    if (k === 'opaque' || k === 'otherMem') continue;
+    out.push(store.get(i));
+  }
+  return out;
+}
 
 function readWithProgress(file: string, progress: (p: LoadProgress) => void): Buffer {
   const total = fs.statSync(file).size;
@@ -51,10 +72,10 @@ function parse(file: string, bytes: Buffer | undefined, opts: LoadOptions): Pars
   const r = readTrace(bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : file, {
     source, format: opts.format ?? 'auto', arch: opts.arch,
   });
-  const records = [...r.store];
+  const records = replayRecords(r.store);
   // Keep the text of (not huge) .p2mtrace files: "export .p2mtrace up to here" slices its lines.
   const text = r.format === 'p2mtrace' && bytes ? bytes.toString('utf8') : undefined;
-  return { records, config: r.config, diagnostics: r.diagnostics, text, format: r.format ?? 'unknown' };
+  return { store: r.store, records, config: r.config, diagnostics: r.diagnostics, text, format: r.format ?? 'unknown' };
 }
 
 export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => void): LoadedSession {
@@ -63,11 +84,11 @@ export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => vo
   const bytes = size <= STREAM_ABOVE_BYTES ? readWithProgress(opts.path, progress) : undefined;
   progress({ phase: 'parse', bytes: 0, totalBytes: size, records: 0, ops: 0, totalOps: 0 });
   const parsed = parse(opts.path, bytes, opts);
-  if (parsed.records.length === 0) {
+  if (parsed.store.length === 0) {
     const why = parsed.diagnostics.slice(0, 3).map(formatDiagnostic).join('; ');
     throw new Error(`${path.basename(opts.path)}: no trace records found (format ${parsed.format})${why ? `: ${why}` : ''}`);
   }
-  progress({ phase: 'parse', bytes: size, totalBytes: size, records: parsed.records.length, ops: 0, totalOps: 0 });
+  progress({ phase: 'parse', bytes: size, totalBytes: size, records: parsed.store.length, ops: 0, totalOps: 0 });
   const t1 = Date.now();
   const config: TraceConfig = { ...parsed.config };
   if (opts.ipaBits && config.ipaBits === undefined) config.ipaBits = opts.ipaBits;
@@ -76,7 +97,7 @@ export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => vo
   const total = machine.ops.length;
   const overlay = analyzeWriteTrace(machine.ops, parsed.records);
   const core = new SessionCore(machine, { snapshotInterval: opts.snapshotInterval, ipaBits: config.ipaBits ?? 40, overlay }, (phase, done) =>
-    progress({ phase: 'replay', bytes: size, totalBytes: size, records: parsed.records.length, ops: phase === 'replay' ? 0 : done, totalOps: total }));
+    progress({ phase: 'replay', bytes: size, totalBytes: size, records: parsed.store.length, ops: phase === 'replay' ? 0 : done, totalOps: total }));
   const summary: LoadSummary = {
     name: path.basename(opts.path), opCount: total, eventCount: machine.events.length,
     domains: [...machine.domains], kinds: core.kinds(),
@@ -120,7 +141,9 @@ function exportState(core: SessionCore, parsed: Parsed, config: TraceConfig, for
         const lines = parsed.text.split('\n');
         return { text: lines.slice(0, last ? last.line : firstOpLine(core) - 1).join('\n') + '\n', suggestedExt: 'p2mtrace' };
       }
-      const upto = last ? parsed.records.filter(r => r.loc.byteOffset <= last.byteOffset) : [];
+      // Every record (opaque ones included) up to the op, read from the store on demand.
+      const upto: TraceRecord[] = [];
+      for (let i = 0; last && i < parsed.store.length; i++) if (parsed.store.offset[i] <= last.byteOffset) upto.push(parsed.store.get(i));
       return { text: writeP2mTrace(upto, { config, header: [`exported at op ${pos} of ${core.opCount}`] }), suggestedExt: 'p2mtrace' };
     }
   }
