@@ -20,9 +20,12 @@ export class WorkerClient {
   private exited = false;
 
   constructor(scriptPath: string, private readonly log: (level: string, message: string) => void = () => {}) {
-    // A 1M-operation trace keeps ~1.5 GB of records, events and snapshots in the worker: raise
-    // its heap limit above the default so big traces load instead of crashing the worker.
-    this.worker = new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    // Measured on the 1M-op bench session (bench/views.ts workload, snapshot bounds of the replay
+    // runtime): ~650 MB JS heap after load and 50 seeks, and the load completes under a 1 GB
+    // old-space cap; the event log and snapshots' table pages are ArrayBuffers outside it
+    // (~700 MB). 1.5 GB leaves room for a second machine during "Compare Strategies" and for
+    // traces with more per-op objects, while a runaway load stops the worker well before 4 GB.
+    this.worker = new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: 1536 } });
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     this.worker.on('error', e => this.failAll(e instanceof Error ? e : new Error(String(e))));
     this.worker.on('exit', code => { this.exited = true; this.failAll(new Error(`session worker exited (code ${code})`)); });
