@@ -8,7 +8,8 @@ import type { P2mEvent } from '../../../engine/p2m/events';
 import { Timeline } from '../../../engine/replay/timeline';
 import { readTrace } from '../../../engine/trace/index';
 import { createMachine } from '../../../extension/session/machine-factory';
-import { summarizeOps, type OpSummary } from '../../../extension/session/op-summary';
+import { eventPhase } from '../../../extension/session/event-format';
+import { PHASES, summarizeOps, type OpSummary } from '../../../extension/session/op-summary';
 
 const root = process.env.P2M_ROOT ?? process.cwd();
 
@@ -32,6 +33,18 @@ for (const [file, strategy] of [['seed-4k-remap-in-1g.p2mtrace', undefined], ['p
     const fast = summarizeOps(m.ops, log, timeline.opStart);
     const slow = summarizeOps(m.ops, plain, timeline.opStart);
     assert.deepEqual(columns(fast), columns(slow));
+    // And both match the event objects read one by one (flush count, rc, highest BBM phase).
+    for (let op = 0; op < m.ops.length; op++) {
+      let flushes = 0, rc = 0, rank = 0;
+      for (let i = timeline.opStart[op]; i < timeline.opStart[op + 1]; i++) {
+        const e = log.get(i);
+        if (e.kind === 'tlbFlush') flushes++;
+        if (e.kind === 'opEnd') rc = e.rc;
+        rank = Math.max(rank, PHASES.indexOf(eventPhase(e)));
+      }
+      if (fast.violations[op] > 0) rank = PHASES.indexOf('violation');
+      assert.deepEqual([fast.flushes[op], fast.rc[op], PHASES[fast.phase[op]]], [flushes, rc, PHASES[rank]], `op ${op}`);
+    }
     assert.ok(fast.flushes.some(f => f > 0) || fast.phase.some(p => p > 0) || fast.totalDiagnostics > 0, 'the sample exercises the summary');
   });
 }
