@@ -1,27 +1,28 @@
 // p2m_free_entry (p2m-model.md §5.6): release what a replaced entry referenced. Leaves
 // drop Xen's counter and their page references; tables recurse depth-first in index order,
 // flush first if a flush is pending (the first freed table clears need_flush), then return
-// the page to the pool tail without zeroing it.
-import { baseOf, isSuperpageLo, p2mValidHi, typeOfHi } from '../arch/descriptor';
-import { isForeignType, isRamType } from '../arch/types';
+// the page to the pool tail without zeroing it. Encoding and the foreign-block rule come from
+// EntryRules, so the xen-4.8 strategy runs this same code.
+import { baseOf, typeOfHi } from '../arch/descriptor';
 import type { P2mCore } from './core';
+import { type EntryRules, UPSTREAM_RULES } from './entry-rules';
 import { Cause, Fr } from './event-log';
 
-export function freeEntry(core: P2mCore, lo: number, hi: number, level: number, top = true): void {
-  if (!p2mValidHi(hi)) return;
+export function freeEntry(core: P2mCore, lo: number, hi: number, level: number, top = true, rules: EntryRules = UPSTREAM_RULES): void {
+  if (!rules.valid(lo, hi)) return;
   const log = core.log;
-  const leaf = level === 3 || isSuperpageLo(lo, level);
+  const leaf = rules.isLeaf(lo, level);
   // Frames only for the top call and for tables: a 1G teardown visits 262k leaves.
   if (top || !leaf) log.frameEnter(Fr.freeEntry, level, core.gfn);
   if (leaf) {
     const t = typeOfHi(hi);
-    if (isRamType(t) && core.cfg.hasIoreqServer) log.mapcacheInvalidate();
+    if (rules.isRam(t) && core.cfg.hasIoreqServer) log.mapcacheInvalidate();
     core.statMappings(level, -1);
     const mfn = baseOf(lo, hi);
     if (level === 3) {
-      if (isForeignType(t)) log.putPage(mfn, 1);
-      else if (isRamType(t) && core.isXenheap(mfn)) log.xenheapGfnClear(mfn);
-    } else if (level === 2 && isForeignType(t)) {
+      if (rules.isForeign(t)) log.putPage(mfn, 1);
+      else if (rules.isRam(t) && core.isXenheap(mfn)) log.xenheapGfnClear(mfn);
+    } else if (level === 2 && rules.foreignBlockRefs && rules.isForeign(t)) {
       // Faithful: the whole 2M foreign block's 512 references are dropped.
       log.putPage(mfn, 512);
     }
@@ -35,8 +36,8 @@ export function freeEntry(core: P2mCore, lo: number, hi: number, level: number, 
     return;
   }
   const entries: number[] = [];
-  core.store.forEach(id, (_i, clo, chi) => { if (p2mValidHi(chi)) entries.push(clo, chi); });
-  for (let i = 0; i < entries.length; i += 2) freeEntry(core, entries[i], entries[i + 1], level + 1, false);
+  core.store.forEach(id, (_i, clo, chi) => { if (rules.valid(clo, chi)) entries.push(clo, chi); });
+  for (let i = 0; i < entries.length; i += 2) freeEntry(core, entries[i], entries[i + 1], level + 1, false, rules);
   if (core.needFlush) core.forceFlush(Cause.preFree);
   core.freePage(id);
   log.frameLeave(Fr.freeEntry, 0);

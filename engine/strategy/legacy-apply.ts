@@ -4,11 +4,12 @@
 // PLACE (blocks are shattered while live, valid leaves overwritten), the TLB is flushed once at
 // the end of the call, and empty table pages are reclaimed by their count of valid entries.
 // These stores are exactly what the BBM checker is meant to flag: it is a model of the bug.
-import { baseOf, withBaseHi, withBaseLo } from '../arch/descriptor';
+import { baseOf } from '../arch/descriptor';
 import { levelIndex, levelSize } from '../arch/geometry';
 import { INVALID_MFN } from '../arch/types';
 import { EINVAL, ENOMEM } from '../p2m/config';
 import { Cause, Fr } from '../p2m/event-log';
+import { fillFromBlock } from '../p2m/split';
 import type { OldCore } from './old-core';
 import {
   fromOldType, oldIsTable, oldLeafHi, oldLeafLo, oldTableHi, oldTableLo, oldTypeApproximate, oldValid, OldType,
@@ -188,16 +189,7 @@ function shatter(core: OldCore, tbl: number, idx: number, level: number, lo: num
   log.frameEnter(Fr.shatter, level, core.gfn);
   const id = core.allocPage(level + 1, 1);
   if (id < 0) { log.frameLeave(Fr.shatter, -ENOMEM); return -ENOMEM; }
-  const child = level + 1, step = levelSize(child), base = baseOf(lo, hi);
-  core.store.makeDense(id);
-  const tLo = child === 3 ? (lo | 2) >>> 0 : (lo & ~2) >>> 0;
-  for (let i = 0; i < 512; i++) {
-    const m = base + i * step;
-    core.writePte(id, i, withBaseLo(tLo, m), withBaseHi(hi, m), true);
-  }
-  core.statShattered(level, 1);
-  core.statMappings(level, -1);
-  core.statMappings(child, 512);
+  fillFromBlock(core, id, lo, hi, level);
   const mfn = core.pageMfn(id);
   if (core.cfg.cleanPte) log.tableClean(mfn);
   core.writePte(tbl, idx, oldTableLo(mfn), oldTableHi(mfn));

@@ -5,6 +5,7 @@
 // workload translates to the same memory under every strategy; only bits 55–58 differ.
 import { leafHi, leafLo } from '../arch/descriptor';
 import { P2mType } from '../arch/types';
+import type { EntryRules } from '../p2m/entry-rules';
 
 /** 2016 `p2m_type_t` values (LEGACY_P2M_TYPE_NAMES order). */
 export const enum OldType {
@@ -53,3 +54,19 @@ export function oldIsTable(lo: number, level: number): boolean { return level < 
 export function oldIsLeaf(lo: number, level: number): boolean {
   return (lo & 1) !== 0 && (level === 3 || (lo & 2) === 0);
 }
+
+/**
+ * The split / free-entry rules of the first BBM code (xen-4.8, Sept 2016): bit-0 validity, type-0
+ * table entries, the 2016 type numbering (a single map_foreign), no put_page for a foreign 2M
+ * block (arrived 2024-05) and no argument check in the split.
+ */
+export const XEN48_RULES: EntryRules = {
+  valid: (lo) => oldValid(lo),
+  isLeaf: (lo, level) => !oldIsTable(lo, level),
+  tableLo: oldTableLo,
+  tableHi: oldTableHi,
+  isRam: (t) => t === OldType.ram_rw || t === OldType.ram_ro,
+  isForeign: (t) => t === OldType.map_foreign,
+  foreignBlockRefs: false,
+  checkSplitArgs: false,
+};

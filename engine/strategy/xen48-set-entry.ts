@@ -19,8 +19,11 @@ import { DRIFT_BLOCK_OVER_TABLE, DRIFT_REMAP, DRIFT_ROLLED_BACK } from '../p2m/c
 import { Cause, Fr } from '../p2m/event-log';
 import { IOMMU_FLUSHF_ADDED, IOMMU_FLUSHF_MODIFIED } from '../p2m/events';
 import type { OldCore } from './old-core';
-import { oldIsTable, oldLeafHi, oldLeafLo, oldTableHi, oldTableLo, oldTypeApproximate, oldValid } from './old-encoding';
-import { xen48FreeEntry, xen48Split } from './xen48-split-free';
+import {
+  oldIsTable, oldLeafHi, oldLeafLo, oldTableHi, oldTableLo, oldTypeApproximate, oldValid, XEN48_RULES,
+} from './old-encoding';
+import { freeEntry } from '../p2m/free-entry';
+import { splitSuperpage } from '../p2m/split';
 
 const ORDER_18 = 2 ** 18;
 const ORDER_9 = 2 ** 9;
@@ -108,12 +111,12 @@ function body(core: OldCore, gfn: number, order: number, target: number, mfn: nu
   if (level < target) {
     store.read(tbl, idx);
     const bLo = store.lo, bHi = store.hi;
-    const ok = xen48Split(core, -1, 0, bLo, bHi, level, target);
+    const ok = splitSuperpage(core, -1, 0, bLo, bHi, level, target, XEN48_RULES);
     const cLo = core.tmpLo, cHi = core.tmpHi;
     if (!ok) {
       core.statMappings(level, 1);
       if (cLo !== bLo || cHi !== bHi) core.driftReasons |= DRIFT_ROLLED_BACK;
-      xen48FreeEntry(core, cLo, cHi, level);
+      freeEntry(core, cLo, cHi, level, true, XEN48_RULES);
       return -ENOMEM;
     }
     core.writePte(tbl, idx, 0, 0);
@@ -165,7 +168,7 @@ function body(core: OldCore, gfn: number, order: number, target: number, mfn: nu
     core.noteMappedRange(gfn, gfn + 2 ** order);
   }
   // (E) before (D) in 2016: release what was replaced, then flush the IOMMU.
-  if (oValid && baseOf(nLo, nHi) !== baseOf(oLo, oHi)) xen48FreeEntry(core, oLo, oHi, level);
+  if (oValid && baseOf(nLo, nHi) !== baseOf(oLo, oHi)) freeEntry(core, oLo, oHi, level, true, XEN48_RULES);
   if (core.cfg.iommuEnabled && (oValid || hwValidLo(nLo))) {
     const flags = (oValid ? IOMMU_FLUSHF_MODIFIED : 0) | (hwValidLo(nLo) ? IOMMU_FLUSHF_ADDED : 0);
     log.iommuFlush(gfn, 2 ** order, flags);
