@@ -21,7 +21,7 @@ export function splitSuperpage(
 ): boolean {
   const log = core.log;
   log.frameEnter(Fr.split, level, core.gfn);
-  if (rules.checkSplitArgs && !(level < target && isSuperpageLo(lo, level))) {
+  if (rules.upstreamChecks && !(level < target && isSuperpageLo(lo, level))) {
     core.diag('assert-split', 'error', `split called at L${level} towards L${target} on a non-superpage`, core.gfn);
   }
   const id = core.allocPage(level + 1, 1);

@@ -56,17 +56,24 @@ export function oldIsLeaf(lo: number, level: number): boolean {
 }
 
 /**
- * The split / free-entry rules of the first BBM code (xen-4.8, Sept 2016): bit-0 validity, type-0
+ * The rules of the first BBM code (xen-4.8, 2ef3e36ec7, Sept 2016), §10: bit-0 validity, type-0
  * table entries, the 2016 type numbering (a single map_foreign), no put_page for a foreign 2M
- * block (arrived 2024-05) and no argument check in the split.
+ * block (2024-05), end-exclusive max_mapped_gfn, removal stores 0 only over a valid entry, the
+ * replaced entry freed before the IOMMU flush, the mem_access assert fires even while dying.
  */
 export const XEN48_RULES: EntryRules = {
   valid: (lo) => oldValid(lo),
   isLeaf: (lo, level) => !oldIsTable(lo, level),
   tableLo: oldTableLo,
   tableHi: oldTableHi,
+  leafLo: oldLeafLo,
+  leafHi: oldLeafHi,
   isRam: (t) => t === OldType.ram_rw || t === OldType.ram_ro,
   isForeign: (t) => t === OldType.map_foreign,
   foreignBlockRefs: false,
-  checkSplitArgs: false,
+  maxMappedInclusive: false,
+  removalAlwaysZeroes: false,
+  freeAfterIommuFlush: false,
+  memAccessAssertSparesDying: false,
+  upstreamChecks: false,
 };
