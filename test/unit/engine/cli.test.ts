@@ -4,23 +4,11 @@
 // the bundled program (built from engine/cli.ts exactly as scripts/build.mjs does).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { main } from '../../../engine/cli/main';
+import { run, tempTraces } from '../helpers/cli';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'p2m-cli-'));
-function trace(name: string, text: string): string {
-  const f = path.join(dir, name);
-  writeFileSync(f, text);
-  return f;
-}
-function run(argv: string[]): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
+const { dir, trace } = tempTraces('p2m-cli-');
 
 const G4 = `# G1 then the §6.2 seed remap
 config ipa_bits=40 pool_pages=64

@@ -3,27 +3,16 @@
 // output, the UI row shape, bad input, and one run of the bundled program.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { main } from '../../../engine/cli/main';
+import { run, tempTraces } from '../helpers/cli';
 import { compareRecords, compareRows } from '../../../engine/compare/compare';
 import { parseP2mTrace } from '../../../engine/trace/p2mtrace';
 
 const root = process.env.P2M_ROOT ?? path.resolve(__dirname, '../../..');
 const SEED = path.join(root, 'samples/seed-4k-remap-in-1g.p2mtrace');
-const dir = mkdtempSync(path.join(tmpdir(), 'p2m-compare-'));
-function trace(name: string, text: string): string {
-  const f = path.join(dir, name);
-  writeFileSync(f, text);
-  return f;
-}
-function run(argv: string[]): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
+const { dir, trace } = tempTraces('p2m-compare-');
 
 test('compare --json on the seed sample: the §6.2 numbers and the contract shape', () => {
   const r = run(['compare', SEED, '--json']);

@@ -2,24 +2,11 @@
 // the flag winning over the config line, and bad names rejected (exit 2) or reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { main } from '../../../engine/cli/main';
+import { run, tempTraces } from '../helpers/cli';
 import { createP2m, strategyOf } from '../../../engine/strategy/create-p2m';
 import { parseStrategy, parseStrategyList } from '../../../engine/strategy/registry';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'p2m-replay-strategy-'));
-function trace(name: string, text: string): string {
-  const f = path.join(dir, name);
-  writeFileSync(f, text);
-  return f;
-}
-function run(argv: string[]): { code: number; out: string; err: string } {
-  let out = '', err = '';
-  const code = main(argv, { out: s => { out += s; }, err: s => { err += s; } });
-  return { code, out, err };
-}
+const { trace } = tempTraces('p2m-replay-strategy-');
 const SEED = 'config ipa_bits=40 pool_pages=64\n'
   + 'p2m_set_entry gfn=0x40000 nr=0x40000 mfn=0x100000 t=ram_rw a=rwx\n'
   + 'p2m_set_entry gfn=0x40201 nr=0x1 mfn=0x300000 t=ram_rw a=rwx\n';
