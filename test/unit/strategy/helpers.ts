@@ -9,6 +9,8 @@ import type { StrategyName } from '../../../engine/strategy/registry';
 import { BbmChecker } from '../../../engine/tlb/bbm-checker';
 import { dispatchEvent } from '../../../engine/tlb/event-sink';
 
+export { rng } from '../helpers/rng';
+
 export const R0 = 0x40000;
 export const P = (n: number) => 0x80010 + n;
 export const INVALID = -1;
@@ -77,14 +79,3 @@ export const oldTable = (mfn: number) => 0x0040_0000_0000_077fn | (BigInt(mfn) <
 export const newTable = (mfn: number) => 0x0080_0000_0000_07ffn | (BigInt(mfn) << 12n);
 export const page4k = (mfn: number) => 0x0080_0000_0000_07ffn | (BigInt(mfn) << 12n);
 export const block = (mfn: number) => 0x0080_0000_0000_07fdn | (BigInt(mfn) << 12n);
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

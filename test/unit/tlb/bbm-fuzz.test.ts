@@ -9,17 +9,8 @@ import type { BbmRule } from '../../../engine/tlb/bbm-rules';
 import { dispatchAll } from '../../../engine/tlb/event-sink';
 import { TlbModel } from '../../../engine/tlb/tlb-model';
 import { EventBuilder, page, R, RAM_RO, RAM_RW, RWX, table } from './event-builder';
+import { rng } from '../helpers/rng';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROOT = 0x40000;
 type Inject = 'none' | 'in-place-remap' | 'in-place-split' | 'no-flush-remake' | 'free-unflushed' | 'missing-clean';

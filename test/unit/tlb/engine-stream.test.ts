@@ -7,19 +7,10 @@ import { P2m } from '../../../engine/p2m/p2m';
 import { BbmChecker, BbmCheckerOptions } from '../../../engine/tlb/bbm-checker';
 import { feedLog, TlbEventSink } from '../../../engine/tlb/event-sink';
 import { TlbModel } from '../../../engine/tlb/tlb-model';
+import { rng } from '../helpers/rng';
 
 function feed(p: P2m, sinks: TlbEventSink[], from = 0): void { feedLog(p.log, sinks, from); }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('engine G4 (§6.2 seed): 0 violations, 2 forced flushes, 4 live and 1025 fresh stores', () => {
   const p = new P2m({ ipaBits: 40 });
