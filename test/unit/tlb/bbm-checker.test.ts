@@ -5,7 +5,7 @@ import { dispatchAll } from '../../../engine/tlb/event-sink';
 import { findingToDiagnostic } from '../../../engine/tlb/findings';
 import { summarize } from '../../../engine/tlb/summary';
 import { EventBuilder, MMIO_DEV, page, R, RAM_RO, RAM_RW, RWX, table } from './event-builder';
-import { BLOCK_MFN, g1, P0, P1, R0, seedLegacy, seedUpstream } from './seed-sequences';
+import { BLOCK_MFN, g1, P0, P1, R0, seedLegacy, seedUpstream, small } from './seed-sequences';
 
 function check(b: EventBuilder, opts: BbmCheckerOptions = {}): BbmChecker {
   const c = new BbmChecker(opts);
@@ -15,15 +15,6 @@ function check(b: EventBuilder, opts: BbmCheckerOptions = {}): BbmChecker {
 }
 const rules = (c: BbmChecker) => c.violations.map(f => f.rule);
 
-/** Roots, L2 table P0 under R0[0], L3 table P1 under P0[0], and one 4K page P1[5]. */
-function small(b: EventBuilder): void {
-  b.root(R0, 1); b.root(0x40001, 1);
-  b.begin();
-  b.alloc(P0, 2); b.zero(P0); b.write(R0, 0, 1, table(P0));
-  b.alloc(P1, 3); b.zero(P1); b.write(P0, 0, 2, table(P1));
-  b.write(P1, 5, 3, page(0x5000));
-  b.end();
-}
 
 test('seed §6.2, current BBM order: 0 violations, 2 forced flushes, 4 live / 1025 fresh stores', () => {
   const b = new EventBuilder(); g1(b);

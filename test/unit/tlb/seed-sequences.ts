@@ -6,6 +6,16 @@ import { EventBuilder, legacyTable, page, table } from './event-builder';
 export const R0 = 0x40000, R1 = 0x40001, P0 = 0x80010, P1 = 0x80011;
 export const BLOCK_MFN = 0x100000;
 
+/** Roots, L2 table P0 under R0[0], L3 table P1 under P0[0], and one 4K page P1[5]. */
+export function small(b: EventBuilder): void {
+  b.root(R0, 1); b.root(R1, 1);
+  b.begin();
+  b.alloc(P0, 2); b.zero(P0); b.write(R0, 0, 1, table(P0));
+  b.alloc(P1, 3); b.zero(P1); b.write(P0, 0, 2, table(P1));
+  b.write(P1, 5, 3, page(0x5000));
+  b.end();
+}
+
 /** Roots and G1: R0[1] = 1G block at MFN 0x100000. */
 export function g1(b: EventBuilder): void {
   b.root(R0, 1); b.root(R1, 1);

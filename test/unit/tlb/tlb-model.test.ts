@@ -4,7 +4,7 @@ import { dispatchAll } from '../../../engine/tlb/event-sink';
 import { hazardToDiagnostic } from '../../../engine/tlb/findings';
 import { TlbModel, TlbModelOptions } from '../../../engine/tlb/tlb-model';
 import { EventBuilder, page, table } from './event-builder';
-import { BLOCK_MFN, g1, P0, P1, R0, seedLegacy, seedUpstream } from './seed-sequences';
+import { BLOCK_MFN, g1, P0, P1, R0, seedLegacy, seedUpstream, small } from './seed-sequences';
 
 function run(b: EventBuilder, opts: TlbModelOptions = {}): TlbModel {
   const t = new TlbModel(opts);
@@ -13,14 +13,6 @@ function run(b: EventBuilder, opts: TlbModelOptions = {}): TlbModel {
   return t;
 }
 
-function small(b: EventBuilder): void {
-  b.root(R0, 1); b.root(0x40001, 1);
-  b.begin();
-  b.alloc(P0, 2); b.zero(P0); b.write(R0, 0, 1, table(P0));
-  b.alloc(P1, 3); b.zero(P1); b.write(P0, 0, 2, table(P1));
-  b.write(P1, 5, 3, page(0x5000));
-  b.end();
-}
 
 test('walk fills leaf and walk-cache entries; a VMID flush empties the cache', () => {
   const b = new EventBuilder(); small(b);
