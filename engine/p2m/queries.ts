@@ -14,7 +14,14 @@ export interface WalkStep {
   fields: DescriptorFields;
 }
 
-export function walk(core: P2mCore, gfn: number): WalkStep[] {
+/** Whether a walk goes on below the entry (lo, hi) found at `level`: the strategy's table test. */
+export type DescendRule = (lo: number, hi: number, level: number) => boolean;
+
+/** Upstream: a p2m-valid entry that is not a block (type != 0 marks p2m-valid since 2018). */
+const upstreamDescends: DescendRule = (lo, hi, level) => p2mValidHi(hi) && !isSuperpageLo(lo, level);
+
+/** The decoded walk path of `gfn`; the 2016 strategies pass their own table test. */
+export function walk(core: P2mCore, gfn: number, descends: DescendRule = upstreamDescends): WalkStep[] {
   const out: WalkStep[] = [];
   const root = rootPageFor(core.geo, gfn);
   if (root < 0) return out;
@@ -25,7 +32,7 @@ export function walk(core: P2mCore, gfn: number): WalkStep[] {
     const lo = core.store.lo, hi = core.store.hi;
     const d = toBig(lo, hi);
     out.push({ level, table: core.pageMfn(tbl), index, descriptor: d, fields: decode(d) });
-    if (level === 3 || !p2mValidHi(hi) || isSuperpageLo(lo, level)) break;
+    if (level === 3 || !descends(lo, hi, level)) break;
     const id = core.pageId(baseOf(lo, hi));
     if (id < 0) break;
     tbl = id;

@@ -3,11 +3,12 @@
 // are reported as CURRENT type values (converted from the 2016 enumeration) so views, `expect`
 // lines and the strategy comparison name them the same way under every strategy; raw
 // descriptors keep the 2016 value.
-import { baseOf, decode, toBig } from '../arch/descriptor';
+import { baseOf, toBig } from '../arch/descriptor';
 import { alignDown, levelIndex, levelOrder, levelSize, rootPageFor } from '../arch/geometry';
 import { INVALID_MFN, P2mType } from '../arch/types';
 import type { P2mCore } from '../p2m/core';
 import type { GetEntryResult } from '../p2m/get-entry';
+import { walk } from '../p2m/queries';
 import type { Leaf, Region, TableEntryView, TablePageView, WalkStep } from '../p2m/queries';
 import { fromOldType, oldIsTable, oldValid } from './old-encoding';
 
@@ -46,22 +47,7 @@ export function oldGetEntry(core: P2mCore, gfn: number): GetEntryResult {
 }
 
 export function oldWalk(core: P2mCore, gfn: number): WalkStep[] {
-  const out: WalkStep[] = [];
-  const root = rootPageFor(core.geo, gfn);
-  if (root < 0) return out;
-  let tbl = root;
-  for (let level = core.geo.rootLevel; level <= 3; level++) {
-    const index = levelIndex(level, gfn);
-    core.store.read(tbl, index);
-    const lo = core.store.lo, hi = core.store.hi;
-    const d = toBig(lo, hi);
-    out.push({ level, table: core.pageMfn(tbl), index, descriptor: d, fields: decode(d) });
-    if (!oldIsTable(lo, level)) break;
-    const id = core.pageId(baseOf(lo, hi));
-    if (id < 0) break;
-    tbl = id;
-  }
-  return out;
+  return walk(core, gfn, (lo, _hi, level) => oldIsTable(lo, level));
 }
 
 /** Every valid leaf intersecting [from, to], ascending; the visitor returns false to stop. */
