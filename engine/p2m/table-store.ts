@@ -276,13 +276,7 @@ export class TableStore {
     if (!this.has(id)) return;
     const p = this.page(id);
     const d = p.dense;
-    if (d !== null) {
-      for (let i = 0; i < 512; i++) {
-        const b = d[i >>> 6], j = (i & 63) << 1;
-        if (b[j] !== 0 || b[j + 1] !== 0) fn(i, b[j], b[j + 1]);
-      }
-      return;
-    }
+    if (d !== null) return forEachDense(d, fn);
     const s = p.sp, off = p.off;
     const order: number[] = [];
     for (let i = 0; i < p.slots; i++) if (s[off + i * 3] !== 0) order.push(off + i * 3);
@@ -295,13 +289,7 @@ export class TableStore {
     if (!this.has(id)) return;
     const p = this.page(id);
     const d = p.dense;
-    if (d !== null) {
-      for (let i = 0; i < 512; i++) {
-        const b = d[i >>> 6], j = (i & 63) << 1;
-        if (b[j] !== 0 || b[j + 1] !== 0) fn(i, b[j], b[j + 1]);
-      }
-      return;
-    }
+    if (d !== null) return forEachDense(d, fn);
     const s = p.sp, off = p.off;
     for (let i = 0; i < p.slots; i++) { const j = off + i * 3; if (s[j] !== 0) fn(s[j] - 1, s[j + 1], s[j + 2]); }
   }
@@ -335,4 +323,12 @@ function deleteSlot(s: Uint32Array, off: number, mask: number, h: number): void 
     }
   }
   s[off + hole * 3] = 0; s[off + hole * 3 + 1] = 0; s[off + hole * 3 + 2] = 0;
+}
+
+/** Visits the non-zero entries of a dense page (64-entry blocks of lo/hi pairs), ascending. */
+function forEachDense(d: Uint32Array[], fn: (idx: number, lo: number, hi: number) => void): void {
+  for (let i = 0; i < 512; i++) {
+    const b = d[i >>> 6], j = (i & 63) << 1;
+    if (b[j] !== 0 || b[j + 1] !== 0) fn(i, b[j], b[j + 1]);
+  }
 }
