@@ -7,7 +7,7 @@
 import { baseOf } from '../arch/descriptor';
 import { levelIndex, levelSize } from '../arch/geometry';
 import { INVALID_MFN } from '../arch/types';
-import { EINVAL, ENOMEM } from '../p2m/config';
+import { EINVAL, ENOMEM, ERESTART, MAX_CHUNKS_PER_CALL } from '../p2m/config';
 import { Cause, Fr } from '../p2m/event-log';
 import { fillFromBlock } from '../p2m/split';
 import type { OldCore } from './old-core';
@@ -50,8 +50,19 @@ export function applyP2mChanges(core: OldCore, op: LegacyOp, sgfn: number, nr: n
   let addr = sgfn, rc = 0;
   const rootSpan = geo.rootSpan;
   const path: number[] = [];
+  // Simulator work budget (upstream's maxChunksPerCall): one step per loop, 4K at worst, so an
+  // unaligned nr = 2^36 would otherwise run 2^36 steps. Stops with -ERESTART; an insert is then
+  // undone below like any failed insert, so the state stays the pre-call one.
+  const limit = core.cfg.maxChunksPerCall ?? MAX_CHUNKS_PER_CALL;
+  let budget = limit;
   outer:
   while (addr < c.end) {
+    if (budget-- <= 0) {
+      core.diag('sim-work-budget', 'warning', `legacy apply_p2m_changes stopped at GFN 0x${addr.toString(16)} with 0x${(c.end - addr).toString(16)} pages left: ` +
+        `over the simulator's budget of ${limit} steps per call (Xen would carry on)`, addr);
+      rc = -ERESTART;
+      break;
+    }
     core.gfn = addr;
     // Concatenated root: the index one level above the root is masked to 9 bits (§6.1), so a
     // GFN beyond the IPA can wrap onto root page 0. Only k ≥ rootPages is refused.

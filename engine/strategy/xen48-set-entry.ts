@@ -13,6 +13,7 @@
 // Toggle `rfcMissingElse`: the RFC version lacked an `else`, so the mem_access choice of order
 // 0 was overwritten by the 1G/2M alignment tests (assert §8 row 6 then fires).
 import { INVALID_MFN } from '../arch/types';
+import { ERESTART, MAX_CHUNKS_PER_CALL } from '../p2m/config';
 import { Fr } from '../p2m/event-log';
 import { setAtOrder } from '../p2m/set-entry';
 import type { OldCore } from './old-core';
@@ -37,7 +38,16 @@ export function xen48SetEntry(core: OldCore, opts: Xen48Options, gfn: number, nr
     core.diag('trace', 'info', `xen-4.8: this removal of ${nr} GFNs goes 4K by 4K (INVALID_MFN is part of the 2016 order mask), splitting any block it touches`, gfn);
   }
   let rc = 0;
+  // Simulator work budget, as upstream's driver: an unaligned nr = 2^36 would be 2^36 chunks.
+  const limit = core.cfg.maxChunksPerCall ?? MAX_CHUNKS_PER_CALL;
+  let budget = limit;
   while (nr > 0) {
+    if (budget-- <= 0) {
+      core.diag('sim-work-budget', 'warning', `xen-4.8 p2m_set_entry stopped at GFN 0x${gfn.toString(16)} with 0x${nr.toString(16)} pages left: ` +
+        `over the simulator's budget of ${limit} chunks per call (Xen would carry on)`, gfn);
+      rc = -ERESTART;
+      break;
+    }
     let order: number;
     if (mfn === INVALID_MFN) {
       // Quirk of 2016: INVALID_MFN (all ones) is part of the alignment mask: never aligned.
