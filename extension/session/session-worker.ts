@@ -6,14 +6,15 @@
 
 import { parentPort } from 'node:worker_threads';
 import { loadSession, type LoadedSession } from './trace-loader';
-import type { ParamsOf, ResultOf, WorkerMessage, WorkerMethod, WorkerRequest } from './worker-protocol';
+import { loadIndexOnly, type IndexOnlyLoaded } from './index-only-loader';
+import type { LoadProgress, ParamsOf, ResultOf, WorkerMessage, WorkerMethod, WorkerRequest } from './worker-protocol';
 
 const port = parentPort;
-let session: LoadedSession | undefined;
+let session: LoadedSession | IndexOnlyLoaded | undefined;
 
 function post(m: WorkerMessage): void { port?.postMessage(m); }
 
-function need(): LoadedSession {
+function need(): LoadedSession | IndexOnlyLoaded {
   if (!session) throw new Error('no trace loaded');
   return session;
 }
@@ -23,7 +24,8 @@ type Handlers = { [M in WorkerMethod]: (p: ParamsOf<M>, id: number) => ResultOf<
 const handlers: Handlers = {
   load: (p, id) => {
     session = undefined;
-    session = loadSession(p, progress => post({ type: 'progress', id, progress }));
+    const report = (progress: LoadProgress) => post({ type: 'progress', id, progress });
+    session = p.mode === 'index' ? loadIndexOnly(p, report) : loadSession(p, report);
     return session.summary;
   },
   seek: p => need().core.seek(p.position),

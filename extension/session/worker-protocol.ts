@@ -15,6 +15,8 @@ export interface LoadOptions {
   strategy?: string;
   /** Snapshot every N operations (seek cost bound). */
   snapshotInterval: number;
+  /** 'index': stream the file and keep only an op index + the final state (index-only-session.ts). */
+  mode?: 'full' | 'index';
 }
 
 export interface LoadSummary {
@@ -29,6 +31,8 @@ export interface LoadSummary {
   parseDiagnostics: string[];
   parseMs: number;
   replayMs: number;
+  /** Set for index-only sessions: what the mode does not offer (shown in the status bar and log). */
+  indexOnly?: string;
 }
 
 export interface ExportResult { text: string; suggestedExt: string }

@@ -1,0 +1,185 @@
+// The p2m side of an index-only session: one engine P2m per domain created on its first record
+// (the file is read once, so domains are not known up front), records run straight into the
+// engine (no TraceRecord array, no event log unless a caller enables it for one op), sparse
+// snapshots restored into a separate set, and the DomainView the tree and regions read.
+// Same engine calls as engine/replay/engine-machine.ts for the state-changing records;
+// checkpoint records (expect, p2m_dump_info, dump_p2m_lookup) are bracketed but not compared.
+
+import { accessName, typeName } from '../../engine/arch/types';
+import { EventLog } from '../../engine/p2m/event-log';
+import type { P2m } from '../../engine/p2m/p2m';
+import type { P2mSnapshot } from '../../engine/p2m/snapshot';
+import type { DomainView } from '../../engine/replay/backend';
+import { createP2m } from '../../engine/strategy/create-p2m';
+import type { StrategyName } from '../../engine/strategy/registry';
+import { ARM_P2M_TYPES, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../../engine/trace/records';
+import type { IndexOpKind } from './index-only-columns';
+import { OP_KINDS } from './index-only-columns';
+
+export interface DomainSpec { domain: number; vmid: number; poolPages?: number | 'unlimited'; hardwareDomain?: boolean }
+
+/** Domains in order of first appearance (vmids like the full session's machine). */
+export class DomainSpecs {
+  readonly byId = new Map<number, DomainSpec>();
+  private nextVmid = 1;
+  spec(d: number): DomainSpec {
+    let s = this.byId.get(d);
+    if (!s) this.byId.set(d, s = { domain: d, vmid: this.nextVmid++ });
+    return s;
+  }
+  noteDomainRecord(r: Extract<TraceRecord, { kind: 'domain' }>): void {
+    const s = this.spec(r.domain);
+    if (r.vmid !== undefined) s.vmid = r.vmid;
+    if (r.poolPages !== undefined) s.poolPages = r.poolPages;
+    if (r.hardwareDomain !== undefined) s.hardwareDomain = r.hardwareDomain;
+  }
+  get ids(): number[] { return [...this.byId.keys()].sort((a, b) => a - b); }
+}
+
+export type DomainSnap = Map<number, P2mSnapshot>;
+
+/** One P2m per domain sharing one EventLog (disabled unless a caller records one op). */
+export class DomainSet {
+  readonly log = new EventLog();
+  readonly p2ms = new Map<number, P2m>();
+  constructor(private readonly specs: DomainSpecs, private readonly cfg: TraceConfig, private readonly strategy: StrategyName) {
+    this.log.enabled = false;
+  }
+
+  get(domain: number): P2m {
+    let p = this.p2ms.get(domain);
+    if (!p) {
+      const s = this.specs.spec(domain);
+      p = createP2m({
+        strategy: this.strategy, domid: s.domain, vmid: s.vmid, log: this.log,
+        arch: this.cfg.arch ?? 'arm64', ipaBits: this.cfg.ipaBits ?? 40,
+        poolPages: s.poolPages ?? this.cfg.poolPages ?? 64, isHardwareDomain: s.hardwareDomain ?? false,
+        memAccess: this.cfg.memAccess ?? false, cleanPte: this.cfg.cleanPte ?? false, iommuEnabled: this.cfg.iommu ?? false,
+      });
+      this.p2ms.set(domain, p);
+    }
+    return p;
+  }
+
+  snapshot(): DomainSnap {
+    const s: DomainSnap = new Map();
+    for (const [d, p] of this.p2ms) s.set(d, p.snapshot());
+    return s;
+  }
+
+  /** Put every domain in the snapshot's state; domains it lacks did not exist yet: fresh ones. */
+  restore(s: DomainSnap): void {
+    for (const d of [...this.p2ms.keys()]) if (!s.has(d)) this.p2ms.delete(d);
+    for (const [d, x] of s) {
+      const p = this.get(d);
+      // Copy-on-write compares page epochs: move this store's epoch past the snapshot's first
+      // (same workaround as engine-machine.ts restore), so a later write never lands in a shared page.
+      const store = p.core.store;
+      let e = store.freeze().epoch;
+      while (e <= x.store.epoch) e = store.freeze().epoch;
+      p.restore(x);
+    }
+  }
+
+  /** Diagnostics the engine kept since the last call (then dropped: they would pile up). */
+  takeDiagnostics(p: P2m): number {
+    const n = p.core.diagnostics.length;
+    if (n) p.core.diagnostics.length = 0;
+    return n;
+  }
+}
+
+const KIND_CODE = new Map<string, number>(OP_KINDS.map((k, i) => [k, i]));
+const code = (k: IndexOpKind) => KIND_CODE.get(k) ?? 8;
+
+/** The op kind a record becomes (engine-machine.ts `describe`), or -1 for records that do not replay. */
+export function opKindCode(r: TraceRecord): number {
+  switch (r.kind) {
+    case 'setEntry': return code('set_entry');
+    case 'setAtOrder': return code('set_at_order');
+    case 'lookup': return code('lookup');
+    case 'expect': case 'checkpointDumpInfo': case 'checkpointLookup': return code('checkpoint');
+    case 'memAccess': return code('mem_access');
+    case 'invalidateRoot': return code('invalidate_root');
+    case 'resolveFault': return code('resolve_fault');
+    case 'relinquish': return code('relinquish');
+    case 'lostRecords': return code('other');
+    case 'writePte': return code('write_pte');
+    case 'tlbFlush': return code('tlb_flush');
+    case 'dsb': return code('dsb');
+    default: return -1;
+  }
+}
+export const SET_ENTRY_CODE = code('set_entry');
+
+/** GFN and page count an op record addresses (NaN gfn when none), for the index columns. */
+export function recordRange(r: TraceRecord): [number, number] {
+  switch (r.kind) {
+    case 'setEntry': return [r.gfn, r.nr];
+    case 'setAtOrder': return [r.gfn, 2 ** r.order];
+    case 'lookup': case 'resolveFault': case 'expect': return [r.gfn, 1];
+    case 'memAccess': return r.gfn === undefined ? [NaN, 0] : [r.gfn, r.nr ?? 0];
+    default: return [NaN, 0];
+  }
+}
+
+export function runSetEntry(p: P2m, gfn: number, nr: number, mfn: number, type: number, access: number): number {
+  return p.setEntry(gfn, nr, mfn, ARM_P2M_TYPES[type] ?? 'ram_rw', P2M_ACCESSES[access] ?? 'rwx');
+}
+
+/** Run one op record; returns its rc. */
+export function runRecord(p: P2m, r: TraceRecord): number {
+  switch (r.kind) {
+    case 'setEntry': return p.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access);
+    case 'setAtOrder': return p.setAtOrder(r.gfn, r.order, r.mfn, r.type, r.access);
+    case 'lookup': p.lookupOp(r.gfn); return 0;
+    case 'invalidateRoot': p.invalidateRoot(); return 0;
+    case 'resolveFault': return p.resolveTranslationFault(r.gfn) ? 1 : 0; // the op's rc is 1 when resolved
+    case 'relinquish': p.setDying(true); return p.relinquish();
+    case 'memAccess':
+      if (r.gfn !== undefined && r.nr !== undefined && r.access !== undefined) return p.setMemAccess(r.gfn, r.nr, r.access);
+      p.beginOtherOp(); if (r.enable) p.enableMemAccess(); p.endOtherOp(0); return 0;
+    default:
+      // Checkpoints, lost-record markers, low-level write traces: an op bracket, nothing compared.
+      p.beginOtherOp(); p.endOtherOp(0); return 0;
+  }
+}
+
+/** Read-only queries on one domain's P2m for the tree, regions and lookups. */
+export class P2mDomainView implements DomainView {
+  constructor(private readonly p: P2m) {}
+  get domain() { return this.p.config.domid; }
+  get vmid() { return this.p.config.vmid; }
+  get rootLevel() { return this.p.geometry.rootLevel; }
+  get rootMfns() { return this.p.rootTables(); }
+  rootPageFor(gfn: number): number {
+    const g = this.p.geometry;
+    const k = Math.floor(gfn / 2 ** ((3 - g.rootLevel) * 9 + 9));
+    return k < g.rootPages ? k : -1;
+  }
+  readEntry(table: number, index: number): bigint {
+    const c = this.p.core;
+    const id = c.pageId(table);
+    if (id < 0 || !c.store.has(id)) return 0n;
+    c.store.read(id, index);
+    return (BigInt(c.store.hi >>> 0) << 32n) | BigInt(c.store.lo >>> 0);
+  }
+  isTablePage(mfn: number): boolean { const id = this.p.core.pageId(mfn); return id >= 0 && this.p.core.store.has(id); }
+  lookup(gfn: number) {
+    const r = this.p.lookup(gfn);
+    return { mfn: r.mfn, type: typeName(r.type), access: accessName(r.access), order: r.order, valid: r.valid };
+  }
+  regions(fromGfn: number, toGfn: number, limit: number) {
+    return this.p.regions(fromGfn, toGfn).slice(0, limit).map(r => ({ gfn: r.gfn, count: r.count, mfn: r.mfn, type: typeName(r.type), access: accessName(r.access), level: r.level }));
+  }
+  stats() { const s = this.p.stats(); return { mappings: s.mappings, shattered: s.shattered }; }
+  trueCounts() { return this.p.stats().leafCounts; }
+  maxMappedGfn() { return this.p.maxMappedGfn; }
+  lowestMappedGfn() { return this.p.lowestMappedGfn; }
+  needFlush() { return this.p.core.needFlush; }
+  pool() {
+    const c = this.p.core;
+    return { free: c.pool.free, used: c.tablesAllocated - c.tablesFreed, total: this.p.config.isHardwareDomain ? 'unlimited' as const : this.p.config.poolPages };
+  }
+  dumpInfo() { return this.p.dumpInfo(); }
+}
