@@ -43,7 +43,9 @@ export function isTableLo(lo: number, level: number): boolean { return level < 3
 export function isMappingLo(lo: number, level: number): boolean { return level === 3 ? (lo & 2) !== 0 : (lo & 2) === 0; }
 export function isSuperpageLo(lo: number, level: number): boolean { return level < 3 && (lo & 2) === 0; }
 /** Replace the base MFN of a (lo, hi) pair; the caller stores the two halves. */
-export function withBaseLo(lo: number, mfn: number): number { return ((lo & 0xfff) | ((mfn % TWO20) << 12)) >>> 0; }
+// `mfn << 12` keeps bits 0–19 of the (integer part of the) MFN, exactly what `(mfn % 2^20) << 12`
+// kept, without the double modulo V8 compiles into an fmod call.
+export function withBaseLo(lo: number, mfn: number): number { return ((lo & 0xfff) | (mfn << 12)) >>> 0; }
 export function withBaseHi(hi: number, mfn: number): number { return ((hi & 0xffff0000) | (Math.floor(mfn / TWO20) & 0xffff)) >>> 0; }
 
 /** Permission bits 6, 7 (lo) and 54 (hi bit 22): "equal except permissions" masks them out. */
@@ -70,7 +72,7 @@ for (let t = 0; t < 16; t++) {
 
 /** leaf() low half (§1.4). Level < 3 clears the table bit (block). mfn must be < 2^36. */
 export function leafLo(mfn: number, type: number, access: number, level: number): number {
-  const lo = TEMPLATE_LO[((type & 0xf) << 4) | (access & 0xf)] | ((mfn % TWO20) << 12);
+  const lo = TEMPLATE_LO[((type & 0xf) << 4) | (access & 0xf)] | (mfn << 12); // as withBaseLo
   return (level < 3 ? lo & ~2 : lo) >>> 0;
 }
 export function leafHi(mfn: number, type: number, access: number): number {

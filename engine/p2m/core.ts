@@ -5,7 +5,7 @@
 import {
   baseOf, hwValidLo, isMappingLo, isTableLo, p2mValidHi, reservedBitsSetHi, tableEntryHi, tableEntryLo,
 } from '../arch/descriptor';
-import { type Geometry, ipaRow, levelSize, makeGeometry } from '../arch/geometry';
+import { type Geometry, ipaRow, levelSize, makeGeometry, modPow2 } from '../arch/geometry';
 import { ULONG_MAX_GFN } from '../arch/types';
 import { DEFAULT_CONFIG, type P2mConfig } from './config';
 import { Cause, EventLog } from './event-log';
@@ -133,7 +133,7 @@ export class P2mCore {
   private checkWritten(lo: number, hi: number, level: number): void {
     if ((lo & 1) !== 0 && !p2mValidHi(hi)) this.diag('sim-hw-valid-type0', 'warning', `hw-valid entry with type 0 written at L${level}`, this.gfn);
     if (reservedBitsSetHi(hi)) this.diag('sim-reserved-bits', 'error', `reserved/contig bits set in a descriptor written at L${level}`, this.gfn);
-    if (level < 3 && (lo & 2) === 0 && p2mValidHi(hi) && baseOf(lo, hi) % levelSize(level) !== 0) {
+    if (level < 3 && (lo & 2) === 0 && p2mValidHi(hi) && modPow2(baseOf(lo, hi), levelSize(level)) !== 0) {
       this.diag('sim-misaligned-leaf', 'warning', `L${level} block base MFN 0x${baseOf(lo, hi).toString(16)} is not aligned to its size`, this.gfn);
     }
   }

@@ -5,7 +5,7 @@
 // __p2m_set_entry and create_table take EntryRules, so the xen-4.8 strategy (Sept 2016) runs
 // this same code with its encoding and its §10 differences; only its range driver is its own.
 import { baseOf, hwValidLo, isSuperpageLo, p2mValidHi, PERM_MASK_HI, PERM_MASK_LO } from '../arch/descriptor';
-import { levelIndex, rootPageFor, beyondIpa } from '../arch/geometry';
+import { levelIndex, modPow2, pow2, rootPageFor, beyondIpa } from '../arch/geometry';
 import { INVALID_MFN, P2mType } from '../arch/types';
 import { DRIFT_BLOCK_OVER_TABLE, DRIFT_MFN0, DRIFT_REMAP, DRIFT_ROLLED_BACK, type P2mCore } from './core';
 import { EINVAL, ENOENT, ENOMEM, ERESTART, MAX_CHUNKS_PER_CALL } from './config';
@@ -40,12 +40,12 @@ export function p2mSetEntry(core: P2mCore, gfn: number, nr: number, mfn: number,
     const m = mfn === INVALID_MFN ? 0 : mfn;
     let order: number;
     if (core.memAccessEnabled) order = 0;
-    else if (m % ORDER_18 === 0 && gfn % ORDER_18 === 0 && nr % ORDER_18 === 0) order = 18;
-    else if (m % ORDER_9 === 0 && gfn % ORDER_9 === 0 && nr % ORDER_9 === 0) order = 9;
+    else if (modPow2(m, ORDER_18) === 0 && modPow2(gfn, ORDER_18) === 0 && modPow2(nr, ORDER_18) === 0) order = 18;
+    else if (modPow2(m, ORDER_9) === 0 && modPow2(gfn, ORDER_9) === 0 && modPow2(nr, ORDER_9) === 0) order = 9;
     else order = 0;
     rc = setAtOrder(core, gfn, order, mfn, type, access);
     if (rc !== 0) break; // no rollback of earlier chunks
-    const n = 2 ** order;
+    const n = pow2(order);
     gfn += n;
     if (mfn !== INVALID_MFN) mfn += n;
     nr -= n;
@@ -175,7 +175,7 @@ function setAtOrderBody(
         else if (baseOf(oLo, oHi) !== mfn) core.driftReasons |= DRIFT_REMAP;
       }
       core.writePte(tbl, idx, nLo, nHi);
-      core.noteMappedRange(gfn, gfn + 2 ** order - (rules.maxMappedInclusive ? 1 : 0));
+      core.noteMappedRange(gfn, gfn + pow2(order) - (rules.maxMappedInclusive ? 1 : 0));
     }
     // (E) release what was replaced (runs even if the IOMMU flush failed). For a removal the
     // new base is 0, so a removed mapping of MFN 0 is never freed (faithful quirk).
@@ -185,7 +185,7 @@ function setAtOrderBody(
     // (D) IOMMU: only for the target range; the split above never flushes the IOMMU.
     if (core.cfg.iommuEnabled && (oHw || hwValidLo(nLo))) {
       const flags = (oHw ? IOMMU_FLUSHF_MODIFIED : 0) | (hwValidLo(nLo) ? IOMMU_FLUSHF_ADDED : 0);
-      log.iommuFlush(gfn, 2 ** order, flags);
+      log.iommuFlush(gfn, pow2(order), flags);
     }
     if (release && rules.freeAfterIommuFlush) freeEntry(core, oLo, oHi, level, true, rules);
     return 0;
