@@ -168,3 +168,7 @@ export interface AnalysisDoneParams {
   phases: { parseMs: number; replayMs: number; publishMs: number; firstPublishMs: number; cpuMs: number; firstPublishCpuMs: number };
 }
 export const AnalysisDoneNotification: TypedNotification<AnalysisDoneParams> = { method: 'p2m/analysisDone' };
+
+/** Server process facts (benchmarks; the crash-restart test needs the pid). Memory in kB. */
+export interface ServerProcessInfo { rss: number; heapUsed: number; arrayBuffers: number; maxRss: number; pid: number }
+export const DebugMemoryRequest: TypedRequest<{ gc?: boolean } | undefined, ServerProcessInfo> = { method: 'p2m/debugMemory' };

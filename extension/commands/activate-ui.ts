@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { TraceLogHost } from '../panel/trace-log-host';
 import { followDebugger } from '../session/debug-follow';
+import { TraceReloader } from '../session/trace-reloader';
 import { TraceSession } from '../session/trace-session';
 import { AddressSpaceTree } from '../views/address-space-tree';
 import { trackEditorCursor } from '../views/editor-cursor';
@@ -24,6 +25,8 @@ export interface UiHandle {
   readonly treeView: vscode.TreeView<unknown>;
   readonly regions: RegionsView;
   readonly status: vscode.StatusBarItem;
+  /** Reloads the session's trace when the file changes on disk. */
+  readonly reloader: TraceReloader;
   traceLog(): TraceLogHost | undefined;
   /** Why a UI command is disabled right now (undefined = it can run). */
   whyDisabled(commandId: string): string | undefined;
@@ -39,12 +42,13 @@ export function activateUi(context: vscode.ExtensionContext): UiHandle {
   const regionsView = vscode.window.createTreeView(UiViews.regions, { treeDataProvider: regions });
   regions.view = regionsView;
   const status = createStatusItem(session, UiCommands.showTraceLog);
+  const reloader = new TraceReloader(session, output);
   const ctx: UiContext = {
     extensionUri: context.extensionUri, session, tree, regions, output,
     showLog: () => TraceLogHost.show(context.extensionUri, session, output),
   };
   context.subscriptions.push(
-    output, session, tree, treeView, regions, regionsView, status,
+    output, session, tree, treeView, regions, regionsView, status, reloader,
     followDebugger(session),
     trackEditorCursor(session),
     ...registerCommandTable(UI_COMMANDS, ctx),
@@ -53,7 +57,7 @@ export function activateUi(context: vscode.ExtensionContext): UiHandle {
     session.onDidChangeSession(s => { if (!s) treeView.description = undefined; }),
   );
   return {
-    session, tree, treeView: treeView as vscode.TreeView<unknown>, regions, status: status.item,
+    session, tree, treeView: treeView as vscode.TreeView<unknown>, regions, status: status.item, reloader,
     traceLog: () => TraceLogHost.instance,
     whyDisabled: id => whyDisabled(UI_COMMANDS, ctx, id),
   };

@@ -4,14 +4,22 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { TraceLogHost } from '../panel/trace-log-host';
+import { isLargeTrace, type LoadRequest } from '../session/trace-session';
 import { needSession, type CommandSpec, type UiContext } from './command-table';
 import { UiCommands } from './ui-command-ids';
 
 const TEXT_TRACE = /\.(p2mtrace|xenlog|log|txt)$/i;
 
-async function loadUri(ctx: UiContext, uri: vscode.Uri): Promise<unknown> {
-  // Text traces open in an editor too, so "Replay to Line" and the language server apply.
-  if (TEXT_TRACE.test(uri.path)) {
+/** `{ mode: 'index' | 'full' }` as the command's second argument preselects the large-trace choice. */
+function loadRequest(arg: unknown): LoadRequest {
+  const m = typeof arg === 'object' && arg !== null ? (arg as { mode?: unknown }).mode : undefined;
+  return m === 'index' || m === 'full' ? { mode: m } : {};
+}
+
+async function loadUri(ctx: UiContext, uri: vscode.Uri, req: LoadRequest = {}): Promise<unknown> {
+  // Text traces open in an editor too, so "Replay to Line" and the language server apply;
+  // not huge ones (an editor would read the whole file into the extension host).
+  if (TEXT_TRACE.test(uri.path) && req.mode !== 'index' && !isLargeTrace(uri.fsPath)) {
     try {
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
@@ -19,7 +27,7 @@ async function loadUri(ctx: UiContext, uri: vscode.Uri): Promise<unknown> {
       // Binary or too large for an editor: the session loads it anyway (the reader decides).
     }
   }
-  const s = await ctx.session.load(uri);
+  const s = await ctx.session.load(uri, req);
   if (s) {
     void vscode.commands.executeCommand('p2m.gpaSpace.focus');
     // The editor just covered an open trace log: bring the log back, it follows the new session.
@@ -57,8 +65,8 @@ export const sessionCommands: CommandSpec[] = [
   },
   {
     id: UiCommands.loadTrace, title: 'Load Trace…',
-    make: ctx => async (arg?: unknown) => {
-      if (arg instanceof vscode.Uri) return loadUri(ctx, arg);
+    make: ctx => async (arg?: unknown, opts?: unknown) => {
+      if (arg instanceof vscode.Uri) return loadUri(ctx, arg, loadRequest(opts));
       const picked = await vscode.window.showOpenDialog({
         title: 'P2M: Load Trace', canSelectMany: false, openLabel: 'Load Trace',
         filters: { 'Trace files': ['p2mtrace', 'xenlog', 'log', 'txt', 'bin', 'xentrace'], 'All files': ['*'] },

@@ -167,7 +167,7 @@ export function startServer(connection: Connection): void {
     if (p?.gc && g) g();
     const m = process.memoryUsage();
     const kb = (n: number) => Math.round(n / 1024);
-    return { rss: kb(m.rss), heapUsed: kb(m.heapUsed), arrayBuffers: kb(m.arrayBuffers), maxRss: process.resourceUsage().maxRSS };
+    return { rss: kb(m.rss), heapUsed: kb(m.heapUsed), arrayBuffers: kb(m.arrayBuffers), maxRss: process.resourceUsage().maxRSS, pid: process.pid };
   });
 
   store.documents.listen(connection);

@@ -19,7 +19,7 @@ export function loadIndexOnly(opts: LoadOptions, progress: (p: LoadProgress) => 
   const core = IndexOnlySession.load(opts, progress);
   const st = core.stats();
   const summary: LoadSummary = {
-    name: core.source, opCount: core.opCount, eventCount: 0, domains: core.domains, kinds: core.kinds(),
+    name: `${core.source} (index only)`, opCount: core.opCount, eventCount: 0, domains: core.domains, kinds: core.kinds(),
     violations: 0, diagnostics: core.cursorState().diagnostics,
     parseDiagnostics: [
       `index-only: ${core.opCount} ops indexed in ${(st.indexBytes / 2 ** 20).toFixed(0)} MiB, ${st.snapshots} snapshots every ${st.spacing} ops`,

@@ -53,6 +53,7 @@ export class IndexOnlySession {
   readonly notes: string[] = [];
   readonly engineDiagnostics: string[] = [];
   fileBytes = 0;
+  private fileMtime = 0;
 
   private constructor(readonly file: string, readonly source: string, private readonly opts: LoadOptions) {}
 
@@ -95,7 +96,9 @@ export class IndexOnlySession {
       cols.push(kind, domain, gfn, nr, rc, n);
       cols.addBlockDiags(n);
     };
-    const size = this.fileBytes = fs.statSync(this.file).size;
+    const st0 = fs.statSync(this.file);
+    const size = this.fileBytes = st0.size;
+    this.fileMtime = st0.mtimeMs;
     let lastReport = 0;
     const r = streamP2mTrace(this.file, this.source, {
       setEntry: (domain, gfn, nr, mfn, type, access, line, offset) => {
@@ -160,6 +163,7 @@ export class IndexOnlySession {
    */
   private reread(from: number, count: number, each: (op: number, r: TraceRecord) => void): void {
     if (count <= 0) return;
+    this.checkFile();
     const b = Math.floor(from / BLOCK);
     let op = b * BLOCK;
     const end = Math.min(this.opCount, from + count);
@@ -181,6 +185,16 @@ export class IndexOnlySession {
       from: this.ops.blockOffset[b], line: this.ops.blockLine[b], domain: this.ops.blockDomain[b],
       chunkBytes: 1 << 16, stop: () => op >= end,
     });
+  }
+
+  /** The index points into the file as it was when loaded: refuse to read a changed one. */
+  private checkFile(): void {
+    let st: fs.Stats | undefined;
+    try { st = fs.statSync(this.file); } catch { /* reported below */ }
+    if (!st || st.size !== this.fileBytes || st.mtimeMs !== this.fileMtime) {
+      throw new Error(`${this.source} ${st ? 'changed on disk' : 'was removed'} since it was loaded: an index-only session ` +
+        're-reads the file, so load it again (with p2m.reloadOnChange the extension does it by itself)');
+    }
   }
 
   /** Restore the nearest snapshot at or before `position` into `set`; returns its op. */

@@ -4,6 +4,7 @@
 // Context keys it drives: p2m.trace.loaded, p2m.session.loading, p2m.session.atStart,
 // p2m.session.atEnd. Settings read: p2m.snapshotInterval, p2m.ipaBits, p2m.strategy, p2m.defaultArch.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CursorState } from './view-data';
@@ -21,6 +22,17 @@ export interface ActiveSession {
   readonly uri: vscode.Uri;
   readonly summary: LoadSummary;
   cursor: CursorState;
+  /** 'index' for an index-only session (index-only-session.ts). */
+  readonly mode: LoadMode;
+}
+
+export type LoadMode = 'full' | 'index';
+
+export interface LoadRequest {
+  /** Preselects the answer for traces over p2m.indexOnlyThresholdMB (tests, CI, reload). */
+  mode?: LoadMode;
+  /** Cursor position to restore after loading (kept when in range, else the end). */
+  position?: number;
 }
 
 export class TraceSession implements vscode.Disposable {
@@ -54,10 +66,12 @@ export class TraceSession implements vscode.Disposable {
    * the new one is ready; a cancelled or failed load leaves it in place. A second load while one
    * is running cancels the first. Resolves undefined when cancelled.
    */
-  async load(uri: vscode.Uri): Promise<ActiveSession | undefined> {
+  async load(uri: vscode.Uri, req: LoadRequest = {}): Promise<ActiveSession | undefined> {
     if (uri.scheme !== 'file') throw new Error(`P2M can load only files on disk (got ${uri.scheme}:)`);
-    void this.pendingClient?.dispose(); // cancels an earlier load still in flight
     const cfg = vscode.workspace.getConfiguration('p2m');
+    const mode = req.mode ?? await chooseMode(uri, cfg);
+    if (!mode) return undefined; // the user cancelled the large-trace prompt
+    void this.pendingClient?.dispose(); // cancels an earlier load still in flight
     const client = new WorkerClient(this.workerPath, (level, msg) => this.output.appendLine(`[worker ${level}] ${msg}`));
     this.pendingClient = client;
     this.loadingUri = uri;
@@ -76,6 +90,7 @@ export class TraceSession implements vscode.Disposable {
           ipaBits: cfg.get<number>('ipaBits', 40),
           strategy: cfg.get<string>('strategy', 'upstream'),
           snapshotInterval: cfg.get<number>('snapshotInterval', 2048),
+          mode,
         }, {
           timeoutMs: 0, // big traces take what they take; the user can cancel
           onProgress: p => {
@@ -83,22 +98,24 @@ export class TraceSession implements vscode.Disposable {
               : p.phase === 'parse' ? 50 : 50 + (p.totalOps ? (p.ops / p.totalOps) * 50 : 0);
             progress.report({
               increment: Math.max(0, pct - last),
-              message: `${p.phase}: ${fmtBytes(p.bytes)} of ${fmtBytes(p.totalBytes)}, ${p.records} records` +
+              message: `${mode === 'index' ? 'index only, ' : ''}${p.phase}: ${fmtBytes(p.bytes)} of ${fmtBytes(p.totalBytes)}, ${p.records} records` +
                 (p.totalOps ? `, ${p.ops}/${p.totalOps} ops` : ''),
             });
             last = Math.max(last, pct);
           },
         });
       });
-      const cursor = await client.request('seek', { position: summary.opCount });
+      const keep = req.position !== undefined && req.position <= summary.opCount ? req.position : summary.opCount;
+      const cursor = await client.request('seek', { position: keep }, { timeoutMs: 0 });
       if (this.pendingClient !== client) { await client.dispose(); return undefined; } // superseded
       // Swap: the new session replaces the old one only now that it is ready.
       const old = this.client;
       this.client = client;
-      this.active = loaded = { uri, summary, cursor };
+      this.active = loaded = { uri, summary, cursor, mode };
       if (old) void old.dispose();
-      this.output.appendLine(`loaded ${uri.fsPath}: ${summary.opCount} ops, ${summary.eventCount} events, ` +
+      this.output.appendLine(`loaded ${uri.fsPath}${mode === 'index' ? ' (index only)' : ''}: ${summary.opCount} ops, ${summary.eventCount} events, ` +
         `${summary.violations} violations (parse ${summary.parseMs} ms, replay ${summary.replayMs} ms)`);
+      if (summary.indexOnly) this.output.appendLine(`  ${summary.indexOnly}`);
       for (const d of summary.parseDiagnostics) this.output.appendLine(`  ${d}`);
       return loaded;
     } catch (e) {
@@ -180,8 +197,34 @@ export class TraceSession implements vscode.Disposable {
   }
 }
 
+/**
+ * Full or index-only for this file: full under p2m.indexOnlyThresholdMB; over it the
+ * p2m.largeTraceMode setting, or the user's answer (undefined = cancelled).
+ */
+async function chooseMode(uri: vscode.Uri, cfg: vscode.WorkspaceConfiguration): Promise<LoadMode | undefined> {
+  let size = 0;
+  try { size = fs.statSync(uri.fsPath).size; } catch { return 'full'; } // the worker reports the error
+  const limitMb = cfg.get<number>('indexOnlyThresholdMB', 512);
+  if (size <= limitMb * 2 ** 20) return 'full';
+  const preset = cfg.get<string>('largeTraceMode', 'ask');
+  if (preset === 'full' || preset === 'index') return preset;
+  const full = 'Load fully', index = 'Index only';
+  const pick = await vscode.window.showWarningMessage(
+    `${path.basename(uri.fsPath)} is ${fmtBytes(size)} (over p2m.indexOnlyThresholdMB = ${limitMb} MiB). ` +
+    'Index only streams it once and keeps an op index and the final state: no BBM checker results or plots; ' +
+    'micro-operations are recomputed when you expand a row.', { modal: true }, full, index);
+  return pick === full ? 'full' : pick === index ? 'index' : undefined;
+}
+
+export function isLargeTrace(file: string): boolean {
+  try {
+    return fs.statSync(file).size > vscode.workspace.getConfiguration('p2m').get<number>('indexOnlyThresholdMB', 512) * 2 ** 20;
+  } catch { return false; }
+}
+
 function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n < 2 ** 30) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  return `${(n / 2 ** 30).toFixed(2)} GiB`;
 }

@@ -20,10 +20,12 @@ export function createStatusItem(session: TraceSession, openLogCommand: string):
   item.command = openLogCommand;
   const render = () => {
     const s = session.session;
-    item.text = statusText(s?.cursor, session.isLoading);
+    // Index-only sessions say so: no checker counts exist to show (index-only-session.ts).
+    item.text = statusText(s?.cursor, session.isLoading) + (s?.summary.indexOnly && !session.isLoading ? ' $(database) index only' : '');
     item.tooltip = s
       ? `P2M: ${s.summary.name}\nDomain ${s.cursor.domain}, op ${s.cursor.position} of ${s.cursor.opCount}\n` +
-        `${s.cursor.violations} violations, ${s.cursor.diagnostics} diagnostics in the trace\nClick to open the trace log`
+        `${s.cursor.violations} violations, ${s.cursor.diagnostics} diagnostics in the trace\n` +
+        `${s.summary.indexOnly ? `${s.summary.indexOnly}\n` : ''}Click to open the trace log`
       : 'P2M Debugger: no trace loaded. Click to open the trace log.';
     item.backgroundColor = s && s.cursor.violationsSoFar > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   };
