@@ -24,6 +24,7 @@ const CASES = [
   { name: 'views', file: 'bench/views.ts' },
   { name: 'lsp', file: 'bench/lsp.ts' },
   { name: 'extension', file: 'bench/extension.ts' },
+  { name: 'index-only', file: 'bench/index-only.ts' },
 ];
 
 const root = path.resolve(import.meta.dirname, '..');

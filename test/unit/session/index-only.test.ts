@@ -24,7 +24,7 @@ function genTrace(n: number, seed: number): string {
     else if (x < 0.78) lines.push(`__p2m_set_entry gfn=0x${(gfn & ~0x1ff).toString(16)} order=9 mfn=0x${((gfn & ~0x1ff) + 0x200000).toString(16)} t=ram_ro`);
     else if (x < 0.86) lines.push(`lookup gfn=0x${gfn.toString(16)}`);
     else if (x < 0.92) lines.push(`mem_access gfn=0x${gfn.toString(16)} nr=0x4 a=rx`);
-    else if (x < 0.97) lines.push(`  p2m_set_entry gfn=0x${gfn.toString(16)} nr=0x200 mfn=0x${(gfn + 7).toString(16)} t=ram_rw a=rw # indented, unaligned`);
+    else if (x < 0.97) lines.push(`  p2m_set_entry gfn=0x${gfn.toString(16)} nr=0x20 mfn=0x${(gfn + 7).toString(16)} t=ram_rw a=rw # indented, unaligned`);
     else lines.push(`resolve_fault gfn=0x${gfn.toString(16)}`);
   }
   return lines.join('\n') + '\n';
