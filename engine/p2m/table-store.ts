@@ -13,6 +13,11 @@
 // clones that page (≤ 4 KiB) and chunk (16 refs). So a snapshot costs memory only in
 // proportion to the pages touched after it: structural sharing, no full copy. Regions of
 // pages that only a snapshot still references are not recycled (they live as long as the store).
+//
+// Lookups do not walk the directory: `flat[id]` is the current version of every page (one
+// array per store, not part of a snapshot). On a random 1M-op replay the directory walk
+// (chunk object, its pages array) was a dependent cache miss before the page's own on every
+// access; `restore()` rebuilds `flat` in O(pages).
 
 // Small chunks: random writes touch nearly every chunk between two snapshots, so each snapshot
 // paid ~all chunk arrays (1024-ref chunks: ~260 KB per 1024 random ops, a third of its cost, and
@@ -110,6 +115,8 @@ let epochCounter = 0;
 
 export class TableStore {
   private dir: Chunk[] = [];
+  /** Current version of each page by id (the directory's leaves, without the walk). */
+  private flat: (PageData | undefined)[] = [];
   private epoch = ++epochCounter;
   private readonly arena = new Arena();
   /** Out values of `read()` / `write()`: avoids allocating a pair per lookup. */
@@ -118,17 +125,20 @@ export class TableStore {
 
   /** The page for reading (never cloned). Creates an empty page on first use. */
   page(id: number): PageData {
-    const c = this.dir[id >>> CHUNK_BITS];
-    const p = c?.pages[id & (CHUNK - 1)];
-    return p ?? this.writable(id);
+    const p = this.flat[id];
+    return p !== undefined ? p : this.writable(id);
   }
 
   has(id: number): boolean {
-    return this.dir[id >>> CHUNK_BITS]?.pages[id & (CHUNK - 1)] !== undefined;
+    return this.flat[id] !== undefined;
   }
 
   /** The page for writing: cloned first if it (or its chunk) belongs to a frozen epoch. */
   writable(id: number): PageData {
+    // A page of the current epoch was created or cloned after the last freeze/restore, and
+    // its chunk then too: it may be written in place.
+    const q = this.flat[id];
+    if (q !== undefined && q.epoch === this.epoch) return q;
     const ci = id >>> CHUNK_BITS;
     let c = this.dir[ci];
     if (!c) { c = { epoch: this.epoch, pages: [] }; this.dir[ci] = c; }
@@ -137,6 +147,7 @@ export class TableStore {
     let p = c.pages[k];
     if (!p) { p = new PageData(this.epoch); this.arena.alloc(p, SPARSE_INIT); c.pages[k] = p; }
     else if (p.epoch !== this.epoch) { p = this.clone(p); c.pages[k] = p; }
+    this.flat[id] = p;
     return p;
   }
 
@@ -154,8 +165,7 @@ export class TableStore {
 
   /** Reads entry `idx` of page `id` into this.lo / this.hi. */
   read(id: number, idx: number): void {
-    const c = this.dir[id >>> CHUNK_BITS];
-    const p = c === undefined ? undefined : c.pages[id & (CHUNK - 1)];
+    const p = this.flat[id];
     if (p === undefined) { this.lo = 0; this.hi = 0; return; }
     const d = p.dense;
     if (d !== null) { const b = d[idx >>> 6], j = (idx & 63) << 1; this.lo = b[j]; this.hi = b[j + 1]; return; }
@@ -305,6 +315,13 @@ export class TableStore {
   restore(s: StoreSnapshot): void {
     this.dir = s.dir.slice();
     this.epoch = ++epochCounter;
+    const flat: (PageData | undefined)[] = [];
+    for (let ci = 0; ci < this.dir.length; ci++) {
+      const c = this.dir[ci];
+      if (c === undefined) continue;
+      for (let k = 0; k < c.pages.length; k++) { const p = c.pages[k]; if (p !== undefined) flat[(ci << CHUNK_BITS) + k] = p; }
+    }
+    this.flat = flat;
   }
 }
 
