@@ -27,6 +27,13 @@ import type { LoadOptions, LoadProgress } from './worker-protocol';
 
 /** At most this many snapshots: beyond it every other one is dropped and the spacing doubles. */
 const MAX_SNAPSHOTS = 128;
+/**
+ * And at most about this many bytes of them. Copy-on-write snapshots share unchanged pages,
+ * but a trace that writes all over its tables between two snapshots makes each one a full
+ * copy: measured on the 2.2 GB bench trace, 128 snapshots of its ~16 MB of tables took RSS
+ * past 2 GB. So the count follows the table state's size (each snapshot costed as a copy).
+ */
+const SNAPSHOT_BUDGET_BYTES = 384 * 2 ** 20;
 /** First snapshot spacing (ops); a multiple of BLOCK so a snapshot starts a block. */
 const FIRST_SPACING = 64 * BLOCK;
 
@@ -42,6 +49,8 @@ export class IndexOnlySession {
   private strategy: StrategyName = 'upstream';
   private main: DomainSet | undefined;
   private scratch: DomainSet | undefined;
+  /** Ops applied to `scratch` (undefined: unknown, restore first). */
+  private scratchPos: number | undefined;
   /** The set the views read: `main` at the end, `scratch` elsewhere. */
   private current: DomainSet | undefined;
   private snaps: Array<{ op: number; snap: DomainSnap }> = [{ op: 0, snap: new Map() }];
@@ -138,11 +147,19 @@ export class IndexOnlySession {
   private takeSnapshot(op: number): void {
     if (!this.main) return;
     this.snaps.push({ op, snap: this.main.snapshot() });
-    if (this.snaps.length > MAX_SNAPSHOTS) {
+    const max = Math.max(4, Math.min(MAX_SNAPSHOTS, Math.floor(SNAPSHOT_BUDGET_BYTES / Math.max(1, this.tableBytes()))));
+    while (this.snaps.length > max) {
       // Thin: keep those on the doubled spacing. Memory stays bounded whatever the trace length.
       this.spacing *= 2;
       this.snaps = this.snaps.filter(s => s.op % this.spacing === 0);
     }
+  }
+
+  /** Upper bound of the table state's size: pages in use (roots included) × 4 KiB. */
+  private tableBytes(): number {
+    let pages = 0;
+    for (const p of this.main?.p2ms.values() ?? []) pages += p.core.tablesAllocated - p.core.tablesFreed + p.geometry.rootPages;
+    return pages * 4096;
   }
 
   get opCount(): number { return this.ops.length; }
@@ -197,12 +214,17 @@ export class IndexOnlySession {
     }
   }
 
-  /** Restore the nearest snapshot at or before `position` into `set`; returns its op. */
-  private restoreNear(set: DomainSet, position: number): number {
+  private nearestSnapshot(position: number): number {
     let s = this.snaps[0];
     for (const x of this.snaps) if (x.op <= position && x.op > s.op) s = x;
-    set.restore(s.snap);
     return s.op;
+  }
+
+  /** Restore the nearest snapshot at or before `position` into `set`; returns its op. */
+  private restoreNear(set: DomainSet, position: number): number {
+    const op = this.nearestSnapshot(position);
+    set.restore(this.snaps.find(x => x.op === op)!.snap);
+    return op;
   }
 
   private scratchSet(): DomainSet {
@@ -218,8 +240,11 @@ export class IndexOnlySession {
         this.current = this.main;
       } else {
         const set = this.scratchSet();
-        const s = this.restoreNear(set, p);
+        // Forward within reach: go on from where the scratch set is (stepping costs one op).
+        let s = this.scratchPos;
+        if (s === undefined || s > p || this.nearestSnapshot(p) > s) s = this.restoreNear(set, p);
         this.reread(s, p - s, (_op, r) => { if ('domain' in r) { const q = set.get(r.domain); runRecord(q, r); set.takeDiagnostics(q); } });
+        this.scratchPos = p;
         this.current = set;
       }
       this.position = p;
