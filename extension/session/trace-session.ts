@@ -2,7 +2,8 @@
 // session worker, shows the cancellable load progress (bytes, records, ops), holds the cursor
 // state and fires events the tree, regions view, status bar and trace log follow.
 // Context keys it drives: p2m.trace.loaded, p2m.session.loading, p2m.session.atStart,
-// p2m.session.atEnd. Settings read: p2m.snapshotInterval, p2m.ipaBits, p2m.strategy, p2m.defaultArch.
+// p2m.session.atEnd. Settings read: p2m.snapshotInterval, p2m.ipaBits, p2m.strategy, p2m.defaultArch,
+// p2m.indexOnlyThresholdMB and p2m.largeTraceMode (full or index-only load of a big trace).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
