@@ -5,17 +5,18 @@
 // restored and ops re-executed while seeking. Keeping them apart means re-execution can
 // never touch the recorded log or its op numbering.
 
-import { INVALID_MFN, P2M_ACCESS_NAMES, typeName, accessName } from '../arch/types';
+import { P2M_ACCESS_NAMES, typeName, accessName } from '../arch/types';
 import { EventLog } from '../p2m/event-log';
 import type { P2m } from '../p2m/p2m';
 import { createP2m } from '../strategy/create-p2m';
 import { parseStrategy, type StrategyName } from '../strategy/registry';
 import type { P2mConfig } from '../p2m/config';
 import type { P2mSnapshot } from '../p2m/snapshot';
-import type { OpKind } from '../p2m/events';
 import { checkerFindings } from './tlb-view';
-import { applyConfig, DEFAULT_DOMAIN, type TraceConfig, type TraceRecord } from '../trace/records';
-import type { DomainView, ExternalFinding, MachineOp, OpArgValue, ReplayMachine } from './backend';
+import { applyConfig, ARM_P2M_TYPES, DEFAULT_DOMAIN, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../trace/records';
+import type { DomainView, ExternalFinding, MachineOp, ReplayMachine } from './backend';
+import { OpTable, type RecordInput } from './op-table';
+import { K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
 
 export interface EngineMachineOptions {
   arch?: 'arm64' | 'arm32';
@@ -24,18 +25,24 @@ export interface EngineMachineOptions {
   strategy?: string;
   /** Launch-time overrides win over the trace's `config` lines. */
   override?: boolean;
+  /** Re-executed ops after which the scratch engines are replaced (default SCRATCH_RENEW_OPS; tests lower it). */
+  scratchRenewOps?: number;
 }
 
 type Snap = Map<number, P2mSnapshot>;
+
+/** Re-executed ops after which the scratch engines are replaced (see `restore`): ≤ ~64 MB of dead arena. */
+const SCRATCH_RENEW_OPS = 65_536;
 
 interface DomainSpec { domain: number; vmid: number; poolPages?: number | 'unlimited'; hardwareDomain?: boolean }
 
 const hex = (n: number) => (n < 0 ? 'invalid' : '0x' + n.toString(16));
 
 export class EngineMachine implements ReplayMachine<Snap> {
-  readonly ops: MachineOp[] = [];
+  readonly ops: readonly MachineOp[];
+  /** The ops as columns over the records' store (see op-table.ts): no object per record. */
+  readonly table: OpTable;
   readonly domains: number[];
-  private readonly recs: TraceRecord[] = [];
   private readonly specs = new Map<number, DomainSpec>();
   private readonly cfg: TraceConfig;
   /** p2m algorithm: upstream Xen, or the 2016 `xen-4.8` / `legacy` strategies (engine/strategy). */
@@ -44,11 +51,18 @@ export class EngineMachine implements ReplayMachine<Snap> {
   private rec = new Map<number, P2m>();
   private scratch = new Map<number, P2m>();
   private active: Map<number, P2m> = this.rec;
+  /** Ops re-executed on the current scratch set (see `restore`). */
+  private scratchOps = 0;
+  private readonly renewAfter: number;
   private cachedFindings?: ExternalFinding[];
   /** Problems found while mapping records to operations (unsupported records…). */
   readonly notes: string[] = [];
 
-  constructor(records: readonly TraceRecord[], opts: EngineMachineOptions = {}) {
+  /**
+   * `records`: a reader's RecordStore (shared, its set_entry columns used in place) or records
+   * in memory (packed into a store first; the machine keeps no reference to the array).
+   */
+  constructor(records: RecordInput, opts: EngineMachineOptions = {}) {
     let cfg: TraceConfig = {};
     let vmid = 1;
     const spec = (d: number) => {
@@ -56,21 +70,20 @@ export class EngineMachine implements ReplayMachine<Snap> {
       if (!s) this.specs.set(d, s = { domain: d, vmid: vmid++ });
       return s;
     };
-    for (const r of records) {
-      if (r.kind === 'config') { cfg = applyConfig(cfg, r); continue; }
+    // Domains are numbered (vmid) in order of first appearance, config/domain records and
+    // ops interleaved: `onRecord` runs in record order and ops are visited right after.
+    const t = new OpTable(records, r => {
+      if (r.kind === 'config') { cfg = applyConfig(cfg, r); return; }
       if (r.kind === 'domain') {
         const s = spec(r.domain);
         if (r.vmid !== undefined) s.vmid = r.vmid;
         if (r.poolPages !== undefined) s.poolPages = r.poolPages;
         if (r.hardwareDomain !== undefined) s.hardwareDomain = r.hardwareDomain;
-        continue;
       }
-      const op = describe(r);
-      if (!op) continue;
-      spec(op.domain);
-      this.ops.push(op);
-      this.recs.push(r);
-    }
+    }, d => { spec(d); });
+    this.table = t;
+    this.ops = t.ops;
+    this.renewAfter = Math.max(1, opts.scratchRenewOps ?? SCRATCH_RENEW_OPS);
     if (this.specs.size === 0) spec(DEFAULT_DOMAIN);
     const pick = <K extends keyof TraceConfig>(k: K, v: TraceConfig[K] | undefined) => {
       if (v !== undefined && (opts.override || cfg[k] === undefined)) cfg = { ...cfg, [k]: v };
@@ -118,7 +131,20 @@ export class EngineMachine implements ReplayMachine<Snap> {
     const set = record ? this.rec : this.scratch;
     // Recording always continues the recording set; re-execution always runs on scratch.
     this.active = set;
-    runRecord(set, this.recs[i], this.ops[i]);
+    if (!record) this.scratchOps++;
+    const t = this.table;
+    const j = t.recordIndex(i);
+    const st = t.store;
+    const k = st.kind[j];
+    // The two column kinds call the engine straight from the columns (no record object).
+    if (k === K_SET_ENTRY) {
+      set.get(st.domain[j])?.setEntry(st.gfn[j], st.nr![j], st.mfn[j], ARM_P2M_TYPES[st.type[j]], P2M_ACCESSES[st.access![j]]);
+    } else if (k === K_SET_AT_ORDER) {
+      set.get(st.domain[j])?.setAtOrder(st.gfn[j], st.order[j], st.mfn[j], ARM_P2M_TYPES[st.type[j]], 'rwx');
+    } else {
+      const r = st.get(j) as TraceRecord & { domain: number };
+      runRecord(set.get(r.domain), r);
+    }
   }
 
   snapshot(): Snap {
@@ -128,6 +154,18 @@ export class EngineMachine implements ReplayMachine<Snap> {
   }
 
   restore(s: Snap): void {
+    // Workaround (engine TableStore): a copy-on-write clone takes a fresh region of the
+    // store's sparse-page arena, and regions of pages dropped by a restore are never reused,
+    // so a scratch set that keeps being restored and re-executed grows by ~1 KB per op
+    // re-executed (1,000 seeks in a 1M-op trace: hundreds of MB, and the external-memory
+    // growth triggers full GCs mid-seek). A fresh scratch set is equivalent (restore
+    // replaces all state) and drops the old arena.
+    if (this.scratchOps >= this.renewAfter) {
+      const off = new EventLog();
+      off.enabled = false;
+      this.scratch = this.make(off);
+      this.scratchOps = 0;
+    }
     for (const [d, p] of this.scratch) {
       const x = s.get(d);
       if (!x) continue;
@@ -196,74 +234,7 @@ class EngineDomainView implements DomainView {
   dumpInfo() { return this.p.dumpInfo(); }
 }
 
-/**
- * One operation over its trace record. `args` and `label` are computed on first use: a 1M-op
- * trace would otherwise allocate a million argument objects and strings nobody looks at.
- */
-class RecordOp implements MachineOp {
-  private a?: Record<string, OpArgValue>;
-  private l?: string;
-  constructor(readonly kind: OpKind, readonly domain: number, private readonly r: TraceRecord) {}
-  get loc() { return this.r.loc; }
-  get args(): Readonly<Record<string, OpArgValue>> { return this.a ??= opArgs(this.r); }
-  get label(): string { return this.l ??= opLabel(this.r); }
-}
-
-/** The operation a record becomes, or undefined for records that do not replay (config, opaque…). */
-function describe(r: TraceRecord): MachineOp | undefined {
-  switch (r.kind) {
-    case 'setEntry': return new RecordOp('set_entry', r.domain, r);
-    case 'setAtOrder': return new RecordOp('set_at_order', r.domain, r);
-    case 'lookup': return new RecordOp('lookup', r.domain, r);
-    case 'expect': case 'checkpointDumpInfo': case 'checkpointLookup': return new RecordOp('checkpoint', r.domain, r);
-    case 'memAccess': return new RecordOp('mem_access', r.domain, r);
-    case 'invalidateRoot': return new RecordOp('invalidate_root', r.domain, r);
-    case 'resolveFault': return new RecordOp('resolve_fault', r.domain, r);
-    case 'relinquish': return new RecordOp('relinquish', r.domain, r);
-    case 'lostRecords': return new RecordOp('other', r.domain, r);
-    case 'writePte': return new RecordOp('write_pte', r.domain, r);
-    case 'tlbFlush': return new RecordOp('tlb_flush', r.domain, r);
-    case 'dsb': return new RecordOp('dsb', r.domain, r);
-    default: return undefined;
-  }
-}
-
-function opArgs(r: TraceRecord): Record<string, OpArgValue> {
-  const mfn = (m: number): OpArgValue => (m === INVALID_MFN ? 'invalid' : m);
-  switch (r.kind) {
-    case 'setEntry': return { gfn: r.gfn, nr: r.nr, mfn: mfn(r.mfn), type: r.type, access: r.access };
-    case 'setAtOrder': return { gfn: r.gfn, order: r.order, nr: 2 ** r.order, mfn: mfn(r.mfn), type: r.type, access: r.access };
-    case 'lookup': case 'resolveFault': return { gfn: r.gfn };
-    case 'expect': return { gfn: r.gfn, record: 'expect' };
-    case 'memAccess': return { gfn: r.gfn ?? 0, nr: r.nr ?? 0, access: r.access ?? 'rwx', enable: r.enable };
-    case 'checkpointDumpInfo': return { record: 'dumpInfo' };
-    case 'checkpointLookup': return { ipa: r.ipa, record: 'dumpLookup' };
-    case 'lostRecords': return { record: 'lostRecords', count: r.count, cpu: r.cpu };
-    case 'writePte': case 'tlbFlush': case 'dsb': return { record: r.kind };
-    default: return {};
-  }
-}
-
-function opLabel(r: TraceRecord): string {
-  switch (r.kind) {
-    case 'setEntry': return `p2m_set_entry gfn=${hex(r.gfn)} nr=${hex(r.nr)} mfn=${hex(r.mfn)} t=${r.type} a=${r.access}`;
-    case 'setAtOrder': return `__p2m_set_entry gfn=${hex(r.gfn)} order=${r.order} mfn=${hex(r.mfn)} t=${r.type}`;
-    case 'lookup': return `lookup gfn=${hex(r.gfn)}`;
-    case 'expect': return `expect gfn=${hex(r.gfn)}`;
-    case 'memAccess': return r.gfn === undefined ? 'mem_access enable' : `mem_access gfn=${hex(r.gfn)} nr=${hex(r.nr ?? 0)} a=${r.access}`;
-    case 'invalidateRoot': return 'invalidate_root';
-    case 'resolveFault': return `resolve_fault gfn=${hex(r.gfn)}`;
-    case 'relinquish': return 'relinquish';
-    case 'checkpointDumpInfo': return `p2m_dump_info d${r.domain}`;
-    case 'checkpointLookup': return `dump_p2m_lookup ipa=0x${r.ipa.toString(16)}`;
-    case 'lostRecords': return `${r.count} trace records lost on CPU ${r.cpu}`;
-    case 'writePte': case 'tlbFlush': case 'dsb': return `${r.kind} (low-level write trace: not replayed by the debugger)`;
-    default: return r.kind;
-  }
-}
-
-function runRecord(set: Map<number, P2m>, r: TraceRecord, op: MachineOp): void {
-  const p = set.get(op.domain);
+function runRecord(p: P2m | undefined, r: TraceRecord): void {
   if (!p) return;
   switch (r.kind) {
     case 'setEntry': p.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access); return;

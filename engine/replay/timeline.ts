@@ -5,6 +5,7 @@
 // 1M-operation trace costs a few MB here; the events themselves stay in the engine's log.
 
 import type { MachineOp, ReplayMachine } from './backend';
+import { tableOf } from './op-table';
 
 export interface TimelineBuild<Snap> {
   timeline: Timeline;
@@ -52,12 +53,16 @@ export class Timeline {
   private lineIndex(): Map<string, Map<number, number[]>> {
     if (this.byLine) return this.byLine;
     const m = new Map<string, Map<number, number[]>>();
-    this.ops.forEach((op, i) => {
-      let lines = m.get(op.loc.source);
-      if (!lines) m.set(op.loc.source, lines = new Map());
-      const arr = lines.get(op.loc.line);
-      if (arr) arr.push(i); else lines.set(op.loc.line, [i]);
-    });
+    // Engine-machine ops read source and line from their columns (no loc object per op).
+    const t = tableOf(this.ops);
+    for (let i = 0; i < this.ops.length; i++) {
+      const source = t ? t.sourceOf(i) : this.ops[i].loc.source;
+      const line = t ? t.lineOf(i) : this.ops[i].loc.line;
+      let lines = m.get(source);
+      if (!lines) m.set(source, lines = new Map());
+      const arr = lines.get(line);
+      if (arr) arr.push(i); else lines.set(line, [i]);
+    }
     return this.byLine = m;
   }
 

@@ -3,11 +3,15 @@
 // a linear scan over typed columns handles a million ops in tens of milliseconds.
 
 import type { MachineOp } from '../../engine/replay/backend';
+import { columnGfnRange } from '../../engine/replay/op-table';
 import type { OpSummary } from './op-summary';
 import type { LogFilter } from './view-data';
 
 /** Inclusive GFN range an op addresses, from its arguments (gfn + nr or order). */
 export function opGfnRange(op: MachineOp): [number, number] | undefined {
+  // Ops of the engine machine answer from their record's columns (no args object).
+  const c = columnGfnRange(op);
+  if (c !== null) return c;
   const g = op.args.gfn;
   if (typeof g !== 'number') return undefined;
   const nr = op.args.nr;

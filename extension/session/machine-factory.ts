@@ -4,7 +4,7 @@
 
 import type { ReplayMachine } from '../../engine/replay/backend';
 import { EngineMachine } from '../../engine/replay/engine-machine';
-import type { TraceRecord } from '../../engine/trace/records';
+import type { RecordInput } from '../../engine/replay/op-table';
 
 export interface MachineOptions {
   arch?: 'arm64' | 'arm32';
@@ -20,7 +20,8 @@ export interface CreatedMachine {
   notes: readonly string[];
 }
 
-export function createMachine(records: readonly TraceRecord[], opts: MachineOptions): CreatedMachine {
+/** `records`: the reader's RecordStore (used in place) or records in memory. */
+export function createMachine(records: RecordInput, opts: MachineOptions): CreatedMachine {
   const m = new EngineMachine(records, opts);
   return { machine: m, notes: m.notes };
 }

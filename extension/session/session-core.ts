@@ -9,6 +9,7 @@ import { ChangeIndex, type RootInfo } from '../../engine/replay/change-index';
 import { DEFAULT_MAX_EVENTS_PER_SNAPSHOT, DEFAULT_MAX_SNAPSHOTS } from '../../engine/replay/runtime';
 import { Seeker } from '../../engine/replay/seeker';
 import { Timeline } from '../../engine/replay/timeline';
+import { tableOf } from '../../engine/replay/op-table';
 import { childrenOf, domainNode, pathToGfn, type TreeNodeKey, type TreeNodeModel } from '../views/tree-model';
 import { collectRegions } from '../views/regions-model';
 import { microOpRows } from './event-format';
@@ -67,7 +68,9 @@ export class SessionCore<Snap = unknown> {
   get cursor(): number { return this.position; }
 
   kinds(): string[] {
-    return [...new Set(this.machine.ops.map(o => o.kind))];
+    const kinds = new Set<string>();
+    for (const o of this.machine.ops) kinds.add(o.kind);
+    return [...kinds];
   }
 
   // --- cursor ---
@@ -248,7 +251,9 @@ export class SessionCore<Snap = unknown> {
   /** The last op whose record starts at or before `line` (1-based), as a cursor position. */
   positionForLine(line: number): number {
     let best = -1;
-    this.machine.ops.forEach((o, i) => { if (o.loc.line <= line) best = i; });
+    const t = tableOf(this.machine.ops);
+    const ops = this.machine.ops;
+    for (let i = 0; i < ops.length; i++) if ((t ? t.lineOf(i) : ops[i].loc.line) <= line) best = i;
     return best + 1;
   }
 }

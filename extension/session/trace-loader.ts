@@ -9,7 +9,7 @@ import { BbmChecker } from '../../engine/tlb/bbm-checker';
 import { dispatchEvent } from '../../engine/tlb/event-sink';
 import { formatDiagnostic, type TraceDiagnostic } from '../../engine/trace/diagnostics';
 import { readTrace, writeP2mTrace } from '../../engine/trace/index';
-import type { RecordStore } from '../../engine/trace/record-store';
+import { K_OBJECT, type RecordStore } from '../../engine/trace/record-store';
 import type { TraceConfig, TraceRecord } from '../../engine/trace/records';
 import { createMachine } from './machine-factory';
 import { SessionCore } from './session-core';
@@ -27,11 +27,12 @@ export interface LoadedSession {
 export const STRATEGIES = ['upstream', 'xen-4.8', 'legacy'];
 
 /**
- * `store` is the reader's columnar RecordStore, kept as is (~50 B per binary record).
- * `records` are only the records the replay machine and the write-trace overlay look at,
- * materialised once and shared with the machine (which keeps each op's record).
+ * `store` is the reader's columnar RecordStore, kept as is (~50 B per binary record, ~60 B
+ * per text set_entry line): the replay machine reads its ops from it in place. `lowLevel` are
+ * the write-trace records (write_pte / tlb_flush / dsb) the overlay checks; they are objects
+ * in the store already.
  */
-interface Parsed { store: RecordStore; records: TraceRecord[]; config: TraceConfig; diagnostics: TraceDiagnostic[]; text?: string }
+interface Parsed { store: RecordStore; lowLevel: TraceRecord[]; config: TraceConfig; diagnostics: TraceDiagnostic[]; text?: string }
 
 /**
  * The store's records minus the columnar kinds that never become operations (opaque xentrace
@@ -72,10 +73,15 @@ function parse(file: string, bytes: Buffer | undefined, opts: LoadOptions): Pars
   const r = readTrace(bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : file, {
     source, format: opts.format ?? 'auto', arch: opts.arch,
   });
-  const records = replayRecords(r.store);
+  const lowLevel: TraceRecord[] = [];
+  for (let i = 0; i < r.store.length; i++) {
+    if (r.store.kind[i] !== K_OBJECT) continue;
+    const x = r.store.get(i);
+    if (x.kind === 'writePte' || x.kind === 'tlbFlush' || x.kind === 'dsb') lowLevel.push(x);
+  }
   // Keep the text of (not huge) .p2mtrace files: "export .p2mtrace up to here" slices its lines.
   const text = r.format === 'p2mtrace' && bytes ? bytes.toString('utf8') : undefined;
-  return { store: r.store, records, config: r.config, diagnostics: r.diagnostics, text, format: r.format ?? 'unknown' };
+  return { store: r.store, lowLevel, config: r.config, diagnostics: r.diagnostics, text, format: r.format ?? 'unknown' };
 }
 
 export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => void): LoadedSession {
@@ -93,9 +99,9 @@ export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => vo
   const config: TraceConfig = { ...parsed.config };
   if (opts.ipaBits && config.ipaBits === undefined) config.ipaBits = opts.ipaBits;
   if (opts.strategy && config.strategy === undefined) config.strategy = opts.strategy;
-  const { machine, notes } = createMachine(parsed.records, { ipaBits: config.ipaBits, strategy: config.strategy });
+  const { machine, notes } = createMachine(parsed.store, { ipaBits: config.ipaBits, strategy: config.strategy });
   const total = machine.ops.length;
-  const overlay = analyzeWriteTrace(machine.ops, parsed.records);
+  const overlay = analyzeWriteTrace(machine.ops, parsed.lowLevel);
   const core = new SessionCore(machine, { snapshotInterval: opts.snapshotInterval, ipaBits: config.ipaBits ?? 40, overlay }, (phase, done) =>
     progress({ phase: 'replay', bytes: size, totalBytes: size, records: parsed.store.length, ops: phase === 'replay' ? 0 : done, totalOps: total }));
   const summary: LoadSummary = {
@@ -158,7 +164,7 @@ function compareStrategies(parsed: Parsed, config: TraceConfig): StrategyResult[
   return STRATEGIES.map(strategy => {
     let m;
     try {
-      const made = createMachine(parsed.records, { ipaBits: config.ipaBits, strategy, override: true });
+      const made = createMachine(parsed.store, { ipaBits: config.ipaBits, strategy, override: true });
       // The engine falls back to upstream for strategies it lacks: report those as unavailable.
       const missing = made.notes.find(n => n.includes(`'${strategy}'`) && /not available|unknown strategy/.test(n));
       if (missing) return { strategy, available: false, note: missing };

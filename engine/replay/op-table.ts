@@ -1,0 +1,211 @@
+// The replay machine's operations as columns over the reader's RecordStore, not objects.
+//
+// A 1M-line trace used to cost ~380 B per operation here (a TraceRecord with its loc object,
+// plus a MachineOp wrapper caching args and label once looked at), and a 10M-op trace did not
+// fit the session worker's heap. The table keeps, per op, its kind code and the index of its
+// record in a RecordStore: set_entry / __p2m_set_entry records stay typed columns; only the
+// rare kinds (lookups, checkpoints, write traces…) are objects. A plain record array (tests,
+// benchmarks, the debugger) is first packed into a RecordStore the same way.
+// Each op is still offered as a MachineOp (a two-field object whose getters read the columns),
+// so the replay core's `ops[i]` keeps working; hot loops use the column accessors instead.
+
+import { INVALID_MFN } from '../arch/types';
+import type { OpKind } from '../p2m/events';
+import { K_OBJECT, K_OTHER_MEM, K_OPAQUE, K_SET_AT_ORDER, K_SET_ENTRY, RecordStore } from '../trace/record-store';
+import { ARM_P2M_TYPES, P2M_ACCESSES, type TraceLoc, type TraceRecord } from '../trace/records';
+import type { MachineOp, OpArgValue } from './backend';
+
+/** Either a reader's store (shared, not copied) or records in memory. */
+export type RecordInput = readonly TraceRecord[] | RecordStore;
+
+const OP_KIND_NAMES: readonly OpKind[] = [
+  'set_entry', 'set_at_order', 'lookup', 'checkpoint', 'mem_access', 'invalidate_root', 'resolve_fault',
+  'relinquish', 'other', 'write_pte', 'tlb_flush', 'dsb',
+];
+const OP_KIND_CODE = new Map(OP_KIND_NAMES.map((k, i) => [k, i]));
+
+/** Op kind of a record that replays, or undefined (config, domain, opaque, other-memory…). */
+export function opKindOf(r: TraceRecord): OpKind | undefined {
+  switch (r.kind) {
+    case 'setEntry': return 'set_entry';
+    case 'setAtOrder': return 'set_at_order';
+    case 'lookup': return 'lookup';
+    case 'expect': case 'checkpointDumpInfo': case 'checkpointLookup': return 'checkpoint';
+    case 'memAccess': return 'mem_access';
+    case 'invalidateRoot': return 'invalidate_root';
+    case 'resolveFault': return 'resolve_fault';
+    case 'relinquish': return 'relinquish';
+    case 'lostRecords': return 'other';
+    case 'writePte': return 'write_pte';
+    case 'tlbFlush': return 'tlb_flush';
+    case 'dsb': return 'dsb';
+    default: return undefined;
+  }
+}
+
+const TYPE_INDEX = new Map<string, number>(ARM_P2M_TYPES.map((t, i) => [t, i]));
+const ACCESS_INDEX = new Map<string, number>(P2M_ACCESSES.map((a, i) => [a, i]));
+
+/**
+ * True when `r` reads back from the store's set_entry columns exactly as given (same fields,
+ * same source, column 1): then it can be packed without an object.
+ */
+function packable(r: TraceRecord & { kind: 'setEntry' }, source: string): boolean {
+  const l = r.loc;
+  return l.source === source && l.column === 1 && r.rc === undefined && Object.keys(r).length === 8 && Object.keys(l).length === 4
+    && TYPE_INDEX.has(r.type) && ACCESS_INDEX.has(r.access) && Number.isInteger(r.domain) && r.domain >= 0 && r.domain < 2 ** 32
+    && Number.isInteger(l.line) && l.line >= 0 && l.line < 2 ** 32;
+}
+
+/** Packs in-memory records into a store: canonical set_entry records as columns, the rest as objects. */
+export function packRecords(records: readonly TraceRecord[]): RecordStore {
+  const source = records.find(r => r.loc !== undefined)?.loc.source ?? '';
+  const s = new RecordStore(source, Math.max(16, records.length));
+  for (const r of records) {
+    if (r.kind === 'setEntry' && packable(r, source)) {
+      s.pushSetEntry(r.domain, r.gfn, r.nr, r.mfn, TYPE_INDEX.get(r.type)!, ACCESS_INDEX.get(r.access)!, r.loc.line, r.loc.byteOffset);
+    } else s.push(r);
+  }
+  return s;
+}
+
+const hex = (n: number) => (n < 0 ? 'invalid' : '0x' + n.toString(16));
+
+export class OpTable {
+  readonly store: RecordStore;
+  /** Store index of each op's record. */
+  private readonly rec: Uint32Array;
+  /** Index into OP_KIND_NAMES. */
+  private readonly code: Uint8Array;
+  readonly length: number;
+  /** One MachineOp per op (two fields each): the replay core indexes `ops[i]`. */
+  readonly ops: MachineOp[];
+
+  /**
+   * `onRecord` sees every record that does not become an op (config, domain…) and `onOp` the
+   * domain of every op, both in record order.
+   */
+  constructor(input: RecordInput, onRecord: (r: TraceRecord) => void, onOp: (domain: number) => void) {
+    const store = input instanceof RecordStore ? input : packRecords(input);
+    this.store = store;
+    const rec = new Uint32Array(store.length);
+    const code = new Uint8Array(store.length);
+    let n = 0;
+    for (let i = 0; i < store.length; i++) {
+      const k = store.kind[i];
+      if (k === K_SET_ENTRY || k === K_SET_AT_ORDER) {
+        rec[n] = i; code[n++] = k === K_SET_ENTRY ? 0 : 1;
+        onOp(store.domain[i]);
+        continue;
+      }
+      if (k === K_OPAQUE || k === K_OTHER_MEM) continue;
+      const r = store.get(i);
+      const kind = opKindOf(r);
+      if (kind === undefined) { onRecord(r); continue; }
+      rec[n] = i; code[n++] = OP_KIND_CODE.get(kind)!;
+      onOp((r as { domain: number }).domain);
+    }
+    this.length = n;
+    this.rec = rec.slice(0, n);
+    this.code = code.slice(0, n);
+    const ops: MachineOp[] = new Array(n);
+    for (let i = 0; i < n; i++) ops[i] = new TableOp(this, i);
+    this.ops = ops;
+  }
+
+  /** Store index of op `i`'s record. */
+  recordIndex(i: number): number { return this.rec[i]; }
+  /** Store kind code (K_SET_ENTRY, K_SET_AT_ORDER or K_OBJECT) of op `i`'s record. */
+  storeKind(i: number): number { return this.store.kind[this.rec[i]]; }
+  kindOf(i: number): OpKind { return OP_KIND_NAMES[this.code[i]]; }
+  domainOf(i: number): number {
+    const j = this.rec[i];
+    return this.store.kind[j] === K_OBJECT ? (this.store.get(j) as { domain: number }).domain : this.store.domain[j];
+  }
+  /** 1-based source line of op `i`'s record (0 for binary records). */
+  lineOf(i: number): number {
+    const j = this.rec[i];
+    const k = this.store.kind[j];
+    return k === K_SET_ENTRY ? this.store.line![j] : k === K_SET_AT_ORDER ? 0 : this.store.get(j).loc.line;
+  }
+  sourceOf(i: number): string {
+    const j = this.rec[i];
+    return this.store.kind[j] === K_OBJECT ? this.store.get(j).loc.source : this.store.source;
+  }
+  /** The record as an object (built from the columns for set_entry / __p2m_set_entry). */
+  record(i: number): TraceRecord { return this.store.get(this.rec[i]); }
+  loc(i: number): TraceLoc {
+    const j = this.rec[i];
+    if (this.store.kind[j] === K_SET_ENTRY) return { source: this.store.source, line: this.store.line![j], column: 1, byteOffset: this.store.offset[j] };
+    return this.store.get(j).loc;
+  }
+
+  /** Inclusive GFN range op `i` addresses (gfn + nr or order), without building its record. */
+  gfnRange(i: number): [number, number] | undefined {
+    const j = this.rec[i];
+    const s = this.store;
+    const k = s.kind[j];
+    if (k === K_SET_ENTRY) return [s.gfn[j], s.gfn[j] + Math.max(1, s.nr![j]) - 1];
+    if (k === K_SET_AT_ORDER) return [s.gfn[j], s.gfn[j] + 2 ** s.order[j] - 1];
+    const a = opArgs(s.get(j));
+    const g = a.gfn;
+    if (typeof g !== 'number') return undefined;
+    const count = typeof a.nr === 'number' ? a.nr : typeof a.order === 'number' ? 2 ** a.order : 1;
+    return [g, g + Math.max(1, count) - 1];
+  }
+}
+
+/** One operation of an OpTable: everything is read from the columns on demand (nothing cached). */
+class TableOp implements MachineOp {
+  constructor(readonly table: OpTable, readonly index: number) {}
+  get kind(): OpKind { return this.table.kindOf(this.index); }
+  get domain(): number { return this.table.domainOf(this.index); }
+  get loc(): TraceLoc { return this.table.loc(this.index); }
+  get args(): Readonly<Record<string, OpArgValue>> { return opArgs(this.table.record(this.index)); }
+  get label(): string { return opLabel(this.table.record(this.index)); }
+}
+
+/** The OpTable behind `ops` when the ops are an OpTable's (fast column paths), else undefined. */
+export function tableOf(ops: readonly MachineOp[]): OpTable | undefined {
+  const o = ops[0];
+  return o instanceof TableOp ? o.table : undefined;
+}
+
+/** `op`'s GFN range read from the columns, or null when `op` is not an OpTable's op. */
+export function columnGfnRange(op: MachineOp): [number, number] | undefined | null {
+  return op instanceof TableOp ? op.table.gfnRange(op.index) : null;
+}
+
+export function opArgs(r: TraceRecord): Record<string, OpArgValue> {
+  const mfn = (m: number): OpArgValue => (m === INVALID_MFN ? 'invalid' : m);
+  switch (r.kind) {
+    case 'setEntry': return { gfn: r.gfn, nr: r.nr, mfn: mfn(r.mfn), type: r.type, access: r.access };
+    case 'setAtOrder': return { gfn: r.gfn, order: r.order, nr: 2 ** r.order, mfn: mfn(r.mfn), type: r.type, access: r.access };
+    case 'lookup': case 'resolveFault': return { gfn: r.gfn };
+    case 'expect': return { gfn: r.gfn, record: 'expect' };
+    case 'memAccess': return { gfn: r.gfn ?? 0, nr: r.nr ?? 0, access: r.access ?? 'rwx', enable: r.enable };
+    case 'checkpointDumpInfo': return { record: 'dumpInfo' };
+    case 'checkpointLookup': return { ipa: r.ipa, record: 'dumpLookup' };
+    case 'lostRecords': return { record: 'lostRecords', count: r.count, cpu: r.cpu };
+    case 'writePte': case 'tlbFlush': case 'dsb': return { record: r.kind };
+    default: return {};
+  }
+}
+
+export function opLabel(r: TraceRecord): string {
+  switch (r.kind) {
+    case 'setEntry': return `p2m_set_entry gfn=${hex(r.gfn)} nr=${hex(r.nr)} mfn=${hex(r.mfn)} t=${r.type} a=${r.access}`;
+    case 'setAtOrder': return `__p2m_set_entry gfn=${hex(r.gfn)} order=${r.order} mfn=${hex(r.mfn)} t=${r.type}`;
+    case 'lookup': return `lookup gfn=${hex(r.gfn)}`;
+    case 'expect': return `expect gfn=${hex(r.gfn)}`;
+    case 'memAccess': return r.gfn === undefined ? 'mem_access enable' : `mem_access gfn=${hex(r.gfn)} nr=${hex(r.nr ?? 0)} a=${r.access}`;
+    case 'invalidateRoot': return 'invalidate_root';
+    case 'resolveFault': return `resolve_fault gfn=${hex(r.gfn)}`;
+    case 'relinquish': return 'relinquish';
+    case 'checkpointDumpInfo': return `p2m_dump_info d${r.domain}`;
+    case 'checkpointLookup': return `dump_p2m_lookup ipa=0x${r.ipa.toString(16)}`;
+    case 'lostRecords': return `${r.count} trace records lost on CPU ${r.cpu}`;
+    case 'writePte': case 'tlbFlush': case 'dsb': return `${r.kind} (low-level write trace: not replayed by the debugger)`;
+    default: return r.kind;
+  }
+}
