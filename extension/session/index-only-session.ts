@@ -379,7 +379,13 @@ export class IndexOnlySession {
     if (op < 0 || op >= this.opCount) return [];
     // A set of its own with a fresh log: nothing recorded here outlives the request.
     const set = new DomainSet(this.specs, this.cfg, this.strategy);
-    const s = this.restoreNear(set, op);
+    let s: number;
+    if (this.scratch && this.scratchPos !== undefined && this.scratchPos <= op && this.nearestSnapshot(op) <= this.scratchPos) {
+      // Rows near (after) the cursor: start from the cursor's state, not the snapshot before it
+      // (snapshots of a 2 GB trace are ~2M ops apart; the cursor is usually much closer).
+      set.restore(this.scratch.snapshot());
+      s = this.scratchPos;
+    } else s = this.restoreNear(set, op);
     let from = 0, to = 0;
     this.reread(s, op - s + 1, (i, r) => {
       if (!('domain' in r)) return;
