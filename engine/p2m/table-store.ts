@@ -117,6 +117,18 @@ export class TableStore {
   private dir: Chunk[] = [];
   /** Current version of each page by id (the directory's leaves, without the walk). */
   private flat: (PageData | undefined)[] = [];
+  /**
+   * Where `read()` finds each current page's entries without loading the page object:
+   * loc[2·id] = region offset in rSp[id] (sparse), -1 dense (rDense[id]), -2 no page;
+   * loc[2·id+1] = hash mask. Kept in step by sync() wherever a page's storage changes. The
+   * page object (counts, level, liveness) is still loaded by read(), but in parallel with
+   * the region instead of before it: one cache miss per random lookup instead of two in a row.
+   */
+  private loc = new Int32Array(2048).fill(-2);
+  private rSp: Uint32Array[] = [];
+  private rDense: (Uint32Array[] | null)[] = [];
+  /** Written by read() so the page-object load is not dead code (see loc). */
+  private touched = 0;
   private epoch = ++epochCounter;
   private readonly arena = new Arena();
   /** Out values of `read()` / `write()`: avoids allocating a pair per lookup. */
@@ -148,7 +160,19 @@ export class TableStore {
     if (!p) { p = new PageData(this.epoch); this.arena.alloc(p, SPARSE_INIT); c.pages[k] = p; }
     else if (p.epoch !== this.epoch) { p = this.clone(p); c.pages[k] = p; }
     this.flat[id] = p;
+    this.sync(id, p);
     return p;
+  }
+
+  /** Records page `id`'s storage (region or dense blocks) in the lookup index. */
+  private sync(id: number, p: PageData): void {
+    if (2 * id + 1 >= this.loc.length) {
+      let n = this.loc.length * 2;
+      while (2 * id + 1 >= n) n *= 2;
+      const l = new Int32Array(n).fill(-2); l.set(this.loc); this.loc = l;
+    }
+    if (p.dense !== null) { this.loc[2 * id] = -1; this.rDense[id] = p.dense; this.rSp[id] = EMPTY; }
+    else { this.loc[2 * id] = p.off; this.loc[2 * id + 1] = p.slots - 1; this.rSp[id] = p.sp; this.rDense[id] = null; }
   }
 
   private clone(o: PageData): PageData {
@@ -165,11 +189,11 @@ export class TableStore {
 
   /** Reads entry `idx` of page `id` into this.lo / this.hi. */
   read(id: number, idx: number): void {
-    const p = this.flat[id];
-    if (p === undefined) { this.lo = 0; this.hi = 0; return; }
-    const d = p.dense;
-    if (d !== null) { const b = d[idx >>> 6], j = (idx & 63) << 1; this.lo = b[j]; this.hi = b[j + 1]; return; }
-    const s = p.sp, off = p.off, mask = p.slots - 1, key = idx + 1;
+    const off = 2 * id < this.loc.length ? this.loc[2 * id] : -2;
+    if (off === -2) { this.lo = 0; this.hi = 0; return; }
+    this.touched = this.flat[id]!.count; // the caller's write needs the page object next
+    if (off === -1) { const b = this.rDense[id]![idx >>> 6], j = (idx & 63) << 1; this.lo = b[j]; this.hi = b[j + 1]; return; }
+    const s = this.rSp[id], mask = this.loc[2 * id + 1], key = idx + 1;
     for (let h = idx & mask; ; h = (h + 1) & mask) {
       const j = off + h * 3;
       const k = s[j];
@@ -215,6 +239,7 @@ export class TableStore {
     if (isZero) return p;
     if (p.count + 1 > SPARSE_MAX) {
       this.toDense(p);
+      this.sync(id, p);
       const b = p.dense![idx >>> 6], j = (idx & 63) << 1;
       b[j] = lo; b[j + 1] = hi;
       p.count++;
@@ -222,6 +247,7 @@ export class TableStore {
     }
     if ((p.count + 1) * 4 > p.slots * 3) { // keep the load factor ≤ 3/4
       this.grow(p);
+      this.sync(id, p);
       const s2 = p.sp, off2 = p.off, mask2 = p.slots - 1;
       for (h = idx & mask2; s2[off2 + h * 3] !== 0; h = (h + 1) & mask2);
       s2[off2 + h * 3] = key; s2[off2 + h * 3 + 1] = lo; s2[off2 + h * 3 + 2] = hi;
@@ -269,6 +295,7 @@ export class TableStore {
       p.dense = null; p.dOwn = 0;
       this.arena.release(p);
       this.arena.alloc(p, SPARSE_INIT);
+      this.sync(id, p);
     }
     p.count = 0; p.leaves = 0;
     return p;
@@ -277,7 +304,7 @@ export class TableStore {
   /** Makes a page dense up front (split fills all 512 entries). */
   makeDense(id: number): PageData {
     const p = this.writable(id);
-    if (p.dense === null) this.toDense(p);
+    if (p.dense === null) { this.toDense(p); this.sync(id, p); }
     return p;
   }
 
@@ -322,6 +349,8 @@ export class TableStore {
       for (let k = 0; k < c.pages.length; k++) { const p = c.pages[k]; if (p !== undefined) flat[(ci << CHUNK_BITS) + k] = p; }
     }
     this.flat = flat;
+    this.loc.fill(-2); this.rSp = []; this.rDense = [];
+    for (let id = 0; id < flat.length; id++) { const p = flat[id]; if (p !== undefined) this.sync(id, p); }
   }
 }
 
