@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DETECT_BYTES, detectFormat } from '../../engine/trace/detect';
 import type { CursorState } from './view-data';
 import { WorkerClient } from './worker-client';
 import type { LoadSummary, ParamsOf, ResultOf, WorkerMethod } from './worker-protocol';
@@ -207,6 +208,8 @@ async function chooseMode(uri: vscode.Uri, cfg: vscode.WorkspaceConfiguration): 
   try { size = fs.statSync(uri.fsPath).size; } catch { return 'full'; } // the worker reports the error
   const limitMb = cfg.get<number>('indexOnlyThresholdMB', 512);
   if (size <= limitMb * 2 ** 20) return 'full';
+  // Index-only reads .p2mtrace text only (index-only-reader.ts): other formats load fully.
+  if (sniffFormat(uri.fsPath) !== 'p2mtrace') return 'full';
   const preset = cfg.get<string>('largeTraceMode', 'ask');
   if (preset === 'full' || preset === 'index') return preset;
   const full = 'Load fully', index = 'Index only';
@@ -215,6 +218,17 @@ async function chooseMode(uri: vscode.Uri, cfg: vscode.WorkspaceConfiguration): 
     'Index only streams it once and keeps an op index and the final state: no BBM checker results or plots; ' +
     'micro-operations are recomputed when you expand a row.', { modal: true }, full, index);
   return pick === full ? 'full' : pick === index ? 'index' : undefined;
+}
+
+function sniffFormat(file: string): string | undefined {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(DETECT_BYTES);
+      const n = fs.readSync(fd, head, 0, head.length, 0);
+      return detectFormat(head.subarray(0, n), path.basename(file)).format;
+    } finally { fs.closeSync(fd); }
+  } catch { return undefined; }
 }
 
 export function isLargeTrace(file: string): boolean {

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../extension/ids';
 import { DebugMemoryRequest } from '../../extension/lsp-protocol';
 import type { ReloadOutcome } from '../../extension/session/trace-reloader';
-import { api, scratchFile, waitFor } from './helpers';
+import { api, samplesDir, scratchFile, waitFor } from './helpers';
 
 /** vscode-languageclient's State values (not imported: the test bundle stays free of the client). */
 const State = { Stopped: 1, Running: 2, Starting: 3 } as const;
@@ -97,6 +97,9 @@ suite('reliability: index-only mode through the UI', () => {
       const s = await vscode.commands.executeCommand<Summary>(Commands.loadTrace, uri);
       assert.strictEqual(p2m.ui.session.session?.mode, 'index');
       assert.strictEqual(s?.opCount, 2000);
+      // Index-only reads .p2mtrace only: a big console log loads fully whatever the setting says.
+      await vscode.commands.executeCommand<Summary>(Commands.loadTrace, vscode.Uri.file(path.join(samplesDir(), 'dom0-boot.xenlog')));
+      assert.strictEqual(p2m.ui.session.session?.mode, 'full');
       await cfg.update('largeTraceMode', 'full', vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand<Summary>(Commands.loadTrace, uri);
       assert.strictEqual(p2m.ui.session.session?.mode, 'full');
