@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { loadSession } from '../../../extension/session/trace-loader';
 import { loadIndexOnly } from '../../../extension/session/index-only-loader';
 import { rng } from '../helpers/rng';
+import { OpColumns } from '../../../extension/session/index-only-columns';
 
 function genTrace(n: number, seed: number): string {
   const r = rng(seed);
@@ -112,8 +113,28 @@ test('index-only: Replay to Line, exports and what is not available', () => {
   assert.deepEqual(idx.core.plots(10).series, []);
 });
 
-test('index-only: the index is typed arrays (~20 B an op) and snapshots are bounded', () => {
+test('index-only: the index is typed arrays (~15 B an op) and snapshots are bounded', () => {
   const st = idx.core.stats();
   assert.ok(st.snapshots >= 2 && st.snapshots <= 128, `snapshots ${st.snapshots}`);
   assert.ok(st.indexBytes < 64 << 20, `index ${st.indexBytes}`);
+});
+
+test('index-only columns: wide values round-trip through the side maps', () => {
+  const c = new OpColumns();
+  const rows: Array<[number, number, number, number, number, number]> = [
+    [0, 1, 0x40000, 1, 0, 0], [1, 0xffff, 2 ** 39 + 5, 2 ** 36, -85, 300], [2, 70_000, 2 ** 45 + 1, 0, 1, 2],
+    [3, 0, NaN, 0, -100_000, 0], [4, 7, 0xfe_0000_0000, 2 ** 32, 0, 0],
+  ];
+  c.startBlock(0, 1, 1);
+  for (const r of rows) c.push(...r);
+  rows.forEach(([kind, domain, gfn, nr, rc, diags], i) => {
+    assert.equal(c.kindCode(i), kind);
+    assert.equal(c.domain(i), domain, `domain ${i}`);
+    assert.ok(Object.is(c.gfn(i), gfn) || c.gfn(i) === gfn, `gfn ${i}: ${c.gfn(i)}`);
+    assert.equal(c.nr(i), nr, `nr ${i}`);
+    assert.equal(c.rc(i), Math.max(-32768, rc), `rc ${i}`);
+    assert.equal(c.diags(i), Math.min(255, diags));
+  });
+  assert.equal(c.gfnRange(3), undefined, 'no GFN, no range');
+  assert.equal(c.diagsBefore(5), 257, 'within a block: the per-op column (255 saturated + 2)');
 });
