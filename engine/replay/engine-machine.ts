@@ -16,7 +16,7 @@ import { checkerFindings } from './tlb-view';
 import { applyConfig, ARM_P2M_TYPES, DEFAULT_DOMAIN, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../trace/records';
 import type { DomainView, ExternalFinding, MachineOp, ReplayMachine } from './backend';
 import { OpTable, type RecordInput } from './op-table';
-import { K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
+import { K_OBJECT, K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
 
 export interface EngineMachineOptions {
   arch?: 'arm64' | 'arm32';
@@ -136,15 +136,17 @@ export class EngineMachine implements ReplayMachine<Snap> {
     const j = t.recordIndex(i);
     const st = t.store;
     const k = st.kind[j];
+    const r = k === K_OBJECT ? st.get(j) as TraceRecord & { domain: number } : undefined;
+    const p = set.get(r ? r.domain : st.domain[j]);
+    if (!p) return;
     // The two column kinds call the engine straight from the columns (no record object).
-    if (k === K_SET_ENTRY) {
-      set.get(st.domain[j])?.setEntry(st.gfn[j], st.nr![j], st.mfn[j], ARM_P2M_TYPES[st.type[j]], P2M_ACCESSES[st.access![j]]);
-    } else if (k === K_SET_AT_ORDER) {
-      set.get(st.domain[j])?.setAtOrder(st.gfn[j], st.order[j], st.mfn[j], ARM_P2M_TYPES[st.type[j]], 'rwx');
-    } else {
-      const r = st.get(j) as TraceRecord & { domain: number };
-      runRecord(set.get(r.domain), r);
-    }
+    if (k === K_SET_ENTRY) p.setEntry(st.gfn[j], st.nr![j], st.mfn[j], ARM_P2M_TYPES[st.type[j]], P2M_ACCESSES[st.access![j]]);
+    else if (k === K_SET_AT_ORDER) p.setAtOrder(st.gfn[j], st.order[j], st.mfn[j], ARM_P2M_TYPES[st.type[j]], 'rwx');
+    else if (r) runRecord(p, r);
+    // The engine also keeps every diagnostic in its own list (P2m.diagnostics), which nothing
+    // reads here: the replay core takes them from the event log. A trace failing every op
+    // (an exhausted pool) would otherwise hold two objects per op (10M ops: ~300 MB).
+    if (p.core.diagnostics.length !== 0) p.core.diagnostics.length = 0;
   }
 
   snapshot(): Snap {
@@ -234,8 +236,7 @@ class EngineDomainView implements DomainView {
   dumpInfo() { return this.p.dumpInfo(); }
 }
 
-function runRecord(p: P2m | undefined, r: TraceRecord): void {
-  if (!p) return;
+function runRecord(p: P2m, r: TraceRecord): void {
   switch (r.kind) {
     case 'setEntry': p.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access); return;
     case 'setAtOrder': p.setAtOrder(r.gfn, r.order, r.mfn, r.type, r.access); return;

@@ -3,6 +3,7 @@
 // return codes at opEnd, and findings of checkers that watched the recording pass.
 
 import type { DiagnosticCode } from '../p2m/events';
+import { tableOf } from './op-table';
 import type { EventSource, ExternalFinding } from './backend';
 import type { ExceptionFilterId } from './breakpoints';
 import type { Timeline } from './timeline';
@@ -61,9 +62,12 @@ export function scanExceptions(tl: Timeline, events: EventSource, external: read
       }
     }
   }
-  tl.ops.forEach((o, i) => {
-    if (o.kind === 'other' && o.args.record === 'lostRecords') sites.push({ filter: 'lost-records', event: -1, op: i, rule: 'lost-records', message: o.label, evidence: [] });
-  });
+  const t = tableOf(tl.ops);
+  for (let i = 0; i < tl.opCount; i++) {
+    if ((t ? t.kindOf(i) : tl.ops[i].kind) !== 'other') continue;
+    const o = tl.ops[i];
+    if (o.args.record === 'lostRecords') sites.push({ filter: 'lost-records', event: -1, op: i, rule: 'lost-records', message: o.label, evidence: [] });
+  }
   for (const f of external) {
     if (f.event < 0 || f.event >= events.length) continue;
     sites.push({ filter: f.filter, event: f.event, op: tl.opOfEvent(f.event), rule: f.rule, message: f.message, evidence: f.evidence });

@@ -5,6 +5,7 @@
 // the log the first time a name is asked for.
 
 import type { FrameName, OpKind } from '../p2m/events';
+import { tableOf } from './op-table';
 import type { EventSource } from './backend';
 import type { Timeline } from './timeline';
 
@@ -31,7 +32,8 @@ export class FrameIndex {
   opsOfKind(name: string): number[] {
     if (!(OP_KINDS as readonly string[]).includes(name)) return [];
     const out: number[] = [];
-    this.tl.ops.forEach((o, i) => { if (o.kind === name) out.push(i); });
+    const t = tableOf(this.tl.ops);
+    for (let i = 0; i < this.tl.opCount; i++) if ((t ? t.kindOf(i) : this.tl.ops[i].kind) === name) out.push(i);
     return out;
   }
 

@@ -12,7 +12,7 @@
 import { INVALID_MFN } from '../arch/types';
 import type { OpKind } from '../p2m/events';
 import { K_OBJECT, K_OTHER_MEM, K_OPAQUE, K_SET_AT_ORDER, K_SET_ENTRY, RecordStore } from '../trace/record-store';
-import { ARM_P2M_TYPES, P2M_ACCESSES, type TraceLoc, type TraceRecord } from '../trace/records';
+import type { TraceLoc, TraceRecord } from '../trace/records';
 import type { MachineOp, OpArgValue } from './backend';
 
 /** Either a reader's store (shared, not copied) or records in memory. */
@@ -43,29 +43,11 @@ export function opKindOf(r: TraceRecord): OpKind | undefined {
   }
 }
 
-const TYPE_INDEX = new Map<string, number>(ARM_P2M_TYPES.map((t, i) => [t, i]));
-const ACCESS_INDEX = new Map<string, number>(P2M_ACCESSES.map((a, i) => [a, i]));
-
-/**
- * True when `r` reads back from the store's set_entry columns exactly as given (same fields,
- * same source, column 1): then it can be packed without an object.
- */
-function packable(r: TraceRecord & { kind: 'setEntry' }, source: string): boolean {
-  const l = r.loc;
-  return l.source === source && l.column === 1 && r.rc === undefined && Object.keys(r).length === 8 && Object.keys(l).length === 4
-    && TYPE_INDEX.has(r.type) && ACCESS_INDEX.has(r.access) && Number.isInteger(r.domain) && r.domain >= 0 && r.domain < 2 ** 32
-    && Number.isInteger(l.line) && l.line >= 0 && l.line < 2 ** 32;
-}
-
 /** Packs in-memory records into a store: canonical set_entry records as columns, the rest as objects. */
 export function packRecords(records: readonly TraceRecord[]): RecordStore {
   const source = records.find(r => r.loc !== undefined)?.loc.source ?? '';
   const s = new RecordStore(source, Math.max(16, records.length));
-  for (const r of records) {
-    if (r.kind === 'setEntry' && packable(r, source)) {
-      s.pushSetEntry(r.domain, r.gfn, r.nr, r.mfn, TYPE_INDEX.get(r.type)!, ACCESS_INDEX.get(r.access)!, r.loc.line, r.loc.byteOffset);
-    } else s.push(r);
-  }
+  for (const r of records) s.pushCompact(r);
   return s;
 }
 
@@ -78,8 +60,8 @@ export class OpTable {
   /** Index into OP_KIND_NAMES. */
   private readonly code: Uint8Array;
   readonly length: number;
-  /** One MachineOp per op (two fields each): the replay core indexes `ops[i]`. */
-  readonly ops: MachineOp[];
+  /** The ops as a read-only array whose elements are made on access (see `lazyOps`). */
+  readonly ops: readonly MachineOp[];
 
   /**
    * `onRecord` sees every record that does not become an op (config, domain…) and `onOp` the
@@ -108,9 +90,7 @@ export class OpTable {
     this.length = n;
     this.rec = rec.slice(0, n);
     this.code = code.slice(0, n);
-    const ops: MachineOp[] = new Array(n);
-    for (let i = 0; i < n; i++) ops[i] = new TableOp(this, i);
-    this.ops = ops;
+    this.ops = lazyOps(this);
   }
 
   /** Store index of op `i`'s record. */
@@ -155,6 +135,48 @@ export class OpTable {
   }
 }
 
+/** Array index named by property key `p`, or -1. */
+function indexKey(p: string | symbol): number {
+  if (typeof p !== 'string') return -1;
+  const c = p.charCodeAt(0);
+  if (c < 0x30 || c > 0x39) return -1;
+  const i = Number(p);
+  return Number.isInteger(i) && i >= 0 && (i === 0 || c !== 0x30) ? i : -1;
+}
+
+/**
+ * A read-only array of the table's ops that makes each op object when it is read: a 10M-op
+ * trace would otherwise hold 10M op objects (~40 B each, and as many for every full GC to
+ * mark). `ops[i]`, `length`, iteration and the Array methods all work (the target is a real,
+ * empty array of the right length); an op read twice is two equal objects, not the same one.
+ * Hot loops use the table's column accessors instead (`tableOf`).
+ */
+function lazyOps(t: OpTable): readonly MachineOp[] {
+  const target: MachineOp[] = [];
+  target.length = t.length;
+  return new Proxy(target, {
+    get(tg, p, recv) {
+      const i = indexKey(p);
+      if (i >= 0) return i < t.length ? new TableOp(t, i) : undefined;
+      return p === OP_TABLE ? t : Reflect.get(tg, p, recv);
+    },
+    has(tg, p) {
+      const i = indexKey(p);
+      return i >= 0 ? i < t.length : Reflect.has(tg, p);
+    },
+    getOwnPropertyDescriptor(tg, p) {
+      const i = indexKey(p);
+      if (i >= 0 && i < t.length) return { value: new TableOp(t, i), writable: false, enumerable: true, configurable: true };
+      return Reflect.getOwnPropertyDescriptor(tg, p);
+    },
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+}
+
+const OP_TABLE = Symbol('opTable');
+
 /** One operation of an OpTable: everything is read from the columns on demand (nothing cached). */
 class TableOp implements MachineOp {
   constructor(readonly table: OpTable, readonly index: number) {}
@@ -167,8 +189,8 @@ class TableOp implements MachineOp {
 
 /** The OpTable behind `ops` when the ops are an OpTable's (fast column paths), else undefined. */
 export function tableOf(ops: readonly MachineOp[]): OpTable | undefined {
-  const o = ops[0];
-  return o instanceof TableOp ? o.table : undefined;
+  const t = (ops as unknown as { [OP_TABLE]?: OpTable })[OP_TABLE];
+  return t instanceof OpTable ? t : undefined;
 }
 
 /** `op`'s GFN range read from the columns, or null when `op` is not an OpTable's op. */

@@ -173,7 +173,7 @@ export class P2mTraceParser {
       default:
         this.sawOperation = true;
     }
-    if (store !== undefined) store.push(rec); else this.records.push(rec);
+    if (store !== undefined) { if (this.opts.onRecord === undefined) store.pushCompact(rec); else store.push(rec); } else this.records.push(rec);
     this.opts.onRecord?.(rec);
   }
 

@@ -26,6 +26,8 @@ export const OTHER_MEM_EVENTS: readonly OtherMemEvent[] = [
 ];
 
 const F_TSC = 1;
+const TYPE_INDEX = new Map<string, number>(ARM_P2M_TYPES.map((t, i) => [t, i]));
+const ACCESS_INDEX = new Map<string, number>(P2M_ACCESSES.map((a, i) => [a, i]));
 
 export class RecordStore implements Iterable<TraceRecord> {
   length = 0;
@@ -86,6 +88,22 @@ export class RecordStore implements Iterable<TraceRecord> {
     this.cap = c;
   }
 
+  /**
+   * Shrinks every column to `length` (capacity doubles while reading: up to half of each
+   * column is slack, ~400 MB on a 10M-line trace). Call once reading is done; appending
+   * afterwards still works (the next push grows again).
+   */
+  trim(): void {
+    const c = Math.max(16, this.length);
+    if (c === this.cap) return;
+    const t = <T extends { subarray(a: number, b: number): T; slice(a: number, b: number): T }>(a: T): T => a.slice(0, c);
+    this.kind = t(this.kind); this.domain = t(this.domain); this.gfn = t(this.gfn); this.mfn = t(this.mfn);
+    this.order = t(this.order); this.type = t(this.type); this.srcType = t(this.srcType); this.cpu = t(this.cpu);
+    this.offset = t(this.offset); this.tscHi = t(this.tscHi); this.tscLo = t(this.tscLo); this.flags = t(this.flags);
+    if (this.nr !== null) { this.nr = t(this.nr); this.access = t(this.access!); this.line = t(this.line!); }
+    this.cap = c;
+  }
+
   /** Append the binary location columns; returns the new index. */
   private slot(kind: number, cpu: number, offset: number, hasTsc: boolean, tscHi: number, tscLo: number): number {
     if (this.length === this.cap) this.grow();
@@ -134,6 +152,26 @@ export class RecordStore implements Iterable<TraceRecord> {
     const i = this.slot(K_SET_ENTRY, -1, byteOffset, false, 0, 0);
     this.domain[i] = domain; this.gfn[i] = gfn; this.nr![i] = nr; this.mfn[i] = mfn;
     this.type[i] = armType; this.access![i] = access; this.line![i] = line;
+  }
+
+  /**
+   * Append a record as set_entry columns when it reads back from them unchanged (a
+   * `p2m_set_entry` at column 1 of this source, no rc or extra fields), else as an object.
+   * Text readers' general path uses it so decimal or oddly spaced set_entry lines (issue 10's
+   * 10M-op trace: `nr=1`) cost ~60 bytes, not a ~380-byte object each.
+   */
+  pushCompact(r: TraceRecord): void {
+    if (r.kind === 'setEntry') {
+      const l = r.loc;
+      const t = TYPE_INDEX.get(r.type), a = ACCESS_INDEX.get(r.access);
+      if (t !== undefined && a !== undefined && l.source === this.source && l.column === 1 && r.rc === undefined
+        && Object.keys(r).length === 8 && Object.keys(l).length === 4
+        && Number.isInteger(r.domain) && r.domain >= 0 && r.domain < 2 ** 32 && Number.isInteger(l.line) && l.line >= 0 && l.line < 2 ** 32) {
+        this.pushSetEntry(r.domain, r.gfn, r.nr, r.mfn, t, a, l.line, l.byteOffset);
+        return;
+      }
+    }
+    this.push(r);
   }
 
   /** Append any record as an object (text readers, rare binary records). */

@@ -3,7 +3,7 @@
 // a linear scan over typed columns handles a million ops in tens of milliseconds.
 
 import type { MachineOp } from '../../engine/replay/backend';
-import { columnGfnRange } from '../../engine/replay/op-table';
+import { columnGfnRange, tableOf } from '../../engine/replay/op-table';
 import type { OpSummary } from './op-summary';
 import type { LogFilter } from './view-data';
 
@@ -27,6 +27,8 @@ export interface FilterContext {
   touchedOps?: (domain: number, first: number, last: number) => Set<number>;
   /** Row texts that replace an op's label (write-trace ops). */
   labels?: ReadonlyMap<number, string>;
+  /** The engine diagnostics' texts of an op with some (read from the log on demand). */
+  diagnosticsOf?: (op: number) => readonly string[];
 }
 
 export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
@@ -41,18 +43,19 @@ export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
   const touched = f.touched && ctx.touchedOps
     ? ctx.touchedOps(f.touched.domain, Number(f.touched.gfnFirst), Number(f.touched.gfnLast)) : undefined;
   const out = new Int32Array(Math.max(0, to - from + 1));
+  // Engine-machine ops: read the columns, not an op object per row (a million per query).
+  const t = tableOf(ops);
   let k = 0;
   for (let i = from; i <= to; i++) {
-    const op = ops[i];
     if (f.onlyViolations && summary.violations[i] === 0) continue;
-    if (f.domain !== undefined && op.domain !== f.domain) continue;
-    if (kinds && !kinds.has(op.kind)) continue;
+    if (f.domain !== undefined && (t ? t.domainOf(i) : ops[i].domain) !== f.domain) continue;
+    if (kinds && !kinds.has(t ? t.kindOf(i) : ops[i].kind)) continue;
     if (touched && !touched.has(i)) continue;
     if (gFirst !== undefined && gLast !== undefined) {
-      const r = opGfnRange(op);
+      const r = t ? t.gfnRange(i) : opGfnRange(ops[i]);
       if (!r || r[1] < gFirst || r[0] > gLast) continue;
     }
-    if (text && !matchesText(ctx, op, i, summary, text)) continue;
+    if (text && !matchesText(ctx, ops[i], i, summary, text)) continue;
     out[k++] = i;
   }
   return out.slice(0, k);
@@ -66,7 +69,8 @@ function matchesText(ctx: FilterContext, op: MachineOp, i: number, summary: OpSu
   if (alt && alt.includes(text)) return true;
   if (`rc ${summary.rc[i]}` === text) return true;
   const msgs = summary.messages.get(i);
-  return !!msgs && msgs.some(m => m.toLowerCase().includes(text));
+  if (msgs && msgs.some(m => m.toLowerCase().includes(text))) return true;
+  return summary.diagnostics[i] > 0 && ctx.diagnosticsOf !== undefined && ctx.diagnosticsOf(i).some(m => m.toLowerCase().includes(text));
 }
 
 /** Position of `op` in an ascending index list, or -(insertion point) - 1 when absent. */

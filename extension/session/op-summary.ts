@@ -6,6 +6,7 @@
 // engine that already emits checker diagnostics is not counted twice.
 
 import type { MachineOp } from '../../engine/replay/backend';
+import { tableOf } from '../../engine/replay/op-table';
 import { BbmChecker } from '../../engine/tlb/bbm-checker';
 import { VIOLATION_CODES } from './event-format';
 import { feedRange, SummarySink, type SummarySource } from './summary-sink';
@@ -23,12 +24,17 @@ export interface OpSummary {
   readonly rc: Int32Array;
   /** Index into PHASES. */
   readonly phase: Uint8Array;
+  /**
+   * Searchable texts that are not engine diagnostics (checker findings, write-trace checks).
+   * The engine's own diagnostic messages are read back from the log (`diagnosticMessages`):
+   * a trace failing every op (exhausted pool) would otherwise keep a string per op.
+   */
   readonly messages: Map<number, string[]>;
   totalViolations: number;
   totalDiagnostics: number;
   /** Cumulative violations/diagnostics before op i (length opCount + 1), for "so far" counts. */
-  readonly violationsBefore: Float64Array;
-  readonly diagnosticsBefore: Float64Array;
+  readonly violationsBefore: Uint32Array;
+  readonly diagnosticsBefore: Uint32Array;
 }
 
 export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, opStart: Uint32Array,
@@ -37,7 +43,7 @@ export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, o
   const s: OpSummary = {
     opCount: n, flushes: new Uint32Array(n), violations: new Uint32Array(n), diagnostics: new Uint32Array(n),
     rc: new Int32Array(n), phase: new Uint8Array(n), messages: new Map(), totalViolations: 0, totalDiagnostics: 0,
-    violationsBefore: new Float64Array(n + 1), diagnosticsBefore: new Float64Array(n + 1),
+    violationsBefore: new Uint32Array(n + 1), diagnosticsBefore: new Uint32Array(n + 1),
   };
   // One checker per domain: each domain's table pages are a separate mirror (their MFNs may overlap).
   const checkers = new Map<number, BbmChecker>();
@@ -46,9 +52,11 @@ export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, o
   // Diagnostic events are not in the raw feed: scan kinds for them only when the log has any.
   const scanDiags = events.diagnosticsList === undefined || events.diagnosticsList().length > 0;
   const violationRank = PHASE_RANK.get('violation') ?? 0;
+  const table = tableOf(ops);
   for (let op = 0; op < n; op++) {
-    let checker = checkers.get(ops[op].domain);
-    if (!checker) checkers.set(ops[op].domain, checker = new BbmChecker({ recordWaste: false, maxFindings: 100_000 }));
+    const domain = table ? table.domainOf(op) : ops[op].domain;
+    let checker = checkers.get(domain);
+    if (!checker) checkers.set(domain, checker = new BbmChecker({ recordWaste: false, maxFindings: 100_000 }));
     let diagViol = 0;
     const before = checker.counts.violations;
     sink.begin(checker);
@@ -63,9 +71,6 @@ export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, o
         if (e.kind !== 'diagnostic') continue;
         s.diagnostics[op]++;
         if (VIOLATION_CODES.has(e.diag.code)) { diagViol++; rank = violationRank; }
-        let m = s.messages.get(op);
-        if (!m) s.messages.set(op, m = []);
-        if (m.length < 20) m.push(`[${e.diag.code}] ${e.diag.message}`);
       }
     }
     checkerViol[op] = checker.counts.violations - before;
@@ -95,6 +100,17 @@ export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, o
   s.totalViolations = s.violationsBefore[n];
   s.totalDiagnostics = s.diagnosticsBefore[n];
   return s;
+}
+
+/** `[code] message` of op `op`'s diagnostic events (at most 20), from the log. */
+export function diagnosticMessages(events: SummarySource, opStart: Uint32Array, op: number): string[] {
+  const out: string[] = [];
+  for (let i = opStart[op]; i < opStart[op + 1] && out.length < 20; i++) {
+    if (events.kindAt(i) !== 'diagnostic') continue;
+    const e = events.get(i);
+    if (e.kind === 'diagnostic') out.push(`[${e.diag.code}] ${e.diag.message}`);
+  }
+  return out;
 }
 
 export function opOfEvent(opStart: Uint32Array, e: number): number {

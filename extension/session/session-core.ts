@@ -14,7 +14,7 @@ import { childrenOf, domainNode, pathToGfn, type TreeNodeKey, type TreeNodeModel
 import { collectRegions } from '../views/regions-model';
 import { microOpRows } from './event-format';
 import { filterOps, indexOfOp, opGfnRange } from './log-index';
-import { PHASES, summarizeOps, type OpSummary } from './op-summary';
+import { diagnosticMessages, PHASES, summarizeOps, type OpSummary } from './op-summary';
 import { samplePlots } from './plot-sampler';
 import type { WriteTraceOverlay } from './write-trace';
 import { ipaBitsOf, tableSourceOf } from './table-source';
@@ -69,7 +69,8 @@ export class SessionCore<Snap = unknown> {
 
   kinds(): string[] {
     const kinds = new Set<string>();
-    for (const o of this.machine.ops) kinds.add(o.kind);
+    const t = tableOf(this.machine.ops);
+    for (let i = 0; i < this.opCount; i++) kinds.add(t ? t.kindOf(i) : this.machine.ops[i].kind);
     return [...kinds];
   }
 
@@ -193,6 +194,7 @@ export class SessionCore<Snap = unknown> {
   private filterContext() {
     return {
       ops: this.machine.ops, summary: this.summary, labels: this.opts.overlay?.labels,
+      diagnosticsOf: (op: number) => diagnosticMessages(this.machine.events, this.timeline.opStart, op),
       touchedOps: (d: number, a: number, b: number) => this.touchedOps(d, a, b),
     };
   }

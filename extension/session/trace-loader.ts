@@ -73,6 +73,7 @@ function parse(file: string, bytes: Buffer | undefined, opts: LoadOptions): Pars
   const r = readTrace(bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : file, {
     source, format: opts.format ?? 'auto', arch: opts.arch,
   });
+  r.store.trim(); // the replay machine reads its ops from these columns for the session's life
   const lowLevel: TraceRecord[] = [];
   for (let i = 0; i < r.store.length; i++) {
     if (r.store.kind[i] !== K_OBJECT) continue;
