@@ -158,6 +158,32 @@ suite('reliability: reload when the trace changes on disk', () => {
   });
 });
 
+suite('reliability: reload of an index-only session', () => {
+  suiteTeardown(async () => { await vscode.commands.executeCommand(Commands.closeTrace); });
+
+  test('an appended index-only trace reloads as index-only, cursor kept', async () => {
+    const p2m = await api();
+    await vscode.workspace.getConfiguration('p2m').update('reloadDebounceMs', 200, vscode.ConfigurationTarget.Global);
+    try {
+      const uri = tmpTrace('append-index.p2mtrace', tinyOps(5000));
+      await vscode.commands.executeCommand<Summary>(Commands.loadTrace, uri, { mode: 'index' });
+      await p2m.ui.session.seek(1234);
+      const outcomes: ReloadOutcome[] = [];
+      const sub = p2m.ui.reloader.onDidReload(o => outcomes.push(o));
+      try {
+        fs.appendFileSync(uri.fsPath, 'lookup gfn=0x40010\nlookup gfn=0x40011\n');
+        const ok = await waitFor('the reloaded index-only session', () => outcomes.find(o => o.ok), 20_000);
+        assert.deepStrictEqual([ok.opCount, ok.position], [5002, 1234]);
+        assert.strictEqual(p2m.ui.session.session?.mode, 'index');
+        const rows = await p2m.ui.session.query('logPage', { offset: 5000, count: 2 });
+        assert.deepStrictEqual(rows.rows.map(r => r.text), ['lookup gfn=0x40010', 'lookup gfn=0x40011']);
+      } finally { sub.dispose(); }
+    } finally {
+      await vscode.workspace.getConfiguration('p2m').update('reloadDebounceMs', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
+
 suite('reliability: the language server is restarted after a crash', () => {
   test('killing the server: the client restarts it and the open document gets its diagnostics back', async function () {
     this.timeout(90_000);
