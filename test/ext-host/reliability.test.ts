@@ -20,8 +20,16 @@ type State = (typeof State)[keyof typeof State];
 
 type Summary = { name: string; opCount: number; indexOnly?: string };
 
+/** Folders of generated traces: removed after the last suite (index-only sessions re-read their file). */
+const generated: string[] = [];
+suiteTeardown(async () => {
+  await vscode.commands.executeCommand(Commands.closeTrace);
+  for (const d of generated) fs.rmSync(d, { recursive: true, force: true });
+});
+
 function tmpTrace(name: string, lines: Iterable<string>): vscode.Uri {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p2m-rel-'));
+  generated.push(dir);
   const file = path.join(dir, name);
   const fd = fs.openSync(file, 'w');
   let buf: string[] = [];
@@ -215,12 +223,7 @@ suite('reliability: the language server is restarted after a crash', () => {
 });
 
 suite('reliability: pathological traces through the UI stay responsive and bounded', () => {
-  const made: string[] = [];
-  // Index-only sessions re-read their file: remove the files only once nothing is loaded.
-  suiteTeardown(async () => {
-    await vscode.commands.executeCommand(Commands.closeTrace);
-    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-  });
+  suiteTeardown(async () => { await vscode.commands.executeCommand(Commands.closeTrace); });
   const N = Number(process.env.P2M_PATHOLOGICAL_SCALE ?? 1);
 
   const cases: Array<{ name: string; mode: 'full' | 'index'; lines: () => Iterable<string>; check?: (s: Summary) => Promise<void> | void }> = [
@@ -288,7 +291,6 @@ suite('reliability: pathological traces through the UI stay responsive and bound
       const page = await p2m.ui.session.query('logPage', { offset: 0, count: 20 });
       assert.ok(page.rows.length > 0);
       await c.check?.(r.summary);
-      made.push(path.dirname(uri.fsPath));
     });
   }
 });
