@@ -16,7 +16,7 @@ import { applyConfig, ARM_P2M_TYPES, DEFAULT_DOMAIN, P2M_ACCESSES, type TraceCon
 import { childrenOf, domainNode, pathToGfn, type TreeNodeKey, type TreeNodeModel } from '../views/tree-model';
 import { collectRegions } from '../views/regions-model';
 import { microOpRows } from './event-format';
-import { BLOCK, OpColumns } from './index-only-columns';
+import { BLOCK, OP_KINDS, OpColumns } from './index-only-columns';
 import { DomainSet, DomainSpecs, opKindCode, P2mDomainView, recordRange, runRecord, runSetEntry, SET_ENTRY_CODE, type DomainSnap } from './index-only-machine';
 import { streamP2mTrace } from './index-only-reader';
 import { indexOnlyFilter } from './index-only-filter';
@@ -62,6 +62,8 @@ export class IndexOnlySession {
   readonly notes: string[] = [];
   readonly engineDiagnostics: string[] = [];
   fileBytes = 0;
+  private kindMask = 0;
+  private readonly kindOrder: number[] = [];
   private fileMtime = 0;
 
   private constructor(readonly file: string, readonly source: string, private readonly opts: LoadOptions) {}
@@ -103,6 +105,7 @@ export class IndexOnlySession {
       }
       set.takeDiagnostics(p);
       cols.push(kind, domain, gfn, nr, rc, n);
+      if (!(this.kindMask & (1 << kind))) { this.kindMask |= 1 << kind; this.kindOrder.push(kind); }
       cols.addBlockDiags(n);
     };
     const st0 = fs.statSync(this.file);
@@ -166,11 +169,8 @@ export class IndexOnlySession {
   get domains(): number[] { return this.specs.ids; }
   get cursor(): number { return this.position; }
   stats(): IndexOnlyStats { return { indexBytes: this.ops.bytes, snapshots: this.snaps.length, spacing: this.spacing, fileBytes: this.fileBytes }; }
-  kinds(): string[] {
-    const seen = new Set<string>();
-    for (let i = 0; i < this.opCount && seen.size < 12; i += Math.max(1, Math.floor(this.opCount / 100_000))) seen.add(this.ops.kind(i));
-    return [...seen];
-  }
+  /** Op kinds present, in first-seen order (the log's kind filter). */
+  kinds(): string[] { return this.kindOrder.map(k => OP_KINDS[k] ?? 'other'); }
 
   // --- re-reading the file ---
 

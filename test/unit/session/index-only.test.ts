@@ -43,6 +43,7 @@ test('index-only: same ops, domains and final state as the full session', () => 
   assert.equal(idx.summary.opCount, full.summary.opCount);
   assert.ok(idx.summary.opCount > 39_000);
   assert.deepEqual(idx.summary.domains, full.summary.domains);
+  assert.deepEqual(idx.summary.kinds, full.summary.kinds, 'every kind, in first-seen order');
   assert.match(idx.summary.indexOnly ?? '', /index-only session: no BBM/);
   full.core.seek(full.core.opCount);
   idx.core.seek(idx.core.opCount);
