@@ -14,10 +14,11 @@
 // proportion to the pages touched after it: structural sharing, no full copy. Regions of
 // pages that only a snapshot still references are not recycled (they live as long as the store).
 //
-// Lookups do not walk the directory: `flat[id]` is the current version of every page (one
-// array per store, not part of a snapshot). On a random 1M-op replay the directory walk
-// (chunk object, its pages array) was a dependent cache miss before the page's own on every
-// access; `restore()` rebuilds `flat` in O(pages).
+// Lookups do not walk the directory: a per-store flat index (FLAT_BITS: the current version
+// of each page id and where its entries live) answers them; on a random 1M-op replay the
+// directory walk (chunk object, its pages array) and then the page object were two dependent
+// cache misses before the entries' own. The index is not part of a snapshot: `restore()`
+// drops it (O(1)) and it refills from the directory on first use of each page id.
 
 // Small chunks: random writes touch nearly every chunk between two snapshots, so each snapshot
 // paid ~all chunk arrays (1024-ref chunks: ~260 KB per 1024 random ops, a third of its cost, and
@@ -116,18 +117,13 @@ let epochCounter = 0;
 export class TableStore {
   private dir: Chunk[] = [];
   /** Current version of each page by id (the directory's leaves, without the walk). */
-  private flat: (PageData | undefined)[] = [];
-  /**
-   * Where `read()` finds each current page's entries without loading the page object:
-   * loc[2·id] = region offset in rSp[id] (sparse), -1 dense (rDense[id]), -2 no page;
-   * loc[2·id+1] = hash mask. Kept in step by sync() wherever a page's storage changes. The
-   * page object (counts, level, liveness) is still loaded by read(), but in parallel with
-   * the region instead of before it: one cache miss per random lookup instead of two in a row.
-   */
-  private loc = new Int32Array(2048).fill(-2);
-  private rSp: Uint32Array[] = [];
-  private rDense: (Uint32Array[] | null)[] = [];
-  /** Written by read() so the page-object load is not dead code (see loc). */
+  // The flat index in chunks of FLAT ids (see FLAT_BITS), as four parallel arrays of chunks (one
+  // hop less per lookup than chunk objects); emptied by restore().
+  private flLoc: (Int32Array | undefined)[] = [];
+  private flPages: (PageData | undefined)[][] = [];
+  private flSp: Uint32Array[][] = [];
+  private flDense: (Uint32Array[] | null)[][] = [];
+  /** Written by read() so the page-object load is not dead code (see FLAT_BITS). */
   private touched = 0;
   private epoch = ++epochCounter;
   private readonly arena = new Arena();
@@ -137,19 +133,48 @@ export class TableStore {
 
   /** The page for reading (never cloned). Creates an empty page on first use. */
   page(id: number): PageData {
-    const p = this.flat[id];
+    const p = this.cur(id);
     return p !== undefined ? p : this.writable(id);
   }
 
   has(id: number): boolean {
-    return this.flat[id] !== undefined;
+    return this.cur(id) !== undefined;
+  }
+
+  /** The current version of page `id` through the flat index (refilled from the directory). */
+  private cur(id: number): PageData | undefined {
+    const l = this.flLoc[id >>> FLAT_BITS];
+    if (l !== undefined) { const k = id & (FLAT - 1); if (l[2 * k] !== UNKNOWN) return this.flPages[id >>> FLAT_BITS][k]; }
+    return this.refresh(id);
+  }
+
+  /** Indexes page `id` from the directory; ids no directory chunk covers stay unknown. */
+  private refresh(id: number): PageData | undefined {
+    const c = this.dir[id >>> CHUNK_BITS];
+    if (c === undefined) return undefined;
+    const p = c.pages[id & (CHUNK - 1)];
+    if (p === undefined) { this.flatChunk(id)[2 * (id & (FLAT - 1))] = NO_PAGE; return undefined; }
+    this.sync(id, p);
+    return p;
+  }
+
+  /** The loc array of id's flat-index chunk, created (all UNKNOWN) on first use. */
+  private flatChunk(id: number): Int32Array {
+    const c = id >>> FLAT_BITS;
+    let l = this.flLoc[c];
+    if (l === undefined) {
+      // Holey arrays: an entry is read only after sync() set it (loc says so).
+      l = new Int32Array(2 * FLAT).fill(UNKNOWN);
+      this.flLoc[c] = l; this.flPages[c] = new Array(FLAT); this.flSp[c] = new Array(FLAT); this.flDense[c] = new Array(FLAT);
+    }
+    return l;
   }
 
   /** The page for writing: cloned first if it (or its chunk) belongs to a frozen epoch. */
   writable(id: number): PageData {
     // A page of the current epoch was created or cloned after the last freeze/restore, and
     // its chunk then too: it may be written in place.
-    const q = this.flat[id];
+    const q = this.cur(id);
     if (q !== undefined && q.epoch === this.epoch) return q;
     const ci = id >>> CHUNK_BITS;
     let c = this.dir[ci];
@@ -159,20 +184,16 @@ export class TableStore {
     let p = c.pages[k];
     if (!p) { p = new PageData(this.epoch); this.arena.alloc(p, SPARSE_INIT); c.pages[k] = p; }
     else if (p.epoch !== this.epoch) { p = this.clone(p); c.pages[k] = p; }
-    this.flat[id] = p;
     this.sync(id, p);
     return p;
   }
 
-  /** Records page `id`'s storage (region or dense blocks) in the lookup index. */
+  /** Records `p` as page `id`'s current version and where its entries live (flat index). */
   private sync(id: number, p: PageData): void {
-    if (2 * id + 1 >= this.loc.length) {
-      let n = this.loc.length * 2;
-      while (2 * id + 1 >= n) n *= 2;
-      const l = new Int32Array(n).fill(-2); l.set(this.loc); this.loc = l;
-    }
-    if (p.dense !== null) { this.loc[2 * id] = -1; this.rDense[id] = p.dense; this.rSp[id] = EMPTY; }
-    else { this.loc[2 * id] = p.off; this.loc[2 * id + 1] = p.slots - 1; this.rSp[id] = p.sp; this.rDense[id] = null; }
+    const l = this.flatChunk(id), c = id >>> FLAT_BITS, k = id & (FLAT - 1);
+    this.flPages[c][k] = p;
+    if (p.dense !== null) { l[2 * k] = DENSE; this.flDense[c][k] = p.dense; this.flSp[c][k] = EMPTY; }
+    else { l[2 * k] = p.off; l[2 * k + 1] = p.slots - 1; this.flSp[c][k] = p.sp; this.flDense[c][k] = null; }
   }
 
   private clone(o: PageData): PageData {
@@ -189,11 +210,18 @@ export class TableStore {
 
   /** Reads entry `idx` of page `id` into this.lo / this.hi. */
   read(id: number, idx: number): void {
-    const off = 2 * id < this.loc.length ? this.loc[2 * id] : -2;
-    if (off === -2) { this.lo = 0; this.hi = 0; return; }
-    this.touched = this.flat[id]!.count; // the caller's write needs the page object next
-    if (off === -1) { const b = this.rDense[id]![idx >>> 6], j = (idx & 63) << 1; this.lo = b[j]; this.hi = b[j + 1]; return; }
-    const s = this.rSp[id], mask = this.loc[2 * id + 1], key = idx + 1;
+    const c = id >>> FLAT_BITS, k = id & (FLAT - 1);
+    let l = this.flLoc[c];
+    let off = l === undefined ? UNKNOWN : l[2 * k];
+    if (off === UNKNOWN) {
+      if (this.refresh(id) === undefined) { this.lo = 0; this.hi = 0; return; }
+      l = this.flLoc[c]!;
+      off = l[2 * k];
+    }
+    if (off === NO_PAGE) { this.lo = 0; this.hi = 0; return; }
+    this.touched = this.flPages[c][k]!.count; // the caller's write needs the page object next
+    if (off === DENSE) { const b = this.flDense[c][k]![idx >>> 6], j = (idx & 63) << 1; this.lo = b[j]; this.hi = b[j + 1]; return; }
+    const s = this.flSp[c][k], mask = l![2 * k + 1], key = idx + 1;
     for (let h = idx & mask; ; h = (h + 1) & mask) {
       const j = off + h * 3;
       const k = s[j];
@@ -342,19 +370,25 @@ export class TableStore {
   restore(s: StoreSnapshot): void {
     this.dir = s.dir.slice();
     this.epoch = ++epochCounter;
-    const flat: (PageData | undefined)[] = [];
-    for (let ci = 0; ci < this.dir.length; ci++) {
-      const c = this.dir[ci];
-      if (c === undefined) continue;
-      for (let k = 0; k < c.pages.length; k++) { const p = c.pages[k]; if (p !== undefined) flat[(ci << CHUNK_BITS) + k] = p; }
-    }
-    this.flat = flat;
-    this.loc.fill(-2); this.rSp = []; this.rDense = [];
-    for (let id = 0; id < flat.length; id++) { const p = flat[id]; if (p !== undefined) this.sync(id, p); }
+    // The flat index refills lazily (a step back restores, then touches few pages).
+    this.flLoc = []; this.flPages = []; this.flSp = []; this.flDense = [];
   }
 }
 
 const EMPTY = new Uint32Array(0);
+
+/**
+ * The flat index, chunk c = ids c·FLAT … (c+1)·FLAT−1, k = id mod FLAT: flPages[c][k] is the
+ * current version of the page, and flLoc[c] says where read() finds its entries without
+ * loading the page object: [2k] = region offset in flSp[c][k] (sparse), DENSE (blocks in
+ * flDense[c][k]), NO_PAGE, or UNKNOWN (not indexed yet); [2k+1] = hash mask. The page object
+ * (counts, level, liveness), which the caller's write needs next, is still loaded by read(),
+ * but alongside the region instead of before it: one cache miss per random lookup instead of
+ * two in a row. Kept in step by sync() wherever a page's storage changes. 1024 ids per chunk:
+ * after a restore, refilling costs ~20 KB per chunk a re-execution touches.
+ */
+const FLAT_BITS = 10, FLAT = 1 << FLAT_BITS;
+const DENSE = -1, NO_PAGE = -2, UNKNOWN = -3;
 const SPARSE_INIT = 16; // slots (power of two)
 
 /** Backward-shift deletion for linear probing (no tombstones), region at `off`. */
