@@ -3,8 +3,9 @@
 // position (backwards included) is reachable in at most `interval` op executions + 1 restore.
 //
 // Stepping back one op at a time would pay a whole interval per step, so while re-executing
-// the seeker also keeps a few *fine* snapshots (every interval/8 ops) in a small LRU: the
-// next step back restores from the closest one. They cost memory only while cached.
+// for a short backward move the seeker also keeps a few *fine* snapshots (every interval/8
+// ops) in a small LRU: the next step back restores from the closest one. They cost memory
+// only while cached.
 
 import type { ReplayMachine } from './backend';
 
@@ -50,6 +51,10 @@ export class Seeker<Snap> {
   seek(op: number): void {
     const n = this.machine.ops.length;
     const target = Math.max(0, Math.min(op, n));
+    // Fine snapshots pay off only for stepping back (the next target is just before this one).
+    // A far jump does not take them: each one makes every page written after it clone again,
+    // which doubled a random seek's garbage and with it the full-GC pauses.
+    const stepping = target < this.at && this.at - target <= this.interval;
     const k = this.snapshotBefore(target);
     let base = this.snapOps[k];
     let snap: Snap = this.snapshots[k];
@@ -71,7 +76,7 @@ export class Seeker<Snap> {
       this.machine.execute(this.at, false);
       this.at++;
       this.stats.executed++;
-      if (this.at % this.fineEvery === 0 && this.at < target && !this.fine.has(this.at)) this.keepFine();
+      if (stepping && this.at % this.fineEvery === 0 && this.at < target && !this.fine.has(this.at)) this.keepFine();
     }
   }
 
