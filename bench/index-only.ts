@@ -2,7 +2,8 @@
 // generated .p2mtrace: full size is a 2.2 GB file (~36M ops), small (CI smoke) ~20 MB. The
 // file is written to the OS temp dir at run time and deleted afterwards (never committed).
 // Measures the streaming load (wall and CPU time, peak RSS, JS heap, index bytes), then a
-// seek to the middle, one op's recomputed micro-operations and a log page re-read from disk.
+// seek to the middle, a step back, the micro-operations of the row before the cursor and of a
+// far op (recomputed from the nearest snapshot), and a log page re-read from disk.
 // Env: P2M_INDEX_ONLY_BENCH_BYTES overrides the file size.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -65,6 +66,13 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
     const tSeek = Date.now();
     s.core.seek(Math.floor(s.core.opCount / 2) + 12345);
     const seekMs = Date.now() - tSeek;
+    // What the UI does next: step back, expand the row just before the cursor.
+    const tBack = Date.now();
+    const back = s.core.seek(Math.floor(s.core.opCount / 2) + 12344).position;
+    const stepBackMs = Date.now() - tBack;
+    const tRow = Date.now();
+    s.core.microOps(back - 1);
+    const rowBeforeCursorMs = Date.now() - tRow;
     const tMicro = Date.now();
     const micro = s.core.microOps(Math.floor(s.core.opCount * 0.75)).length;
     const microMs = Date.now() - tMicro;
@@ -80,7 +88,7 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
         mbPerS: +(fileBytes / 2 ** 20 / loadS).toFixed(0), progressReports: reports,
         indexMB: +(st.indexBytes / 2 ** 20).toFixed(0), bytesPerOp: +(st.indexBytes / s.core.opCount).toFixed(1),
         snapshots: st.snapshots, snapshotSpacing: st.spacing, heapAfterLoadMB: Math.round(heapAfterLoadMB),
-        seekMs, microOpsMs: microMs, microOpRows: micro, logPageMs: pageMs, logPageRows: page,
+        seekMs, stepBackMs, rowBeforeCursorMs, microOpsMs: microMs, microOpRows: micro, logPageMs: pageMs, logPageRows: page,
       },
     };
   } finally {

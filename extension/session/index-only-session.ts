@@ -34,6 +34,9 @@ const MAX_SNAPSHOTS = 128;
  * past 2 GB. So the count follows the table state's size (each snapshot costed as a copy).
  */
 const SNAPSHOT_BUDGET_BYTES = 384 * 2 ** 20;
+/** Cursor-local snapshots kept by seeks (each diverges from the next by at most LOCAL_SPACING ops). */
+const LOCAL_MAX = 6;
+const LOCAL_SPACING = 4096;
 /** First snapshot spacing (ops); a multiple of BLOCK so a snapshot starts a block. */
 const FIRST_SPACING = 64 * BLOCK;
 
@@ -54,6 +57,7 @@ export class IndexOnlySession {
   /** The set the views read: `main` at the end, `scratch` elsewhere. */
   private current: DomainSet | undefined;
   private snaps: Array<{ op: number; snap: DomainSnap }> = [{ op: 0, snap: new Map() }];
+  private local: Array<{ op: number; snap: DomainSnap }> = [];
   private spacing = FIRST_SPACING;
   private position = 0;
   private domainSel = 0;
@@ -214,17 +218,27 @@ export class IndexOnlySession {
     }
   }
 
-  private nearestSnapshot(position: number): number {
+  /** The closest snapshot at or before `position`: the sparse ones or the cursor-local ones. */
+  private nearest(position: number): { op: number; snap: DomainSnap } {
     let s = this.snaps[0];
     for (const x of this.snaps) if (x.op <= position && x.op > s.op) s = x;
-    return s.op;
+    for (const x of this.local) if (x.op <= position && x.op > s.op) s = x;
+    return s;
   }
+
+  private nearestSnapshot(position: number): number { return this.nearest(position).op; }
 
   /** Restore the nearest snapshot at or before `position` into `set`; returns its op. */
   private restoreNear(set: DomainSet, position: number): number {
-    const op = this.nearestSnapshot(position);
-    set.restore(this.snaps.find(x => x.op === op)!.snap);
-    return op;
+    const s = this.nearest(position);
+    set.restore(s.snap);
+    return s.op;
+  }
+
+  private keepLocal(op: number, set: DomainSet): void {
+    if (this.local.some(x => x.op === op)) return;
+    this.local.push({ op, snap: set.snapshot() });
+    if (this.local.length > LOCAL_MAX) this.local.shift();
   }
 
   private scratchSet(): DomainSet {
@@ -243,7 +257,13 @@ export class IndexOnlySession {
         // Forward within reach: go on from where the scratch set is (stepping costs one op).
         let s = this.scratchPos;
         if (s === undefined || s > p || this.nearestSnapshot(p) > s) s = this.restoreNear(set, p);
-        this.reread(s, p - s, (_op, r) => { if ('domain' in r) { const q = set.get(r.domain); runRecord(q, r); set.takeDiagnostics(q); } });
+        // Cursor-local snapshots over the last stretch (and just before the cursor): clicking a
+        // row seeks past it and then expands it, and stepping back must not replay 2M ops.
+        const localFrom = p - (LOCAL_MAX - 1) * LOCAL_SPACING;
+        this.reread(s, p - s, (i, r) => {
+          if (i > s && (i === p - 1 || (i >= localFrom && i % LOCAL_SPACING === 0))) this.keepLocal(i, set);
+          if ('domain' in r) { const q = set.get(r.domain); runRecord(q, r); set.takeDiagnostics(q); }
+        });
         this.scratchPos = p;
         this.current = set;
       }
