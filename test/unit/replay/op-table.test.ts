@@ -99,3 +99,21 @@ test('seeks stay exact when the scratch engines are renewed between restores', (
     assert.equal(JSON.stringify([v.stats(), v.regions(0, 2 ** 21, 10000), v.pool()]), want[op], `op ${op}`);
   }
 });
+
+test('RecordStore.trim drops the growth slack and keeps every record; appending still works', () => {
+  const recs = randomRecords(9, 1000);
+  const store = packRecords(recs);
+  // Grow past the packed capacity so there is slack to trim.
+  const extra = randomRecords(10, 700).slice(1);
+  for (const r of extra) store.pushCompact(r);
+  const all = [...recs, ...extra];
+  assert.ok(store.kind.length > store.length, 'slack before trim');
+  store.trim();
+  assert.equal(store.kind.length, store.length);
+  assert.equal(store.nr!.length, store.length);
+  all.forEach((r, i) => assert.deepEqual(store.get(i), r, `record ${i}`));
+  store.pushCompact(extra[0]);
+  assert.deepEqual(store.get(store.length - 1), extra[0]);
+  const m = new EngineMachine(store);
+  assert.equal(m.ops.length, all.length + 1 - 1); // the config record is not an op
+});
