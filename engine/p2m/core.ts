@@ -57,6 +57,14 @@ export class P2mCore {
   private readonly xenheap: Set<number>;
 
   constructor(config: Partial<P2mConfig> = {}) {
+    // These fields hold GFNs and u32 halves that outgrow V8's small integers within the first
+    // few ops; storing a non-small value first gives them their final (double) representation
+    // now, instead of a map change that deoptimises every compiled engine function mid-replay.
+    this.maxMappedGfn = -0; this.maxMappedGfn = 0;
+    this.lowestMappedGfn = -0; this.lowestMappedGfn = ULONG_MAX_GFN;
+    this.gfn = -0; this.gfn = 0;
+    this.tmpLo = -0; this.tmpLo = 0;
+    this.tmpHi = -0; this.tmpHi = 0;
     const { log, ...rest } = config;
     this.cfg = { ...DEFAULT_CONFIG, ...rest };
     this.log = log ?? new EventLog();

@@ -131,6 +131,12 @@ export class TableStore {
   lo = 0;
   hi = 0;
 
+  constructor() {
+    // Double representation from the start (u32 halves outgrow small integers): see P2mCore.
+    this.lo = -0; this.lo = 0;
+    this.hi = -0; this.hi = 0;
+  }
+
   /** The page for reading (never cloned). Creates an empty page on first use. */
   page(id: number): PageData {
     const p = this.cur(id);
