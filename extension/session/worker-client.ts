@@ -13,21 +13,25 @@ interface Pending {
   onProgress?: (p: LoadProgress) => void;
 }
 
+/**
+ * Old-space cap of the session worker. Measured on the 1M-op bench session: ~650 MB JS heap after
+ * load and 50 seeks; 1.5 GB leaves room for a second machine during "Compare Strategies" while a
+ * runaway load stops the worker (not the extension host) well before 4 GB.
+ */
+export const WORKER_HEAP_MB = 1536;
+
 export class WorkerClient {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private exited = false;
 
-  constructor(scriptPath: string, private readonly log: (level: string, message: string) => void = () => {}) {
-    // Measured on the 1M-op bench session (bench/views.ts workload, snapshot bounds of the replay
-    // runtime): ~650 MB JS heap after load and 50 seeks, and the load completes under a 1 GB
-    // old-space cap; the event log and snapshots' table pages are ArrayBuffers outside it
-    // (~700 MB). 1.5 GB leaves room for a second machine during "Compare Strategies" and for
-    // traces with more per-op objects, while a runaway load stops the worker well before 4 GB.
-    this.worker = new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: 1536 } });
+  /** `heapLimitMb` exists for tests (a worker that runs out quickly); the UI uses the default. */
+  constructor(scriptPath: string, private readonly log: (level: string, message: string) => void = () => {},
+              private readonly heapLimitMb = WORKER_HEAP_MB) {
+    this.worker = new Worker(scriptPath, { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } });
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
-    this.worker.on('error', e => this.failAll(e instanceof Error ? e : new Error(String(e))));
+    this.worker.on('error', e => this.failAll(this.explain(e)));
     this.worker.on('exit', code => { this.exited = true; this.failAll(new Error(`session worker exited (code ${code})`)); });
   }
 
@@ -60,6 +64,18 @@ export class WorkerClient {
       case 'progress': this.pending.get(m.id)?.onProgress?.(m.progress); break;
       case 'log': this.log(m.level, m.message); break;
     }
+  }
+
+  /**
+   * A worker past its heap limit is stopped by Node with ERR_WORKER_OUT_OF_MEMORY, whose own text
+   * tells the user nothing about what to do: say which limit and which mode needs less memory.
+   */
+  private explain(e: unknown): Error {
+    const err = e instanceof Error ? e : new Error(String(e));
+    if ((err as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') return err;
+    return new Error(`the trace needs more memory than the session worker's ${this.heapLimitMb} MB heap; ` +
+      `the session that was open is kept. Load .p2mtrace files this large in index-only mode ` +
+      `(choose "Index only" when loading, or set p2m.largeTraceMode to "index")`);
   }
 
   private failAll(e: Error): void {

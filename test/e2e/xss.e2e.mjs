@@ -56,8 +56,17 @@ await wb.step('"P2M: Load Trace…" loads the hostile trace through the file dia
   await runCommand(page(), 'P2M: Load Trace');
   const input = page().locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(file);
-  await page().waitForTimeout(300);
+  // The simple file dialog fills in its starting folder asynchronously; on a loaded machine it
+  // can do so after our fill and overwrite the typed path. Wait for its own value first, then
+  // type, and only press Enter once the input still holds our path.
+  await page().waitForFunction(() => (document.querySelector('.quick-input-widget input')?.value ?? '') !== '', undefined, { timeout: 30_000 }).catch(() => {});
+  let typed = '';
+  for (let attempt = 0; attempt < 5 && typed !== file; attempt++) {
+    await input.fill(file);
+    await page().waitForTimeout(300 + attempt * 300);
+    typed = await input.inputValue();
+  }
+  assert.equal(typed, file, 'file dialog input');
   await page().keyboard.press('Enter');
   const status = page().locator('.statusbar-item', { hasText: 'op ' }).first();
   await status.waitFor({ timeout: 60_000 });

@@ -34,9 +34,19 @@ export function samplesDir(): string {
   return path.join(extension().extensionPath, 'samples');
 }
 
+// Every test file is its own bundle with its own copy of this module: the list lives on the
+// host's global object so the suite runner (another bundle) sees all of them.
+const scratchDirs: string[] = ((globalThis as { __p2mScratchDirs?: string[] }).__p2mScratchDirs ??= []);
+
+/** Removes every scratch file's folder; the suite runner calls it once all tests have run. */
+export function removeScratchFiles(): void {
+  for (const d of scratchDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
 /** Write a scratch file outside the workspace (the host runs on this machine). */
 export function scratchFile(name: string, content: string): vscode.Uri {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p2m-ext-host-'));
+  scratchDirs.push(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
   return vscode.Uri.file(file);

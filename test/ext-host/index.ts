@@ -10,6 +10,7 @@ import * as path from 'path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from '../../extension/ids';
+import { removeScratchFiles } from './helpers';
 import { setActiveAtStart } from './start-state';
 
 function testFiles(dir: string): string[] {
@@ -29,6 +30,7 @@ export function run(): Promise<void> {
   const result: Result = { passed: 0, failed: 0, failures: [] };
   return new Promise((resolve, reject) => {
     const runner = mocha.run(failures => {
+      removeScratchFiles(); // runs in the host process: no leftovers in the temp dir after a run
       const line = `[ext-host] ${result.passed} passed, ${result.failed} failed`;
       console.log(line);
       const out = process.env.P2M_EXT_HOST_RESULT_FILE;
