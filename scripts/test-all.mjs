@@ -12,7 +12,8 @@
 // Env: P2M_LAYERS=unit,e2e runs only those layers (the build always runs). A layer with
 // `requires` is reported failed ("not run") when a required layer failed.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -51,11 +52,15 @@ function parseCounts(out) {
   return null;
 }
 
+// Every layer's temp files (scratch traces, state dirs, code-server's and Chromium's own) go to
+// one folder per run, removed at the end: repeated runs on one machine leave nothing in /tmp.
+const RUN_TMP = mkdtempSync(path.join(os.tmpdir(), 'p2m-test-run-'));
+
 function runLayer(layer) {
   return new Promise(resolve => {
     const t0 = Date.now();
     const child = spawn(layer.cmd[0], layer.cmd.slice(1), {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...layer.env, FORCE_COLOR: '0', P2M_TEST_RUN: RUN_ID },
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...layer.env, FORCE_COLOR: '0', P2M_TEST_RUN: RUN_ID, TMPDIR: RUN_TMP },
     });
     let out = '';
     child.stdout.on('data', d => { out += d; process.stdout.write(d); });
@@ -121,6 +126,8 @@ let left = leftovers();
 if (left.length) { await new Promise(r => setTimeout(r, 3000)); left = leftovers(); } // allow exits in flight
 rows.push({ name: 'no processes left', passed: left.length ? 0 : 1, failed: left.length ? 1 : 0, ms: 0,
   note: left.length ? `still running: ${left.join(' | ').slice(0, 300)}` : '' });
+
+rmSync(RUN_TMP, { recursive: true, force: true });
 
 const W = Math.max(...rows.map(r => r.name.length));
 console.log('\n━━━━ summary ━━━━');
