@@ -16,6 +16,7 @@ import { checkerFindings } from './tlb-view';
 import { applyConfig, ARM_P2M_TYPES, DEFAULT_DOMAIN, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../trace/records';
 import type { DomainView, ExternalFinding, MachineOp, ReplayMachine } from './backend';
 import { OpTable, type RecordInput } from './op-table';
+import { P2mDomainView } from './p2m-domain-view';
 import { K_OBJECT, K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
 
 export interface EngineMachineOptions {
@@ -186,7 +187,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
   view(domain: number): DomainView {
     const p = this.active.get(domain) ?? this.active.values().next().value;
     if (!p) throw new Error('engine machine has no domain');
-    return new EngineDomainView(p);
+    return new P2mDomainView(p);
   }
 
   /** BBM checker findings and TLB-model hazards over the recorded log, per domain (table MFNs overlap across domains). */
@@ -195,45 +196,6 @@ export class EngineMachine implements ReplayMachine<Snap> {
       domain: d, vmid: this.specs.get(d)?.vmid ?? d, cleanPte: this.cfg.cleanPte ?? false,
     })));
   }
-}
-
-class EngineDomainView implements DomainView {
-  constructor(private readonly p: P2m) {}
-  get domain() { return this.p.config.domid; }
-  get vmid() { return this.p.config.vmid; }
-  get rootLevel() { return this.p.geometry.rootLevel; }
-  get rootMfns() { return this.p.rootTables(); }
-  rootPageFor(gfn: number): number {
-    const g = this.p.geometry;
-    const k = Math.floor(gfn / 2 ** ((3 - g.rootLevel) * 9 + 9));
-    return k < g.rootPages ? k : -1;
-  }
-  readEntry(table: number, index: number): bigint {
-    const c = this.p.core;
-    const id = c.pageId(table);
-    if (id < 0 || !c.store.has(id)) return 0n;
-    c.store.read(id, index);
-    return (BigInt(c.store.hi >>> 0) << 32n) | BigInt(c.store.lo >>> 0);
-  }
-  isTablePage(mfn: number): boolean { const id = this.p.core.pageId(mfn); return id >= 0 && this.p.core.store.has(id); }
-  lookup(gfn: number) {
-    const r = this.p.lookup(gfn);
-    return { mfn: r.mfn, type: typeName(r.type), access: accessName(r.access), order: r.order, valid: r.valid };
-  }
-  regions(fromGfn: number, toGfn: number, limit: number) {
-    return this.p.regions(fromGfn, toGfn).slice(0, limit).map(r => ({ gfn: r.gfn, count: r.count, mfn: r.mfn, type: typeName(r.type), access: accessName(r.access), level: r.level }));
-  }
-  stats() { const s = this.p.stats(); return { mappings: s.mappings, shattered: s.shattered }; }
-  trueCounts() { return this.p.stats().leafCounts; }
-  maxMappedGfn() { return this.p.maxMappedGfn; }
-  lowestMappedGfn() { return this.p.lowestMappedGfn; }
-  needFlush() { return this.p.core.needFlush; }
-  pool() {
-    const c = this.p.core;
-    const pp = this.p.config.poolPages;
-    return { free: c.pool.free, used: c.tablesAllocated - c.tablesFreed, total: this.p.config.isHardwareDomain ? 'unlimited' as const : pp };
-  }
-  dumpInfo() { return this.p.dumpInfo(); }
 }
 
 function runRecord(p: P2m, r: TraceRecord): void {

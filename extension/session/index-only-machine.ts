@@ -5,11 +5,9 @@
 // Same engine calls as engine/replay/engine-machine.ts for the state-changing records;
 // checkpoint records (expect, p2m_dump_info, dump_p2m_lookup) are bracketed but not compared.
 
-import { accessName, typeName } from '../../engine/arch/types';
 import { EventLog } from '../../engine/p2m/event-log';
 import type { P2m } from '../../engine/p2m/p2m';
 import type { P2mSnapshot } from '../../engine/p2m/snapshot';
-import type { DomainView } from '../../engine/replay/backend';
 import { createP2m } from '../../engine/strategy/create-p2m';
 import type { StrategyName } from '../../engine/strategy/registry';
 import { ARM_P2M_TYPES, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../../engine/trace/records';
@@ -145,41 +143,4 @@ export function runRecord(p: P2m, r: TraceRecord): number {
   }
 }
 
-/** Read-only queries on one domain's P2m for the tree, regions and lookups. */
-export class P2mDomainView implements DomainView {
-  constructor(private readonly p: P2m) {}
-  get domain() { return this.p.config.domid; }
-  get vmid() { return this.p.config.vmid; }
-  get rootLevel() { return this.p.geometry.rootLevel; }
-  get rootMfns() { return this.p.rootTables(); }
-  rootPageFor(gfn: number): number {
-    const g = this.p.geometry;
-    const k = Math.floor(gfn / 2 ** ((3 - g.rootLevel) * 9 + 9));
-    return k < g.rootPages ? k : -1;
-  }
-  readEntry(table: number, index: number): bigint {
-    const c = this.p.core;
-    const id = c.pageId(table);
-    if (id < 0 || !c.store.has(id)) return 0n;
-    c.store.read(id, index);
-    return (BigInt(c.store.hi >>> 0) << 32n) | BigInt(c.store.lo >>> 0);
-  }
-  isTablePage(mfn: number): boolean { const id = this.p.core.pageId(mfn); return id >= 0 && this.p.core.store.has(id); }
-  lookup(gfn: number) {
-    const r = this.p.lookup(gfn);
-    return { mfn: r.mfn, type: typeName(r.type), access: accessName(r.access), order: r.order, valid: r.valid };
-  }
-  regions(fromGfn: number, toGfn: number, limit: number) {
-    return this.p.regions(fromGfn, toGfn).slice(0, limit).map(r => ({ gfn: r.gfn, count: r.count, mfn: r.mfn, type: typeName(r.type), access: accessName(r.access), level: r.level }));
-  }
-  stats() { const s = this.p.stats(); return { mappings: s.mappings, shattered: s.shattered }; }
-  trueCounts() { return this.p.stats().leafCounts; }
-  maxMappedGfn() { return this.p.maxMappedGfn; }
-  lowestMappedGfn() { return this.p.lowestMappedGfn; }
-  needFlush() { return this.p.core.needFlush; }
-  pool() {
-    const c = this.p.core;
-    return { free: c.pool.free, used: c.tablesAllocated - c.tablesFreed, total: this.p.config.isHardwareDomain ? 'unlimited' as const : this.p.config.poolPages };
-  }
-  dumpInfo() { return this.p.dumpInfo(); }
-}
+export { P2mDomainView } from '../../engine/replay/p2m-domain-view';
