@@ -283,8 +283,12 @@ export class P2mCore {
     const nth = n > 32 ? ` [occurrence ${n} of this rule; reported at powers of two from here]` : '';
     this.diag('sim-stats-drift', 'info', `stats drift${parts.length ? ` (${parts.join('; ')})` : ''}: ${why.join('; ')} — faithful to Xen${nth}`, this.gfn);
   }
-  /** Drift changes seen per rule combination (index = DRIFT_* bit set). */
-  private readonly driftCounts = new Float64Array(16);
+  /**
+   * Drift changes seen per rule combination (index = DRIFT_* bit set). Part of a snapshot: the
+   * rate limit above decides which ops carry the note, so a restored engine that re-executes
+   * must count from where the first pass was, or it reports drift the first pass kept quiet.
+   */
+  readonly driftCounts = new Float64Array(16);
 }
 
 export const DRIFT_REMAP = 1, DRIFT_BLOCK_OVER_TABLE = 2, DRIFT_MFN0 = 4, DRIFT_ROLLED_BACK = 8;

@@ -14,14 +14,14 @@ export interface P2mSnapshot {
     maxMappedGfn: number; lowestMappedGfn: number; needFlush: boolean; memAccessEnabled: boolean;
     isDying: boolean; pagesHead: number; tablesAllocated: number; tablesFreed: number; diagnostics: number;
   };
-  readonly arrays: Float64Array; // mappings, shattered, trueLeaves, lastDrift, flushes
+  readonly arrays: Float64Array; // mappings, shattered, trueLeaves, lastDrift, flushes, driftCounts
   readonly radix: Map<number, number>;
 }
 
 export function takeSnapshot(core: P2mCore): P2mSnapshot {
-  const arrays = new Float64Array(24);
+  const arrays = new Float64Array(40);
   arrays.set(core.mappings, 0); arrays.set(core.shattered, 4); arrays.set(core.trueLeaves, 8);
-  arrays.set(core.lastDrift, 12); arrays.set(core.flushes, 16);
+  arrays.set(core.lastDrift, 12); arrays.set(core.flushes, 16); arrays.set(core.driftCounts, 24);
   return {
     store: core.store.freeze(),
     pool: core.pool.save(),
@@ -45,7 +45,7 @@ export function restoreSnapshot(core: P2mCore, s: P2mSnapshot): void {
   core.diagnostics.length = Math.min(core.diagnostics.length, c.diagnostics);
   core.mappings.set(s.arrays.subarray(0, 4)); core.shattered.set(s.arrays.subarray(4, 8));
   core.trueLeaves.set(s.arrays.subarray(8, 12)); core.lastDrift.set(s.arrays.subarray(12, 16));
-  core.flushes.set(s.arrays.subarray(16, 24));
+  core.flushes.set(s.arrays.subarray(16, 24)); core.driftCounts.set(s.arrays.subarray(24, 40));
   core.radix.clear();
   for (const [k, v] of s.radix) core.radix.set(k, v);
   core.locked = false;
