@@ -366,7 +366,8 @@ export class IndexOnlySession {
       const l = labels.get(i);
       const row: LogRow = {
         op: i, kind: this.ops.kind(i), domain: this.ops.domain(i), text: l?.label ?? this.ops.kind(i), rc: this.ops.rc(i),
-        events: 0, flushes: 0, violations: 0, diagnostics: this.ops.diags(i), phase: 'none',
+        // Not recorded in index-only mode: -1 tells the log to say so (expanding computes them).
+        events: -1, flushes: 0, violations: 0, diagnostics: this.ops.diags(i), phase: 'none',
       };
       if (l && l.line > 0) row.line = l.line;
       const g = this.ops.gfnRange(i);

@@ -17,6 +17,7 @@ export interface LogRow {
   /** One-line summary, e.g. "p2m_set_entry gfn=0x40201 nr=0x1 mfn=0x300000 ram_rw rwx". */
   text: string;
   rc: number;
+  /** Events the op recorded; -1 when not known (index-only sessions compute them on expand). */
   events: number;
   flushes: number;
   violations: number;

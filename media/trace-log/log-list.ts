@@ -223,7 +223,9 @@ export class LogList {
       el('span', { class: `cell kind kind-${row.kind}` }, row.kind),
       el('span', { class: 'cell summary', title: row.text }, row.text),
       el('span', { class: 'cell rc' + (row.rc !== 0 ? ' error' : '') }, row.rc !== 0 ? `rc ${row.rc}` : ''),
-      el('span', { class: 'cell counts' }, `${row.events} ev${row.flushes ? ` · ${row.flushes} flush` : ''}`),
+      row.events < 0
+        ? el('span', { class: 'cell counts', title: 'Index-only session: events are not recorded; expand the row to compute them' }, '— ev')
+        : el('span', { class: 'cell counts' }, `${row.events} ev${row.flushes ? ` · ${row.flushes} flush` : ''}`),
     );
     r.firstElementChild?.append(icon(exp ? 'chevron-down' : 'chevron-right'));
     if (row.violations > 0) r.append(el('span', { class: 'cell badge violation', title: `${row.violations} violation(s)` }, `⚠ ${row.violations}`));

@@ -43,7 +43,7 @@ const STUB = `
   const sent = [];
   window.__p2mSent = sent;
   let filtered = null; // null = all ops
-  const row = op => ({ op, kind: op % 3 ? 'set_entry' : 'tlb_flush', domain: 1, rc: 0, events: 9,
+  const row = op => ({ op, kind: op % 3 ? 'set_entry' : 'tlb_flush', domain: 1, rc: 0, events: op % 11 === 1 ? -1 : 9, // -1: not recorded (index-only session)
     text: 'p2m_set_entry gfn=0x' + (op * 16).toString(16) + ' nr=0x1 mfn=0x' + (0x100000 + op).toString(16) + ' t=ram_rw a=rwx <b>&amp;',
     flushes: op % 7 === 0 ? 1 : 0, violations: op % 1000 === 999 ? 1 : 0, diagnostics: 0,
     phase: op % 1000 === 999 ? 'violation' : op % 5 === 0 ? 'break' : 'make' });
@@ -134,6 +134,9 @@ await step('only the visible rows are in the DOM; trace text is escaped', async 
   const text = await page.locator('.log-row[data-op="0"] .summary').textContent();
   assert.match(text, /<b>&amp;$/, 'markup in trace text must show as text');
   assert.equal(await page.locator('.log-row b').count(), 0, 'no element was created from trace text');
+  // An index-only session does not know an op's event count: the row says so instead of "0 ev".
+  assert.equal((await page.locator('.log-row[data-op="0"] .counts').textContent()).trim(), '9 ev · 1 flush');
+  assert.equal((await page.locator('.log-row[data-op="1"] .counts').textContent()).trim(), '— ev');
   return `${count} row elements`;
 });
 

@@ -90,6 +90,9 @@ test('index-only: log pages have the full session labels, lines, kinds, rc and d
       const e = a[k];
       assert.deepEqual([r.op, r.kind, r.domain, r.text, r.rc, r.line, r.diagnostics, r.gfnFirst, r.gfnLast],
         [e.op, e.kind, e.domain, e.text, e.rc, e.line, e.diagnostics, e.gfnFirst, e.gfnLast], `row ${r.op}`);
+      // Events are not recorded in index-only mode: the row says "unknown", never a false 0.
+      assert.equal(r.events, -1, `row ${r.op} events`);
+      assert.ok(e.events > 0, `full row ${e.op} events`);
     });
   }
 });
