@@ -1,6 +1,6 @@
 // Per-domain p2m configuration and Xen error numbers. The upstream (current Xen) algorithm
 // is the default `strategy`. 'xen-4.8' and 'legacy' are implemented in engine/strategy/ and
-// built with `createP2m` (engine/strategy/create-p2m.ts): `new P2m` always runs upstream.
+// built with `createP2m` (engine/strategy/create-p2m.ts): `new P2m` runs upstream and throws when asked for another.
 import type { Arch } from '../arch/geometry';
 import type { EventLog } from './event-log';
 

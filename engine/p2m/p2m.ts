@@ -58,6 +58,11 @@ export class P2m {
   readonly core: P2mCore;
 
   constructor(config: Partial<P2mConfig> = {}) {
+    // This class runs the upstream algorithm only; the 2016 ones are subclasses built by
+    // createP2m. A config naming another strategy here would silently replay the wrong code.
+    if (config.strategy !== undefined && config.strategy !== 'upstream') {
+      throw new Error(`new P2m runs the upstream algorithm; build a '${config.strategy}' p2m with createP2m (engine/strategy/create-p2m.ts)`);
+    }
     this.core = new P2mCore(config);
   }
 
