@@ -51,7 +51,7 @@ function measure(name: string, file: string, replay: boolean): void {
   let line = `[big] ${name}: ${MB(size)} ${r.format}, ${r.store.length} records, ${r.diagnostics.length} diagnostics; parse ${(parseMs / 1000).toFixed(1)} s`;
   if (replay) {
     const t1 = Date.now();
-    const m = new EngineMachine([...r.store]);
+    const m = new EngineMachine(r.store);
     m.reset();
     for (let i = 0; i < m.ops.length; i++) { m.execute(i, true); if ((i & 0xffff) === 0) sample(); }
     line += `; replay ${m.ops.length} ops ${((Date.now() - t1) / 1000).toFixed(1)} s, ${m.events.length} events`;

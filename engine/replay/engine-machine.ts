@@ -172,13 +172,8 @@ export class EngineMachine implements ReplayMachine<Snap> {
     for (const [d, p] of this.scratch) {
       const x = s.get(d);
       if (!x) continue;
-      // Workaround (engine TableStore): copy-on-write compares page epochs, and epochs are
-      // per store. Snapshots come from the recording store, so before restoring one into the
-      // scratch store, move the scratch epoch past the snapshot's; otherwise a later write
-      // can land in a page the snapshot shares and silently change the snapshot.
-      const store = p.core.store;
-      let e = store.freeze().epoch;
-      while (e <= x.store.epoch) e = store.freeze().epoch;
+      // Safe across stores: TableStore epochs come from one process-wide counter and restore()
+      // starts a new one, so later writes clone the pages the snapshot shares.
       p.restore(x);
     }
     this.active = this.scratch;
