@@ -34,21 +34,6 @@ export const STRATEGIES = ['upstream', 'xen-4.8', 'legacy'];
  */
 interface Parsed { store: RecordStore; lowLevel: TraceRecord[]; config: TraceConfig; diagnostics: TraceDiagnostic[]; text?: string }
 
-/**
- * The store's records minus the columnar kinds that never become operations (opaque xentrace
- * events, other-memory events: engine-machine's `describe` drops them), read without
- * materialising those. `[...store]` built an object for every one of ~1M records.
- */
-export function replayRecords(store: RecordStore): TraceRecord[] {
-  const out: TraceRecord[] = [];
-  for (let i = 0; i < store.length; i++) {
-    const k = store.kindAt(i);
-    if (k === 'opaque' || k === 'otherMem') continue;
-    out.push(store.get(i));
-  }
-  return out;
-}
-
 function readWithProgress(file: string, progress: (p: LoadProgress) => void): Buffer {
   const total = fs.statSync(file).size;
   const buf = Buffer.allocUnsafe(total);
