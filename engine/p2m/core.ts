@@ -8,8 +8,8 @@ import {
 import { type Geometry, ipaRow, levelSize, makeGeometry, modPow2 } from '../arch/geometry';
 import { ULONG_MAX_GFN } from '../arch/types';
 import { DEFAULT_CONFIG, type P2mConfig } from './config';
-import { Cause, EventLog } from './event-log';
-import type { DiagnosticCode, DiagnosticSeverity } from './events';
+import { Cause, EventLog, rcErrorDiagnostic } from './event-log';
+import type { DiagnosticCode, DiagnosticSeverity, FrameName } from './events';
 import { Pool } from './pool';
 import { TableStore } from './table-store';
 
@@ -105,6 +105,11 @@ export class P2mCore {
     const d = gfn === undefined ? { code, severity, message } : { code, severity, message, gfn };
     this.diagnostics.push({ op: this.op, ...d });
     this.log.diagnostic(d);
+  }
+  /** The `rc-error` diagnostic of a failed call: the same event, stored compactly in the log. */
+  diagRc(fn: FrameName, rc: number, gfn: number): void {
+    this.diagnostics.push({ op: this.op, ...rcErrorDiagnostic(fn, rc, gfn) });
+    this.log.rcError(fn, rc, gfn);
   }
 
   // ---- stores ---------------------------------------------------------------------------

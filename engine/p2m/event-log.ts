@@ -9,6 +9,7 @@
 import type {
   DiagnosticCode, EngineDiagnostic, FlushCause, FrameName, OpKind, P2mEvent, P2mEventKind,
 } from './events';
+import { errnoName } from './config';
 
 export const enum K {
   opBegin = 0, opEnd, frameEnter, frameLeave, pteWrite, pteClean, tlbFlush, needFlushSet,
@@ -34,6 +35,8 @@ const OLD_ZERO = 1 << 18, NEW_ZERO = 1 << 19;
  * second word the log is ~19% smaller (less memory to fault in and stream through the cache).
  */
 const FL_RC0 = 1 << 9, OE_RC0 = 1 << 5, ST_INLINE = 1 << 8;
+/** diagnostic header bit 5: a compact `rc-error` (bits 6–10 the FRAMES index, word 1 its column row). */
+const DG_RC = 1 << 5;
 /** The one-word flag of each kind (0: the kind has no one-word form). */
 const ONE_WORD: number[] = SIZE.map((_n, k) => (k === K.frameLeave ? FL_RC0 : k === K.opEnd ? OE_RC0 : k === K.stat ? ST_INLINE : 0));
 /** Words of the event whose header is `h`. */
@@ -99,6 +102,14 @@ export class EventLog {
   private opFirst = new Uint32Array(1024);
   private ops = 0;
   private diags: EngineDiagnostic[] = [];
+  /**
+   * `rc-error` diagnostics as columns (return code, GFN); the header holds the function. A
+   * pool-limited 10M-op trace fails ~half its calls: one object + message string each was
+   * ~290 B (1.5 GB), the columns are 12 B. The message is built when the event is read.
+   */
+  private rcVal = new Int32Array(256);
+  private rcGfn = new Float64Array(256);
+  private rcN = 0;
   private listeners: EventListener[] = [];
   // sequential-access cursor
   private cursorI = -1;
@@ -235,6 +246,20 @@ export class EventLog {
     this.done();
   }
 
+  /** The `rc-error` diagnostic of a failed call of `fn` (same event as diagnostic(), stored compactly). */
+  rcError(fn: FrameName, rc: number, gfn: number): void {
+    if (!this.enabled) return;
+    if (this.rcN === this.rcVal.length) {
+      const v = new Int32Array(this.rcN * 2), g = new Float64Array(this.rcN * 2);
+      v.set(this.rcVal); g.set(this.rcGfn);
+      this.rcVal = v; this.rcGfn = g;
+    }
+    this.rcVal[this.rcN] = rc; this.rcGfn[this.rcN] = gfn;
+    const w = this.begin(2);
+    this.cur[w] = K.diagnostic | DG_RC | (FRAMES.indexOf(fn) << 6); this.cur[w + 1] = this.rcN++;
+    this.done();
+  }
+
   private simple(k: number): void {
     if (!this.enabled) return;
     const w = this.begin(1);
@@ -290,7 +315,10 @@ export class EventLog {
   /** Index of op's opBegin event. */
   firstEventOfOp(op: number): number { return this.opFirst[op]; }
 
+  /** Diagnostics stored as objects (compact `rc-error`s are not in it: see diagnosticCount). */
   diagnosticsList(): readonly EngineDiagnostic[] { return this.diags; }
+  /** Every diagnostic event in the log, compact ones included. */
+  diagnosticCount(): number { return this.diags.length + this.rcN; }
 
   get(i: number): P2mEvent {
     const a = this.addrOf(i);
@@ -327,7 +355,11 @@ export class EventLog {
       case K.putPage: return { kind: 'putPage', mfn: (h >>> 5) * TWO32 + c[w + 1], count: c[w + 2] };
       case K.mapcacheInvalidate: return { kind: 'mapcacheInvalidate' };
       case K.xenheapGfnClear: return { kind: 'xenheapGfnClear', mfn: hiOf(h) * TWO32 + c[w + 1] };
-      default: return { kind: 'diagnostic', diag: this.diags[c[w + 1]] };
+      default: {
+        if ((h & DG_RC) === 0) return { kind: 'diagnostic', diag: this.diags[c[w + 1]] };
+        const j = c[w + 1];
+        return { kind: 'diagnostic', diag: rcErrorDiagnostic(FRAMES[(h >>> 6) & 31], this.rcVal[j], this.rcGfn[j]) };
+      }
     }
   }
 
@@ -387,6 +419,11 @@ export class EventLog {
     for (let i = from; i < to; i++) out.push(this.get(i));
     return out;
   }
+}
+
+/** The `rc-error` diagnostic of a failed call; the one wording for the compact and object forms. */
+export function rcErrorDiagnostic(fn: string, rc: number, gfn: number): EngineDiagnostic {
+  return { code: 'rc-error', severity: 'warning', message: `${fn} returned ${errnoName(rc)} (${rc}) at GFN 0x${gfn.toString(16)}`, gfn };
 }
 
 function big(lo: number, hi: number): bigint { return (BigInt(hi) << 32n) | BigInt(lo); }

@@ -3,11 +3,11 @@
 // the unlock flushes when needed. Queries never record events.
 import { vttbr as makeVttbr } from '../arch/geometry';
 import { INVALID_MFN, isAnyRamType, P2mType, parseAccess, parseType } from '../arch/types';
-import { EILSEQ, ENOMEM, errnoName, type P2mConfig } from './config';
+import { EILSEQ, ENOMEM, type P2mConfig } from './config';
 import { P2mCore, type OpDiagnostic } from './core';
 import { dumpInfo, dumpInfoLines, dumpLookupLines } from './dump';
 import { Cause, FLUSH_CAUSES, Fr, type EventLog } from './event-log';
-import type { FlushCause } from './events';
+import type { FlushCause, FrameName } from './events';
 import { getEntry, type GetEntryResult } from './get-entry';
 import { type Leaf, leaves, type Region, regions, rootTables, tablePage, type TablePageView, walk, type WalkStep } from './queries';
 import { relinquish } from './relinquish';
@@ -85,8 +85,8 @@ export class P2m {
   }
 
   /** A failing call is reported as an `rc-error` diagnostic of its op. */
-  private rcDiag(rc: number, fn: string, gfn: number): number {
-    if (rc !== 0) this.core.diag('rc-error', 'warning', `${fn} returned ${errnoName(rc)} (${rc}) at GFN 0x${gfn.toString(16)}`, gfn);
+  private rcDiag(rc: number, fn: FrameName, gfn: number): number {
+    if (rc !== 0) this.core.diagRc(fn, rc, gfn);
     return rc;
   }
 

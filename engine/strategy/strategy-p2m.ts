@@ -5,9 +5,10 @@
 // ops that only emit an info diagnostic.
 import { alignDown } from '../arch/geometry';
 import { INVALID_MFN, isAnyRamType, P2mType, parseAccess, parseType } from '../arch/types';
-import { EILSEQ, errnoName, type P2mConfig } from '../p2m/config';
+import { EILSEQ, type P2mConfig } from '../p2m/config';
 import type { P2mCore } from '../p2m/core';
 import { EventLog, Fr } from '../p2m/event-log';
+import type { FrameName } from '../p2m/events';
 import type { GetEntryResult } from '../p2m/get-entry';
 import { type NameOrValue, P2m } from '../p2m/p2m';
 import type { Leaf, Region, TablePageView, WalkStep } from '../p2m/queries';
@@ -56,8 +57,8 @@ export class OldStrategyP2m extends P2m {
     return rc;
   }
 
-  private rcDiagOld(rc: number, fn: string, gfn: number): number {
-    if (rc !== 0) this.old.diag('rc-error', 'warning', `${fn} returned ${errnoName(rc)} (${rc}) at GFN 0x${gfn.toString(16)}`, gfn);
+  private rcDiagOld(rc: number, fn: FrameName, gfn: number): number {
+    if (rc !== 0) this.old.diagRc(fn, rc, gfn);
     return rc;
   }
 

@@ -50,7 +50,8 @@ export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, o
   const checkerViol = new Uint32Array(n);
   const sink = new SummarySink();
   // Diagnostic events are not in the raw feed: scan kinds for them only when the log has any.
-  const scanDiags = events.diagnosticsList === undefined || events.diagnosticsList().length > 0;
+  const scanDiags = events.diagnosticCount !== undefined ? events.diagnosticCount() > 0
+    : events.diagnosticsList === undefined || events.diagnosticsList().length > 0;
   const violationRank = PHASE_RANK.get('violation') ?? 0;
   const table = tableOf(ops);
   for (let op = 0; op < n; op++) {

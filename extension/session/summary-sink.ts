@@ -19,6 +19,8 @@ export interface SummarySource {
   feed?(sink: RawEventSink, from?: number, to?: number): void;
   /** Every diagnostic the log holds (EventLog): when empty the diagnostic scan is skipped. */
   diagnosticsList?(): readonly unknown[];
+  /** How many diagnostic events the log holds, compact `rc-error`s included (EventLog). */
+  diagnosticCount?(): number;
 }
 
 export class SummarySink implements RawEventSink {
