@@ -32,7 +32,13 @@ export const STRATEGIES = ['upstream', 'xen-4.8', 'legacy'];
  * the write-trace records (write_pte / tlb_flush / dsb) the overlay checks; they are objects
  * in the store already.
  */
-interface Parsed { store: RecordStore; lowLevel: TraceRecord[]; config: TraceConfig; diagnostics: TraceDiagnostic[]; text?: string }
+interface Parsed {
+  store: RecordStore; lowLevel: TraceRecord[]; config: TraceConfig; diagnostics: TraceDiagnostic[];
+  /** A .p2mtrace file as loaded: "export up to here" re-reads its first bytes if it is unchanged. */
+  source?: FileStamp;
+}
+
+interface FileStamp { path: string; size: number; mtimeMs: number }
 
 function readWithProgress(file: string, progress: (p: LoadProgress) => void): Buffer {
   const total = fs.statSync(file).size;
@@ -53,7 +59,7 @@ function readWithProgress(file: string, progress: (p: LoadProgress) => void): Bu
 /** Above this size the file is not read whole: readTrace streams it from the path. */
 export const STREAM_ABOVE_BYTES = 64 << 20;
 
-function parse(file: string, bytes: Buffer | undefined, opts: LoadOptions): Parsed & { format: string } {
+function parse(file: string, bytes: Buffer | undefined, opts: LoadOptions, st: fs.Stats): Parsed & { format: string } {
   const source = path.basename(file);
   const r = readTrace(bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : file, {
     source, format: opts.format ?? 'auto', arch: opts.arch,
@@ -65,17 +71,20 @@ function parse(file: string, bytes: Buffer | undefined, opts: LoadOptions): Pars
     const x = r.store.get(i);
     if (x.kind === 'writePte' || x.kind === 'tlbFlush' || x.kind === 'dsb') lowLevel.push(x);
   }
-  // Keep the text of (not huge) .p2mtrace files: "export .p2mtrace up to here" slices its lines.
-  const text = r.format === 'p2mtrace' && bytes ? bytes.toString('utf8') : undefined;
-  return { store: r.store, lowLevel, config: r.config, diagnostics: r.diagnostics, text, format: r.format ?? 'unknown' };
+  // "Export .p2mtrace up to here" copies the file's own first lines (comments and config as
+  // written). The text is not kept (a 1M-line trace is ~60 MB): the export re-reads the file.
+  // Stamped before the read (the caller's stat): a file changed since then fails the check.
+  const stamp: FileStamp | undefined = r.format === 'p2mtrace' ? { path: file, size: st.size, mtimeMs: st.mtimeMs } : undefined;
+  return { store: r.store, lowLevel, config: r.config, diagnostics: r.diagnostics, source: stamp, format: r.format ?? 'unknown' };
 }
 
 export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => void): LoadedSession {
   const t0 = Date.now();
-  const size = fs.statSync(opts.path).size;
+  const st = fs.statSync(opts.path);
+  const size = st.size;
   const bytes = size <= STREAM_ABOVE_BYTES ? readWithProgress(opts.path, progress) : undefined;
   progress({ phase: 'parse', bytes: 0, totalBytes: size, records: 0, ops: 0, totalOps: 0 });
-  const parsed = parse(opts.path, bytes, opts);
+  const parsed = parse(opts.path, bytes, opts, st);
   if (parsed.store.length === 0) {
     const why = parsed.diagnostics.slice(0, 3).map(formatDiagnostic).join('; ');
     throw new Error(`${path.basename(opts.path)}: no trace records found (format ${parsed.format})${why ? `: ${why}` : ''}`);
@@ -128,11 +137,9 @@ function exportState(core: SessionCore, parsed: Parsed, config: TraceConfig, for
     }
     case 'p2mtrace': {
       const last = pos > 0 ? core.machine.ops[pos - 1].loc : undefined;
-      if (parsed.text !== undefined) {
-        // Same file up to the line of the last applied op: keeps comments and config as written.
-        const lines = parsed.text.split('\n');
-        return { text: lines.slice(0, last ? last.line : firstOpLine(core) - 1).join('\n') + '\n', suggestedExt: 'p2mtrace' };
-      }
+      const end = last ? last.byteOffset : core.machine.ops[0]?.loc.byteOffset ?? 0;
+      const head = parsed.source && fileHead(parsed.source, end, last !== undefined);
+      if (head !== undefined) return { text: head, suggestedExt: 'p2mtrace' };
       // Every record (opaque ones included) up to the op, read from the store on demand.
       const upto: TraceRecord[] = [];
       for (let i = 0; last && i < parsed.store.length; i++) if (parsed.store.offset[i] <= last.byteOffset) upto.push(parsed.store.get(i));
@@ -141,8 +148,35 @@ function exportState(core: SessionCore, parsed: Parsed, config: TraceConfig, for
   }
 }
 
-function firstOpLine(core: SessionCore): number {
-  return core.machine.ops[0]?.loc.line ?? 1;
+/**
+ * The file's bytes up to `offset` (and through the end of that line when `throughLine`), as
+ * text ending in a newline; undefined when the file changed since it was loaded (the caller
+ * then writes the records instead).
+ */
+function fileHead(src: FileStamp, offset: number, throughLine: boolean): string | undefined {
+  let st: fs.Stats;
+  try { st = fs.statSync(src.path); } catch { return undefined; }
+  if (st.size !== src.size || st.mtimeMs !== src.mtimeMs) return undefined;
+  const fd = fs.openSync(src.path, 'r');
+  try {
+    let end = offset;
+    if (throughLine) {
+      // Scan for the end of the op's line in small blocks (a line is short; the file may be big).
+      const blk = Buffer.allocUnsafe(4096);
+      for (let at = offset; ;) {
+        const n = fs.readSync(fd, blk, 0, blk.length, at);
+        const nl = blk.subarray(0, n).indexOf(10);
+        if (nl >= 0) { end = at + nl + 1; break; }
+        if (n < blk.length) { end = at + n; break; }
+        at += n;
+      }
+    }
+    const buf = Buffer.allocUnsafe(end);
+    let got = 0;
+    while (got < end) { const n = fs.readSync(fd, buf, got, end - got, got); if (n <= 0) break; got += n; }
+    const text = buf.subarray(0, got).toString('utf8');
+    return text.endsWith('\n') ? text : text + '\n';
+  } finally { fs.closeSync(fd); }
 }
 
 /** Replay the whole trace under each strategy and count what the BBM checker sees. */

@@ -3,6 +3,8 @@
 // BBM phases, plots, exports, violations, and line → position mapping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSession, type LoadedSession } from '../../../extension/session/trace-loader';
 import type { TreeNodeModel } from '../../../extension/views/tree-model';
@@ -103,6 +105,12 @@ test('seed sample: plots, dump info and exports at the cursor', () => {
   const cut = s.exportState('p2mtrace').text;
   assert.match(cut, /p2m_set_entry gfn=0x40000 nr=0x40000/);
   assert.doesNotMatch(cut, /0x40201/);
+  // The file's own lines (comments and config as written), through the last applied op's line.
+  const fileLines = fs.readFileSync(sample('seed-4k-remap-in-1g.p2mtrace'), 'utf8').split('\n');
+  assert.equal(cut, fileLines.slice(0, core.machine.ops[firstSet].loc.line).join('\n') + '\n');
+  core.seek(0);
+  assert.equal(s.exportState('p2mtrace').text, fileLines.slice(0, core.machine.ops[0].loc.line - 1).join('\n') + '\n');
+  core.seek(firstSet + 1);
   assert.equal(core.positionForLine(10), firstSet + 2);
   assert.equal(core.positionForLine(1), 0);
 });
@@ -157,4 +165,20 @@ test('write-trace rows show the statement and are searchable', () => {
   const v = s.core.logQuery({ onlyViolations: true });
   const micro = s.core.microOps(s.core.logPage(0, 1).rows[0].op);
   assert.ok(v.total >= 2 && micro.some(m => m.phase === 'violation' && /bbm-valid-change/.test(m.text)));
+});
+
+test('export .p2mtrace up to here: a file changed since the load is not copied (records are written instead)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p2m-export-src-'));
+  try {
+    const file = path.join(dir, 'copy.p2mtrace');
+    fs.copyFileSync(sample('seed-4k-remap-in-1g.p2mtrace'), file);
+    const s = loadSession({ path: file, snapshotInterval: 1 }, () => {});
+    const asWritten = s.exportState('p2mtrace').text;
+    assert.equal(asWritten, fs.readFileSync(file, 'utf8').split('\n').slice(0, s.core.machine.ops.at(-1)!.loc.line).join('\n') + '\n');
+    fs.appendFileSync(file, '# edited after the load\np2m_set_entry gfn=0x1 nr=1 mfn=0x2 t=ram_rw a=rwx\n');
+    const rewritten = s.exportState('p2mtrace').text;
+    assert.match(rewritten, /exported at op/);
+    assert.doesNotMatch(rewritten, /edited after the load|gfn=0x1 /);
+    assert.match(rewritten, /p2m_set_entry gfn=0x40000/);
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });
