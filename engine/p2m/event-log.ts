@@ -69,22 +69,27 @@ const FIRST_CHUNK = 1 << 14;
 
 export type EventListener = (log: EventLog, index: number) => void;
 
+export type TableAllocWhy = 'table' | 'split' | 'root';
+
 /**
  * What `EventLog.feed` calls, one method per kind, fields as numbers (descriptors as u32
- * halves). The TLB model and BBM checker (engine/tlb TlbEventSink) fit it structurally.
+ * halves). The TLB model and BBM checker implement it (engine/tlb calls it TlbEventSink), and
+ * object streams reach it through engine/tlb `dispatchEvent`.
  */
 export interface RawEventSink {
   onOpBegin(i: number, op: number, opKind: OpKind, domain?: number): void;
   onOpEnd(i: number, op: number, rc: number): void;
+  /** `level` < 0 means unknown (write traces without `level=`): the sink infers it. */
   onPteWrite(i: number, table: number, index: number, level: number,
     oldLo: number, oldHi: number, newLo: number, newHi: number, live: boolean, raw: boolean): void;
   onPteClean(i: number, table: number, index: number): void;
   onTlbFlush(i: number, vmid: number, cause: FlushCause): void;
   onNeedFlushSet(i: number): void;
-  onTableAlloc(i: number, table: number, level: number, why: 'table' | 'split' | 'root'): void;
+  onTableAlloc(i: number, table: number, level: number, why: TableAllocWhy): void;
   onTableZero(i: number, table: number): void;
   onTableClean(i: number, table: number): void;
   onTableFree(i: number, table: number): void;
+  /** Optional: call frames (the TLB model takes a lookup's / fault's GFN as a guest access). */
   onFrameEnter?(i: number, frame: FrameName, level: number, gfn: number): void;
 }
 

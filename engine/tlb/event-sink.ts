@@ -3,26 +3,12 @@
 // directly with numbers (descriptors as u32 halves), so the hot path builds no objects; object
 // streams (tests, views) go through `dispatchEvent`.
 import { hiOf, loOf } from '../arch/descriptor';
-import type { FlushCause, FrameName, OpKind, P2mEvent, P2mEventKind } from '../p2m/events';
+import type { RawEventSink } from '../p2m/event-log';
+import type { P2mEvent, P2mEventKind } from '../p2m/events';
 
-export type TableAllocWhy = 'table' | 'split' | 'root';
-
-export interface TlbEventSink {
-  onOpBegin(i: number, op: number, opKind: OpKind, domain?: number): void;
-  onOpEnd(i: number, op: number, rc: number): void;
-  /** `level` < 0 means unknown (write traces without `level=`): the sink infers it. */
-  onPteWrite(i: number, table: number, index: number, level: number,
-    oldLo: number, oldHi: number, newLo: number, newHi: number, live: boolean, raw: boolean): void;
-  onPteClean(i: number, table: number, index: number): void;
-  onTlbFlush(i: number, vmid: number, cause: FlushCause): void;
-  onNeedFlushSet(i: number): void;
-  onTableAlloc(i: number, table: number, level: number, why: TableAllocWhy): void;
-  onTableZero(i: number, table: number): void;
-  onTableClean(i: number, table: number): void;
-  onTableFree(i: number, table: number): void;
-  /** Optional: call frames (the TLB model takes a lookup's / fault's GFN as a guest access). */
-  onFrameEnter?(i: number, frame: FrameName, level: number, gfn: number): void;
-}
+// One interface for both feeds: the log's raw `feed` and `dispatchEvent` below.
+export type { TableAllocWhy } from '../p2m/event-log';
+export type TlbEventSink = RawEventSink;
 
 /** Feed one event object to a sink; kinds the sinks do not need are ignored. */
 export function dispatchEvent(sink: TlbEventSink, ev: P2mEvent, i: number): void {

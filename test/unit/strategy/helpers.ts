@@ -1,7 +1,6 @@
 // Shared helpers for the strategy tests: build a p2m under a strategy with a BBM checker fed
 // from its event log, and measure what an "act" phase did (engine counters and checker counts
 // after minus before), so each §6.2 / §9 number is checked on the act alone.
-import assert from 'node:assert/strict';
 import type { P2m } from '../../../engine/p2m/p2m';
 import type { P2mEvent } from '../../../engine/p2m/events';
 import { createP2m, type StrategyP2mConfig } from '../../../engine/strategy/create-p2m';
@@ -59,14 +58,7 @@ export function act(h: Harness, fn: (p: P2m) => number[]): Act {
   };
 }
 
-export function entry(p: P2m, table: number, index: number): bigint {
-  const t = p.tablePage(table);
-  assert.ok(t, `table 0x${table.toString(16)} exists`);
-  return t.entries.find(e => e.index === index)?.descriptor ?? 0n;
-}
-export function entryCount(p: P2m, table: number): number {
-  return p.tablePage(table)?.entries.length ?? 0;
-}
+export { entry, entryCount } from '../engine/helpers';
 
 /** Xen counters [1G, 2M, 4K] and shattered [1G, 2M]. */
 export function stats(p: P2m): { m: number[]; sh: number[] } {
