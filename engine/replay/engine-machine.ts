@@ -8,15 +8,14 @@
 import { P2M_ACCESS_NAMES, typeName, accessName } from '../arch/types';
 import { EventLog } from '../p2m/event-log';
 import type { P2m } from '../p2m/p2m';
-import { createP2m } from '../strategy/create-p2m';
 import { parseStrategy, type StrategyName } from '../strategy/registry';
-import type { P2mConfig } from '../p2m/config';
 import type { P2mSnapshot } from '../p2m/snapshot';
 import { checkerFindings } from './tlb-view';
 import { applyConfig, ARM_P2M_TYPES, DEFAULT_DOMAIN, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../trace/records';
 import type { DomainView, ExternalFinding, MachineOp, ReplayMachine } from './backend';
 import { OpTable, type RecordInput } from './op-table';
 import { P2mDomainView } from './p2m-domain-view';
+import { createDomainP2m, type DomainSpec } from './domain-config';
 import { K_OBJECT, K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
 
 export interface EngineMachineOptions {
@@ -35,7 +34,6 @@ type Snap = Map<number, P2mSnapshot>;
 /** Re-executed ops after which the scratch engines are replaced (see `restore`): ≤ ~64 MB of dead arena. */
 const SCRATCH_RENEW_OPS = 65_536;
 
-interface DomainSpec { domain: number; vmid: number; poolPages?: number | 'unlimited'; hardwareDomain?: boolean }
 
 const hex = (n: number) => (n < 0 ? 'invalid' : '0x' + n.toString(16));
 
@@ -105,16 +103,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
 
   private make(log: EventLog): Map<number, P2m> {
     const m = new Map<number, P2m>();
-    for (const s of this.specs.values()) {
-      const c: Partial<P2mConfig> = {
-        domid: s.domain, vmid: s.vmid, log,
-        arch: this.cfg.arch ?? 'arm64', ipaBits: this.cfg.ipaBits ?? 40,
-        poolPages: s.poolPages ?? this.cfg.poolPages ?? 64,
-        isHardwareDomain: s.hardwareDomain ?? false,
-        memAccess: this.cfg.memAccess ?? false, cleanPte: this.cfg.cleanPte ?? false, iommuEnabled: this.cfg.iommu ?? false,
-      };
-      m.set(s.domain, createP2m({ ...c, strategy: this.strategy }));
-    }
+    for (const s of this.specs.values()) m.set(s.domain, createDomainP2m(this.cfg, s, log, this.strategy));
     return m;
   }
 

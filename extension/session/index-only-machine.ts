@@ -8,13 +8,12 @@
 import { EventLog } from '../../engine/p2m/event-log';
 import type { P2m } from '../../engine/p2m/p2m';
 import type { P2mSnapshot } from '../../engine/p2m/snapshot';
-import { createP2m } from '../../engine/strategy/create-p2m';
+import { createDomainP2m, type DomainSpec } from '../../engine/replay/domain-config';
 import type { StrategyName } from '../../engine/strategy/registry';
 import { ARM_P2M_TYPES, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../../engine/trace/records';
 import type { IndexOpKind } from './index-only-columns';
 import { OP_KINDS } from './index-only-columns';
 
-export interface DomainSpec { domain: number; vmid: number; poolPages?: number | 'unlimited'; hardwareDomain?: boolean }
 
 /** Domains in order of first appearance (vmids like the full session's machine). */
 export class DomainSpecs {
@@ -46,16 +45,7 @@ export class DomainSet {
 
   get(domain: number): P2m {
     let p = this.p2ms.get(domain);
-    if (!p) {
-      const s = this.specs.spec(domain);
-      p = createP2m({
-        strategy: this.strategy, domid: s.domain, vmid: s.vmid, log: this.log,
-        arch: this.cfg.arch ?? 'arm64', ipaBits: this.cfg.ipaBits ?? 40,
-        poolPages: s.poolPages ?? this.cfg.poolPages ?? 64, isHardwareDomain: s.hardwareDomain ?? false,
-        memAccess: this.cfg.memAccess ?? false, cleanPte: this.cfg.cleanPte ?? false, iommuEnabled: this.cfg.iommu ?? false,
-      });
-      this.p2ms.set(domain, p);
-    }
+    if (!p) this.p2ms.set(domain, p = createDomainP2m(this.cfg, this.specs.spec(domain), this.log, this.strategy));
     return p;
   }
 
@@ -69,13 +59,8 @@ export class DomainSet {
   restore(s: DomainSnap): void {
     for (const d of [...this.p2ms.keys()]) if (!s.has(d)) this.p2ms.delete(d);
     for (const [d, x] of s) {
-      const p = this.get(d);
-      // Copy-on-write compares page epochs: move this store's epoch past the snapshot's first
-      // (same workaround as engine-machine.ts restore), so a later write never lands in a shared page.
-      const store = p.core.store;
-      let e = store.freeze().epoch;
-      while (e <= x.store.epoch) e = store.freeze().epoch;
-      p.restore(x);
+      // Safe across stores: table-store epochs are process-wide and restore() starts a new one.
+      this.get(d).restore(x);
     }
   }
 

@@ -1,0 +1,20 @@
+// The engine config of one traced domain: the trace's `config` lines plus the domain's own
+// (`domain` lines: vmid, pool, hardware domain). One place, so the full replay machine and the
+// UI's index-only session build identical engines from the same trace.
+import type { EventLog } from '../p2m/event-log';
+import type { P2m } from '../p2m/p2m';
+import { createP2m } from '../strategy/create-p2m';
+import type { StrategyName } from '../strategy/registry';
+import type { TraceConfig } from '../trace/records';
+
+export interface DomainSpec { domain: number; vmid: number; poolPages?: number | 'unlimited'; hardwareDomain?: boolean }
+
+/** A P2m for domain `s` under the trace config `cfg`, recording into `log`. */
+export function createDomainP2m(cfg: TraceConfig, s: DomainSpec, log: EventLog, strategy: StrategyName): P2m {
+  return createP2m({
+    strategy, domid: s.domain, vmid: s.vmid, log,
+    arch: cfg.arch ?? 'arm64', ipaBits: cfg.ipaBits ?? 40,
+    poolPages: s.poolPages ?? cfg.poolPages ?? 64, isHardwareDomain: s.hardwareDomain ?? false,
+    memAccess: cfg.memAccess ?? false, cleanPte: cfg.cleanPte ?? false, iommuEnabled: cfg.iommu ?? false,
+  });
+}
