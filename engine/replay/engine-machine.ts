@@ -5,7 +5,6 @@
 // restored and ops re-executed while seeking. Keeping them apart means re-execution can
 // never touch the recorded log or its op numbering.
 
-import { P2M_ACCESS_NAMES, typeName, accessName } from '../arch/types';
 import { EventLog } from '../p2m/event-log';
 import type { P2m } from '../p2m/p2m';
 import { parseStrategy, type StrategyName } from '../strategy/registry';
@@ -16,6 +15,7 @@ import type { DomainView, ExternalFinding, MachineOp, ReplayMachine } from './ba
 import { OpTable, type RecordInput } from './op-table';
 import { P2mDomainView } from './p2m-domain-view';
 import { createDomainP2m, type DomainSpec } from './domain-config';
+import { runRecord } from './run-record';
 import { K_OBJECT, K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
 
 export interface EngineMachineOptions {
@@ -33,9 +33,6 @@ type Snap = Map<number, P2mSnapshot>;
 
 /** Re-executed ops after which the scratch engines are replaced (see `restore`): ≤ ~64 MB of dead arena. */
 const SCRATCH_RENEW_OPS = 65_536;
-
-
-const hex = (n: number) => (n < 0 ? 'invalid' : '0x' + n.toString(16));
 
 export class EngineMachine implements ReplayMachine<Snap> {
   readonly ops: readonly MachineOp[];
@@ -179,66 +176,5 @@ export class EngineMachine implements ReplayMachine<Snap> {
     return this.cachedFindings ??= checkerFindings(this.log, this.domains.map(d => ({
       domain: d, vmid: this.specs.get(d)?.vmid ?? d, cleanPte: this.cfg.cleanPte ?? false,
     })));
-  }
-}
-
-function runRecord(p: P2m, r: TraceRecord): void {
-  switch (r.kind) {
-    case 'setEntry': p.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access); return;
-    case 'setAtOrder': p.setAtOrder(r.gfn, r.order, r.mfn, r.type, r.access); return;
-    case 'lookup': p.lookupOp(r.gfn); return;
-    case 'invalidateRoot': p.invalidateRoot(); return;
-    case 'resolveFault': p.resolveTranslationFault(r.gfn); return;
-    case 'relinquish': p.setDying(true); p.relinquish(); return;
-    case 'memAccess':
-      if (r.gfn !== undefined && r.nr !== undefined && r.access !== undefined) { p.setMemAccess(r.gfn, r.nr, r.access); return; }
-      p.beginOtherOp(); if (r.enable) p.enableMemAccess(); p.endOtherOp(0); return;
-    case 'expect': {
-      p.beginOtherOp();
-      const got = p.lookup(r.gfn);
-      const bad: string[] = [];
-      if (r.mfn !== undefined && r.mfn !== got.mfn) bad.push(`mfn expected ${hex(r.mfn)} got ${hex(got.mfn)}`);
-      if (r.type !== undefined && r.type !== typeName(got.type)) bad.push(`type expected ${r.type} got ${typeName(got.type)}`);
-      if (r.access !== undefined && P2M_ACCESS_NAMES.indexOf(r.access) !== got.access) bad.push(`access expected ${r.access} got ${accessName(got.access)}`);
-      if (r.order !== undefined && r.order !== got.order) bad.push(`order expected ${r.order} got ${got.order}`);
-      if (r.valid !== undefined && r.valid !== got.valid) bad.push(`valid expected ${r.valid} got ${got.valid}`);
-      if (bad.length) p.core.diag('checkpoint-mismatch', 'error', `expect gfn=${hex(r.gfn)}: ${bad.join(', ')}`, r.gfn);
-      p.endOtherOp(bad.length ? -1 : 0);
-      return;
-    }
-    case 'checkpointDumpInfo': {
-      p.beginOtherOp();
-      const s = p.stats();
-      const bad: string[] = [];
-      for (const l of [1, 2, 3]) {
-        if (s.mappings[l] !== r.mappings[l]) bad.push(`${['', '1G', '2M', '4K'][l]} mappings: trace ${r.mappings[l]}, replay ${s.mappings[l]}`);
-        if (l < 3 && s.shattered[l] !== r.shattered[l]) bad.push(`${['', '1G', '2M'][l]} shattered: trace ${r.shattered[l]}, replay ${s.shattered[l]}`);
-      }
-      if (bad.length) p.core.diag('checkpoint-mismatch', 'error', `p2m_dump_info mismatch: ${bad.join('; ')}`);
-      p.endOtherOp(bad.length ? -1 : 0);
-      return;
-    }
-    case 'checkpointLookup': {
-      p.beginOtherOp();
-      const w = p.walk(Number(r.ipa >> 12n));
-      const bad: string[] = [];
-      for (const line of r.lines) {
-        const step = w.find(s => s.level === line.level);
-        if (!step || step.descriptor !== line.descriptor) bad.push(`L${line.level}[0x${line.index.toString(16)}]: trace 0x${line.descriptor.toString(16)}, replay ${step ? '0x' + step.descriptor.toString(16) : 'not walked'}`);
-      }
-      if (bad.length) p.core.diag('checkpoint-mismatch', 'error', `dump_p2m_lookup mismatch: ${bad.join('; ')}`);
-      p.endOtherOp(bad.length ? -1 : 0);
-      return;
-    }
-    case 'lostRecords':
-      p.beginOtherOp();
-      p.core.diag('lost-records', 'warning', `${r.count} trace records lost on CPU ${r.cpu}: the replay may diverge from the hypervisor here`);
-      p.endOtherOp(0);
-      return;
-    default:
-      // Low-level write traces have no engine entry point yet: keep the op (its line can hold
-      // breakpoints) with an empty body.
-      p.beginOtherOp(); p.endOtherOp(0);
-      return;
   }
 }

@@ -2,8 +2,8 @@
 // (the file is read once, so domains are not known up front), records run straight into the
 // engine (no TraceRecord array, no event log unless a caller enables it for one op), sparse
 // snapshots restored into a separate set, and the DomainView the tree and regions read.
-// Same engine calls as engine/replay/engine-machine.ts for the state-changing records;
-// checkpoint records (expect, p2m_dump_info, dump_p2m_lookup) are bracketed but not compared.
+// Records run through engine/replay/run-record.ts, as in the full session: checkpoints
+// (expect, p2m_dump_info, dump_p2m_lookup) are compared and lost records reported.
 
 import { EventLog } from '../../engine/p2m/event-log';
 import type { P2m } from '../../engine/p2m/p2m';
@@ -110,22 +110,6 @@ export function runSetEntry(p: P2m, gfn: number, nr: number, mfn: number, type: 
   return p.setEntry(gfn, nr, mfn, ARM_P2M_TYPES[type] ?? 'ram_rw', P2M_ACCESSES[access] ?? 'rwx');
 }
 
-/** Run one op record; returns its rc. */
-export function runRecord(p: P2m, r: TraceRecord): number {
-  switch (r.kind) {
-    case 'setEntry': return p.setEntry(r.gfn, r.nr, r.mfn, r.type, r.access);
-    case 'setAtOrder': return p.setAtOrder(r.gfn, r.order, r.mfn, r.type, r.access);
-    case 'lookup': p.lookupOp(r.gfn); return 0;
-    case 'invalidateRoot': p.invalidateRoot(); return 0;
-    case 'resolveFault': return p.resolveTranslationFault(r.gfn) ? 1 : 0; // the op's rc is 1 when resolved
-    case 'relinquish': p.setDying(true); return p.relinquish();
-    case 'memAccess':
-      if (r.gfn !== undefined && r.nr !== undefined && r.access !== undefined) return p.setMemAccess(r.gfn, r.nr, r.access);
-      p.beginOtherOp(); if (r.enable) p.enableMemAccess(); p.endOtherOp(0); return 0;
-    default:
-      // Checkpoints, lost-record markers, low-level write traces: an op bracket, nothing compared.
-      p.beginOtherOp(); p.endOtherOp(0); return 0;
-  }
-}
-
+/** Records run exactly as in the full session (checkpoints compared, lost records reported). */
+export { runRecord } from '../../engine/replay/run-record';
 export { P2mDomainView } from '../../engine/replay/p2m-domain-view';

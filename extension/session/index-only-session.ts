@@ -41,7 +41,7 @@ const LOCAL_SPACING = 4096;
 const FIRST_SPACING = 64 * BLOCK;
 
 export const INDEX_ONLY_NOTE = 'index-only session: no BBM/TLB checker results, no plots, no strategy comparison, ' +
-  'no .p2mtrace/JSON export, checkpoints not compared; micro-operations are recomputed when a row is expanded';
+  'no .p2mtrace/JSON export; micro-operations are recomputed when a row is expanded';
 
 export interface IndexOnlyStats { indexBytes: number; snapshots: number; spacing: number; fileBytes: number }
 

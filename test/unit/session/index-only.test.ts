@@ -151,3 +151,20 @@ test('index-only columns: wide values round-trip through the side maps', () => {
   assert.equal(c.gfnRange(3), undefined, 'no GFN, no range');
   assert.equal(c.diagsBefore(5), 257, 'within a block: the per-op column (255 saturated + 2)');
 });
+
+test('index-only: checkpoint lines are compared as in the full session (same rc and diagnostics)', () => {
+  const f = path.join(dir, 'checkpoints.p2mtrace');
+  fs.writeFileSync(f, [
+    'p2m_set_entry gfn=0x40201 nr=1 mfn=0x300000 t=ram_rw a=rwx',
+    'expect gfn=0x40201 mfn=0x300000 t=ram_rw order=0', // holds
+    'expect gfn=0x40201 mfn=0x300001 t=ram_rw order=0', // mismatch: rc -1 and a diagnostic
+    'expect_stats map1g=0 sh1g=0 map2m=0 sh2m=0 map4k=7', // mismatch
+    '',
+  ].join('\n'));
+  const o = { path: f, snapshotInterval: 16, ipaBits: 40 };
+  const a = loadSession(o, () => {}).core.logPage(0, 10).rows;
+  const b = loadIndexOnly({ ...o, mode: 'index' }, () => {}).core.logPage(0, 10).rows;
+  assert.deepEqual(b.map(r => [r.kind, r.rc, r.diagnostics]), a.map(r => [r.kind, r.rc, r.diagnostics]));
+  assert.deepEqual(a.map(r => r.rc), [0, 0, -1, -1]);
+  assert.ok(a[2].diagnostics > 0 && a[3].diagnostics > 0);
+});
