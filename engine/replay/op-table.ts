@@ -18,11 +18,18 @@ import type { MachineOp, OpArgValue } from './backend';
 /** Either a reader's store (shared, not copied) or records in memory. */
 export type RecordInput = readonly TraceRecord[] | RecordStore;
 
-const OP_KIND_NAMES: readonly OpKind[] = [
+/** The op kinds records become, in code order (op columns here and in index-only sessions). */
+export const OP_KIND_NAMES = [
   'set_entry', 'set_at_order', 'lookup', 'checkpoint', 'mem_access', 'invalidate_root', 'resolve_fault',
   'relinquish', 'other', 'write_pte', 'tlb_flush', 'dsb',
-];
-const OP_KIND_CODE = new Map(OP_KIND_NAMES.map((k, i) => [k, i]));
+] as const satisfies readonly OpKind[];
+const OP_KIND_CODE = new Map<OpKind, number>(OP_KIND_NAMES.map((k, i) => [k, i]));
+
+/** The code of a record's op kind (index into OP_KIND_NAMES), or -1 for records that do not replay. */
+export function opKindCodeOf(r: TraceRecord): number {
+  const k = opKindOf(r);
+  return k === undefined ? -1 : OP_KIND_CODE.get(k)!;
+}
 
 /** Op kind of a record that replays, or undefined (config, domain, opaque, other-memory…). */
 export function opKindOf(r: TraceRecord): OpKind | undefined {

@@ -4,6 +4,8 @@
 // offset, line, the parser's default domain there), so any op's record can be re-read from
 // disk. Chunks are fixed-size, so growing never copies (a doubling array would need 2× at peak).
 
+import { OP_KIND_NAMES } from '../../engine/replay/op-table';
+
 /** Ops per block: the granularity of re-reading the file and of snapshots. */
 export const BLOCK = 256;
 const CHUNK_BITS = 20;
@@ -17,11 +19,8 @@ const DOM_BIG = 0xffff;
 const GFN_BIG = 0xfe, GFN_NONE = 0xff;
 const TWO32 = 2 ** 32;
 
-/** Operation kinds as the session names them (engine/replay/engine-machine.ts `describe`). */
-export const OP_KINDS = [
-  'set_entry', 'set_at_order', 'lookup', 'checkpoint', 'mem_access', 'invalidate_root', 'resolve_fault',
-  'relinquish', 'other', 'write_pte', 'tlb_flush', 'dsb',
-] as const;
+/** Operation kinds as the session names them, in the replay's code order (engine/replay/op-table.ts). */
+export const OP_KINDS = OP_KIND_NAMES;
 export type IndexOpKind = typeof OP_KINDS[number];
 
 interface Chunk { kind: Uint8Array; domain: Uint16Array; gfnLo: Uint32Array; gfnHi: Uint8Array; nr: Uint32Array; rc: Int16Array; diags: Uint8Array }

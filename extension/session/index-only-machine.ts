@@ -11,8 +11,7 @@ import type { P2mSnapshot } from '../../engine/p2m/snapshot';
 import { createDomainP2m, type DomainSpec } from '../../engine/replay/domain-config';
 import type { StrategyName } from '../../engine/strategy/registry';
 import { ARM_P2M_TYPES, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../../engine/trace/records';
-import type { IndexOpKind } from './index-only-columns';
-import { OP_KINDS } from './index-only-columns';
+import { OP_KIND_NAMES } from '../../engine/replay/op-table';
 
 
 /** Domains in order of first appearance (vmids like the full session's machine). */
@@ -72,28 +71,9 @@ export class DomainSet {
   }
 }
 
-const KIND_CODE = new Map<string, number>(OP_KINDS.map((k, i) => [k, i]));
-const code = (k: IndexOpKind) => KIND_CODE.get(k) ?? 8;
-
-/** The op kind a record becomes (engine-machine.ts `describe`), or -1 for records that do not replay. */
-export function opKindCode(r: TraceRecord): number {
-  switch (r.kind) {
-    case 'setEntry': return code('set_entry');
-    case 'setAtOrder': return code('set_at_order');
-    case 'lookup': return code('lookup');
-    case 'expect': case 'checkpointDumpInfo': case 'checkpointLookup': return code('checkpoint');
-    case 'memAccess': return code('mem_access');
-    case 'invalidateRoot': return code('invalidate_root');
-    case 'resolveFault': return code('resolve_fault');
-    case 'relinquish': return code('relinquish');
-    case 'lostRecords': return code('other');
-    case 'writePte': return code('write_pte');
-    case 'tlbFlush': return code('tlb_flush');
-    case 'dsb': return code('dsb');
-    default: return -1;
-  }
-}
-export const SET_ENTRY_CODE = code('set_entry');
+/** The op kind code a record becomes (as in the full session), or -1 for records that do not replay. */
+export { opKindCodeOf as opKindCode } from '../../engine/replay/op-table';
+export const SET_ENTRY_CODE = OP_KIND_NAMES.indexOf('set_entry');
 
 /** GFN and page count an op record addresses (NaN gfn when none), for the index columns. */
 export function recordRange(r: TraceRecord): [number, number] {
