@@ -52,6 +52,10 @@ export class P2mCore {
   /** Out values of helpers returning a descriptor pair. */
   tmpLo = 0;
   tmpHi = 0;
+  /** Out values of storeEntry: the descriptor it replaced and the page's level. */
+  prevLo = 0;
+  prevHi = 0;
+  prevLevel = 0;
   /** Current GFN of the operation (frames, diagnostics). */
   gfn = 0;
   private readonly xenheap: Set<number>;
@@ -65,6 +69,8 @@ export class P2mCore {
     this.gfn = -0; this.gfn = 0;
     this.tmpLo = -0; this.tmpLo = 0;
     this.tmpHi = -0; this.tmpHi = 0;
+    this.prevLo = -0; this.prevLo = 0;
+    this.prevHi = -0; this.prevHi = 0;
     const { log, ...rest } = config;
     this.cfg = { ...DEFAULT_CONFIG, ...rest };
     this.log = log ?? new EventLog();
@@ -115,6 +121,20 @@ export class P2mCore {
   // ---- stores ---------------------------------------------------------------------------
   /** writePte (§5.1): a store plus, unless raw, the clean_pte cache clean. */
   writePte(id: number, idx: number, lo: number, hi: number, raw = false): void {
+    const live = this.storeEntry(id, idx, lo, hi);
+    this.log.pteWrite(this.pageMfn(id), idx, this.prevLevel, this.prevLo, this.prevHi, lo, hi, live, raw);
+    if (!raw && this.cfg.cleanPte) this.log.pteClean(this.pageMfn(id), idx);
+    if (lo !== 0 || hi !== 0) this.checkWritten(lo, hi, this.prevLevel);
+  }
+
+  /**
+   * The state change of a store without logging or checks: the entry, the page's leaf count,
+   * the true counts and subtree liveness. writePte's first half; also how a view engine is
+   * moved along a recorded log (a pteWrite's new value forward, its old value backward: the
+   * bookkeeping is a function of the tree, so both directions stay exact). Returns whether
+   * the page was live; leaves the previous descriptor in prevLo/prevHi and the level in prevLevel.
+   */
+  storeEntry(id: number, idx: number, lo: number, hi: number): boolean {
     const store = this.store;
     const p = store.write(id, idx, lo, hi);
     const oLo = store.lo, oHi = store.hi;
@@ -137,10 +157,27 @@ export class P2mCore {
         }
       }
     }
-    this.log.pteWrite(this.pageMfn(id), idx, level, oLo, oHi, lo, hi, live, raw);
-    if (!raw && this.cfg.cleanPte) this.log.pteClean(this.pageMfn(id), idx);
-    if (lo !== 0 || hi !== 0) this.checkWritten(lo, hi, level);
+    this.prevLo = oLo; this.prevHi = oHi; this.prevLevel = level;
+    return live;
   }
+
+  /**
+   * ptZero of a table page being set up at `level`. With `zeroJournal` set, the entries it
+   * wipes (a reused pool page keeps its stale ones; Xen frees without zeroing) are handed to
+   * it first, keyed by the index the tableZero event is about to get: a log-driven backward
+   * move cannot otherwise restore them (the log records no per-entry store for a zeroing).
+   */
+  zeroTable(id: number, level: number): void {
+    const j = this.zeroJournal;
+    if (j !== undefined && this.store.has(id) && this.store.page(id).count !== 0) {
+      const words: number[] = [];
+      this.store.forEach(id, (i, lo, hi) => { words.push(i, lo, hi); });
+      j(this.log.length, id, Uint32Array.from(words, w => w >>> 0));
+    }
+    this.store.zero(id).level = level;
+  }
+  /** See zeroTable: (index of the coming tableZero event, page id, [index, lo, hi]…). */
+  zeroJournal: ((event: number, id: number, entries: Uint32Array) => void) | undefined = undefined;
 
   /** §8 rows 18–20 on every non-zero store. */
   private checkWritten(lo: number, hi: number, level: number): void {

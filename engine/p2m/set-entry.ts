@@ -203,7 +203,7 @@ export function createTable(core: P2mCore, tbl: number, idx: number, level: numb
   const id = core.allocPage(level + 1, 0);
   if (id < 0) { log.frameLeave(Fr.createTable, -ENOMEM); return false; }
   const mfn = core.pageMfn(id);
-  core.store.zero(id).level = level + 1;
+  core.zeroTable(id, level + 1);
   log.tableZero(mfn);
   if (core.cfg.cleanPte) log.tableClean(mfn);
   core.writePte(tbl, idx, rules.tableLo(mfn), rules.tableHi(mfn));

@@ -183,7 +183,7 @@ function createTable(core: OldCore, tbl: number, idx: number, level: number): nu
   // 2016 allocated from the domain heap: failure is -ENOMEM (upstream's pool gives -ENOENT).
   if (id < 0) { log.frameLeave(Fr.createTable, -ENOMEM); return -ENOMEM; }
   const mfn = core.pageMfn(id);
-  core.store.zero(id).level = level + 1;
+  core.zeroTable(id, level + 1);
   log.tableZero(mfn);
   if (core.cfg.cleanPte) log.tableClean(mfn);
   core.writePte(tbl, idx, oldTableLo(mfn), oldTableHi(mfn));
