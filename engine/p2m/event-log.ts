@@ -91,6 +91,11 @@ export interface RawEventSink {
   onTableFree(i: number, table: number): void;
   /** Optional: call frames (the TLB model takes a lookup's / fault's GFN as a guest access). */
   onFrameEnter?(i: number, frame: FrameName, level: number, gfn: number): void;
+  /** Optional: the scalar-state kinds (a log-driven view engine moves counters with them). */
+  onStat?(i: number, field: 0 | 1, level: number, delta: number): void;
+  onMappedRange?(i: number, maxMappedGfn: number, lowestMappedGfn: number): void;
+  onRadixSet?(i: number, gfn: number, access: number): void;
+  onRadixDelete?(i: number, gfn: number): void;
 }
 
 
@@ -408,6 +413,17 @@ export class EventLog {
         case K.tableZero: sink.onTableZero(i, c[w + 1]); break;
         case K.tableClean: sink.onTableClean(i, c[w + 1]); break;
         case K.tableFree: sink.onTableFree(i, c[w + 1]); break;
+        case K.stat:
+          if (sink.onStat !== undefined) sink.onStat(i, (h & 0x20) ? 1 : 0, (h >>> 6) & 3, (h & ST_INLINE) !== 0 ? h >> 9 : c[w + 1] | 0);
+          break;
+        case K.mappedRange:
+          if (sink.onMappedRange !== undefined) {
+            const low = c[w + 3] === 0xffffffff && c[w + 4] === 0xffffffff ? -1 : c[w + 4] * TWO32 + c[w + 3];
+            sink.onMappedRange(i, c[w + 2] * TWO32 + c[w + 1], low);
+          }
+          break;
+        case K.radixSet: if (sink.onRadixSet !== undefined) sink.onRadixSet(i, (h >>> 12) * TWO32 + c[w + 1], (h >>> 5) & 15); break;
+        case K.radixDelete: if (sink.onRadixDelete !== undefined) sink.onRadixDelete(i, (h >>> 12) * TWO32 + c[w + 1]); break;
         default: break;
       }
       w += sizeOf(h);

@@ -92,3 +92,28 @@ test('pteWrite stores only its non-zero sides and reads back exactly (get and fe
   assert.equal(log.get(1597).kind, 'pteWrite');
   assert.equal(log.get(1598).kind, 'stat');
 });
+
+test('feed delivers stat, mappedRange and radix events to the optional sink methods, as get(i) reads them', () => {
+  const p = new P2m({ ipaBits: 40, poolPages: 'unlimited', memAccess: true, log: new EventLog() });
+  for (let i = 0; i < 3000; i++) {
+    const gfn = (i * 7919) % 2 ** 20 + (i % 13 === 0 ? 2 ** 33 : 0);
+    p.setEntry(gfn, 1 + (i % 3), i % 5 ? 0x1000 + i : -1, 1, i % 7);
+  }
+  const got: string[] = [], want: string[] = [];
+  p.log.feed({
+    ...recorder(),
+    onStat: (i, f, l, d) => { got.push(`${i} stat ${f ? 'shattered' : 'mappings'} ${l} ${d}`); },
+    onMappedRange: (i, m, lo) => { got.push(`${i} range ${m} ${lo}`); },
+    onRadixSet: (i, g, a) => { got.push(`${i} radixSet ${g} ${a}`); },
+    onRadixDelete: (i, g) => { got.push(`${i} radixDelete ${g}`); },
+  }, 0, p.log.length);
+  for (let i = 0; i < p.log.length; i++) {
+    const e = p.log.get(i);
+    if (e.kind === 'stat') want.push(`${i} stat ${e.field} ${e.level} ${e.delta}`);
+    else if (e.kind === 'mappedRange') want.push(`${i} range ${e.maxMappedGfn} ${e.lowestMappedGfn}`);
+    else if (e.kind === 'radixSet') want.push(`${i} radixSet ${e.gfn} ${e.access}`);
+    else if (e.kind === 'radixDelete') want.push(`${i} radixDelete ${e.gfn}`);
+  }
+  assert.ok(want.some(s => s.includes(' stat ')) && want.some(s => s.includes(' range ')), 'the workload has stat and mappedRange events');
+  assert.deepEqual(got, want);
+});
