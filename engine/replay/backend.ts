@@ -73,6 +73,25 @@ export interface DomainView {
   dumpInfo(): string;
 }
 
+/** Moves a machine's current state along the recorded event log (log-mover.ts). */
+export interface LogMoves {
+  /** opStart[i] = index of op i's first event (the timeline's). */
+  readonly opStart: Uint32Array;
+  /** From "before op from" to "before op to" (from < to), without executing. */
+  forward(from: number, to: number): void;
+  /** From "before op from" back to "before op to" (to < from). */
+  backward(from: number, to: number): void;
+}
+
+/** How the seeker reaches any op: checkpoints to restore, and log moves when the machine has them. */
+export interface SeekPlan<Snap> {
+  snapshots: Snap[];
+  /** Op of each snapshot, ascending; snapshots[0] is at op 0. */
+  snapshotOps: Uint32Array;
+  /** Absent: seek by restore + re-execution only. */
+  moves?: LogMoves;
+}
+
 /**
  * A deterministic p2m machine over one loaded trace. `execute(i)` must be called with
  * consecutive op indices after `reset()` or `restore()` of a snapshot taken before op i.
@@ -92,6 +111,12 @@ export interface ReplayMachine<Snap = unknown> {
    * the global event index where each was detected and its evidence events.
    */
   findings?(): readonly ExternalFinding[];
+  /**
+   * Log-driven seeking: when true, the first pass takes no periodic snapshots and
+   * `prepareSeeking` (called once right after it) returns the checkpoints and log moves.
+   */
+  readonly logSeek?: boolean;
+  prepareSeeking?(opStart: Uint32Array, fallbackInterval: number): SeekPlan<Snap>;
 }
 
 export interface ExternalFinding {

@@ -11,9 +11,13 @@ import { parseStrategy, type StrategyName } from '../strategy/registry';
 import type { P2mSnapshot } from '../p2m/snapshot';
 import { checkerFindings } from './tlb-view';
 import { applyConfig, ARM_P2M_TYPES, DEFAULT_DOMAIN, P2M_ACCESSES, type TraceConfig, type TraceRecord } from '../trace/records';
-import type { DomainView, ExternalFinding, MachineOp, ReplayMachine } from './backend';
+import type { DomainView, ExternalFinding, LogMoves, MachineOp, ReplayMachine, SeekPlan } from './backend';
+import { LogJournal } from './log-journal';
+import { LogMover, scalarBits } from './log-mover';
+import { diffCores } from './log-verify';
+import type { P2mCore } from '../p2m/core';
 import { OpTable, type RecordInput } from './op-table';
-import { P2mDomainView } from './p2m-domain-view';
+import { MovedDomainView, P2mDomainView } from './p2m-domain-view';
 import { createDomainP2m, type DomainSpec } from './domain-config';
 import { runRecord } from './run-record';
 import { K_OBJECT, K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
@@ -27,12 +31,25 @@ export interface EngineMachineOptions {
   override?: boolean;
   /** Re-executed ops after which the scratch engines are replaced (default SCRATCH_RENEW_OPS; tests lower it). */
   scratchRenewOps?: number;
+  /**
+   * Seek by moving one engine set along the recorded log (default true): a few checkpoints
+   * instead of a snapshot every ~1024 ops. false: snapshot + re-execution only.
+   */
+  logSeek?: boolean;
+  /** Events between two log-seek checkpoints (default CHECKPOINT_EVENTS; tests lower it). */
+  checkpointEvents?: number;
 }
 
 type Snap = Map<number, P2mSnapshot>;
 
 /** Re-executed ops after which the scratch engines are replaced (see `restore`): ≤ ~64 MB of dead arena. */
 const SCRATCH_RENEW_OPS = 65_536;
+/**
+ * Events between two checkpoints of log-driven seeking. A seek moves from the current
+ * position or the nearest checkpoint, whichever is fewer events away, so the worst seek moves
+ * about half this many events. Measured on the 1M-op bench (bench/seek.ts): see bench/README.
+ */
+export const CHECKPOINT_EVENTS = 80_000;
 
 export class EngineMachine implements ReplayMachine<Snap> {
   readonly ops: readonly MachineOp[];
@@ -51,6 +68,14 @@ export class EngineMachine implements ReplayMachine<Snap> {
   private scratchOps = 0;
   private readonly renewAfter: number;
   private cachedFindings?: ExternalFinding[];
+  /** See EngineMachineOptions.logSeek. */
+  readonly logSeek: boolean;
+  private readonly checkpointEvents: number;
+  /** Backward-move data collected in the first pass and the collect pass (log-journal.ts). */
+  private journal?: LogJournal;
+  private mover?: LogMover;
+  /** Why log seeking was turned off for this trace (verification), if it was. */
+  logSeekProblem?: string;
   /** Problems found while mapping records to operations (unsupported records…). */
   readonly notes: string[] = [];
 
@@ -80,6 +105,8 @@ export class EngineMachine implements ReplayMachine<Snap> {
     this.table = t;
     this.ops = t.ops;
     this.renewAfter = Math.max(1, opts.scratchRenewOps ?? SCRATCH_RENEW_OPS);
+    this.logSeek = opts.logSeek ?? (typeof process === 'undefined' || process.env?.P2M_LOG_SEEK !== '0');
+    this.checkpointEvents = Math.max(1, opts.checkpointEvents ?? CHECKPOINT_EVENTS);
     if (this.specs.size === 0) spec(DEFAULT_DOMAIN);
     const pick = <K extends keyof TraceConfig>(k: K, v: TraceConfig[K] | undefined) => {
       if (v !== undefined && (opts.override || cfg[k] === undefined)) cfg = { ...cfg, [k]: v };
@@ -112,6 +139,13 @@ export class EngineMachine implements ReplayMachine<Snap> {
     this.scratch = this.make(off);
     this.active = this.rec;
     this.cachedFindings = undefined;
+    this.mover = undefined;
+    this.journal = undefined;
+    if (this.logSeek) {
+      const j = this.journal = new LogJournal(this.ops.length);
+      // A zeroing of a reused page wipes entries no event records: keep them for moving back.
+      for (const p of this.rec.values()) p.core.zeroJournal = (event, _id, entries) => { j.zeroed.set(event, entries); };
+    }
   }
 
   execute(i: number, record: boolean): void {
@@ -126,6 +160,8 @@ export class EngineMachine implements ReplayMachine<Snap> {
     const r = k === K_OBJECT ? st.get(j) as TraceRecord & { domain: number } : undefined;
     const p = set.get(r ? r.domain : st.domain[j]);
     if (!p) return;
+    // Scalars an op may change without an event (mem_access enable, dying): journaled.
+    const before = record && this.journal ? scalarBits(p.core) : 0;
     // The two column kinds call the engine straight from the columns (no record object).
     if (k === K_SET_ENTRY) p.setEntry(st.gfn[j], st.nr![j], st.mfn[j], ARM_P2M_TYPES[st.type[j]], P2M_ACCESSES[st.access![j]]);
     else if (k === K_SET_AT_ORDER) p.setAtOrder(st.gfn[j], st.order[j], st.mfn[j], ARM_P2M_TYPES[st.type[j]], 'rwx');
@@ -134,6 +170,85 @@ export class EngineMachine implements ReplayMachine<Snap> {
     // reads here: the replay core takes them from the event log. A trace failing every op
     // (an exhausted pool) would otherwise hold two objects per op (10M ops: ~300 MB).
     if (p.core.diagnostics.length !== 0) p.core.diagnostics.length = 0;
+    if (record && this.journal) {
+      const after = scalarBits(p.core);
+      if (after !== before) this.journal.scalars.push(i, before | (after << 2));
+    }
+  }
+
+  /**
+   * Called once after a first pass that took no periodic snapshots (`logSeek`): applies the
+   * whole log to the fresh scratch set (filling the journal and taking a checkpoint every
+   * `checkpointEvents` events), proves the result equal to the recording set (log-verify.ts),
+   * then drops the recording set: the scratch set is the one engine state that moves from now
+   * on. If the proof fails, the scratch set re-executes the trace instead and the plan is the
+   * old one (a snapshot every `fallbackInterval` ops, no moves).
+   */
+  prepareSeeking(opStart: Uint32Array, fallbackInterval: number): SeekPlan<Snap> {
+    const n = this.ops.length;
+    const snapshots: Snap[] = [];
+    const ops: number[] = [];
+    this.active = this.scratch;
+    const j = this.journal;
+    if (this.logSeek && j) {
+      const mover = new LogMover(this.log, opStart, this.coresOf(this.scratch), this.strategy, j, op => this.table.domainOf(op));
+      snapshots.push(this.snapshot()); ops.push(0);
+      let from = 0;
+      while (from < n) {
+        let to = from + 1;
+        // First op boundary at least checkpointEvents events on (binary search over opStart).
+        let lo = from + 1, hi = n;
+        while (lo < hi) { const m = (lo + hi) >>> 1; if (opStart[m] - opStart[from] >= this.checkpointEvents) hi = m; else lo = m + 1; }
+        to = Math.max(to, lo);
+        mover.forward(from, to, true);
+        if (mover.problem !== undefined) break;
+        snapshots.push(this.snapshot()); ops.push(to);
+        from = to;
+      }
+      j.trim();
+      let problem = mover.problem;
+      if (problem === undefined) {
+        for (const [d, p] of this.rec) {
+          const diff = diffCores(this.scratch.get(d)!.core, p.core);
+          if (diff !== undefined) { problem = `domain ${d}: ${diff}`; break; }
+        }
+      }
+      for (const p of this.rec.values()) p.core.zeroJournal = undefined;
+      if (problem === undefined) {
+        this.mover = mover;
+        this.rec = new Map(); // the moved scratch set holds the same state
+        const moves: LogMoves = {
+          opStart,
+          forward: (a, b) => { this.scratchOps += b - a; mover.forward(a, b); },
+          backward: (a, b) => { this.scratchOps += a - b; mover.backward(a, b); },
+        };
+        return { snapshots, snapshotOps: Uint32Array.from(ops), moves };
+      }
+      this.logSeekProblem = problem;
+      this.notes.push(`log-driven seeking disabled for this trace (${problem}); seeking re-executes from snapshots`);
+      this.journal = undefined;
+      snapshots.length = 0; ops.length = 0;
+    }
+    // Fallback: re-execute on a fresh scratch set, a snapshot every `interval` ops (≤ 1024 of them).
+    const off = new EventLog();
+    off.enabled = false;
+    this.scratch = this.make(off);
+    this.scratchOps = 0;
+    this.active = this.scratch;
+    const interval = Math.max(1, fallbackInterval, Math.ceil(n / 1024));
+    for (let i = 0; i < n; i++) {
+      if (i % interval === 0) { snapshots.push(this.snapshot()); ops.push(i); }
+      this.execute(i, false);
+    }
+    if (n % interval === 0) { snapshots.push(this.snapshot()); ops.push(n); }
+    this.scratchOps = 0;
+    return { snapshots, snapshotOps: Uint32Array.from(ops) };
+  }
+
+  private coresOf(set: Map<number, P2m>): Map<number, P2mCore> {
+    const m = new Map<number, P2mCore>();
+    for (const [d, p] of set) m.set(d, p.core);
+    return m;
   }
 
   snapshot(): Snap {
@@ -154,6 +269,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
       off.enabled = false;
       this.scratch = this.make(off);
       this.scratchOps = 0;
+      this.mover?.setCores(this.coresOf(this.scratch));
     }
     for (const [d, p] of this.scratch) {
       const x = s.get(d);
@@ -168,7 +284,8 @@ export class EngineMachine implements ReplayMachine<Snap> {
   view(domain: number): DomainView {
     const p = this.active.get(domain) ?? this.active.values().next().value;
     if (!p) throw new Error('engine machine has no domain');
-    return new P2mDomainView(p);
+    // A moved engine keeps pages created after the current op (see MovedDomainView).
+    return this.mover ? new MovedDomainView(p) : new P2mDomainView(p);
   }
 
   /** BBM checker findings and TLB-model hazards over the recorded log, per domain (table MFNs overlap across domains). */

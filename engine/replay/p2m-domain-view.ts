@@ -5,9 +5,10 @@
 import { accessName, typeName } from '../arch/types';
 import type { P2m } from '../p2m/p2m';
 import type { DomainView } from './backend';
+import { mintedOf } from './pool-undo';
 
 export class P2mDomainView implements DomainView {
-  constructor(private readonly p: P2m) {}
+  constructor(protected readonly p: P2m) {}
   get domain() { return this.p.config.domid; }
   get vmid() { return this.p.config.vmid; }
   get rootLevel() { return this.p.geometry.rootLevel; }
@@ -43,4 +44,19 @@ export class P2mDomainView implements DomainView {
     return { free: c.pool.free, used: c.tablesAllocated - c.tablesFreed, total: this.p.config.isHardwareDomain ? 'unlimited' as const : pp };
   }
   dumpInfo() { return this.p.dumpInfo(); }
+}
+
+/**
+ * The view of an engine moved along the event log (log-mover.ts). Moving back over the op that
+ * first allocated a pool page cannot delete the page object (the store has no delete), so a
+ * page "exists" only if the pool had minted it by the current op, as in a fresh engine (the
+ * end-of-load verification rejects traces where a page exists without being minted).
+ */
+export class MovedDomainView extends P2mDomainView {
+  override isTablePage(mfn: number): boolean {
+    const c = this.p.core;
+    const id = c.pageId(mfn);
+    if (id < 0 || !c.store.has(id)) return false;
+    return id < c.geo.rootPages || id - c.geo.rootPages < mintedOf(c.pool);
+  }
 }

@@ -8,7 +8,8 @@
 import type { FrameName } from '../p2m/events';
 import type { ReplayMachine } from './backend';
 import { Timeline, type TimelineBuild } from './timeline';
-import { Seeker } from './seeker';
+import type { Seeker } from './seeker';
+import { createSeeker, firstPassInterval, firstPassMaxEvents } from './seek-setup';
 import { comparePos, type Granularity, type Position } from './position';
 import { frameStack, framesAhead, matchingLeave, type Frame } from './frames';
 import { buildOverlay, PositionState } from './position-state';
@@ -83,11 +84,10 @@ export class ReplayRuntime<Snap = unknown> {
   constructor(readonly machine: ReplayMachine<Snap>, opts: LoadOptions = {}, built?: TimelineBuild<Snap> & { ms: number }) {
     const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
     const t0 = Date.now();
-    const b = built ?? Timeline.build(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT, opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
+    const b = built ?? Timeline.build(machine, firstPassInterval(machine, interval),
+      firstPassMaxEvents(machine, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT), opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
     this.timeline = b.timeline;
-    // After thinning the real spacing can be wider than `interval`: the seeker keys fine snapshots off the real one.
-    const spacing = Math.max(interval, Math.ceil(b.timeline.opCount / Math.max(1, b.snapshots.length)));
-    this.seeker = new Seeker(machine, b.snapshots, spacing, b.timeline.opCount, b.snapshotOps);
+    this.seeker = createSeeker(machine, b, interval);
     const t1 = Date.now();
     // Checker findings (BBM, TLB) are costly to compute on big traces: merged in on first need.
     this.exc = scanExceptions(b.timeline, machine.events, []);
@@ -104,7 +104,8 @@ export class ReplayRuntime<Snap = unknown> {
     cancelled: () => boolean = () => false, sliceMs = 40): Promise<ReplayRuntime<S> | undefined> {
     const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
     const t0 = Date.now();
-    const g = Timeline.buildSteps(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT, 256, opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
+    const g = Timeline.buildSteps(machine, firstPassInterval(machine, interval),
+      firstPassMaxEvents(machine, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT), 256, opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
     for (;;) {
       const s0 = Date.now();
       let r = g.next();

@@ -7,16 +7,33 @@
 // ops) in a small LRU: the next step back restores from the closest one. They cost memory
 // only while cached.
 
-import type { ReplayMachine } from './backend';
+//
+// With log moves (a SeekPlan's `moves`, see log-mover.ts) there are only a few checkpoints: the
+// machine's one engine state is moved along the recorded log from wherever is fewer events
+// away, the current position or the nearest checkpoint before or after the target. Stepping
+// back one op undoes that op's events. The fine-snapshot cache is then unused.
+
+import type { LogMoves, ReplayMachine } from './backend';
 
 const FINE_PER_INTERVAL = 8;
 const FINE_CACHE = 48;
+/** A restore's fixed cost in events of moving (it drops the store's flat index). */
+const RESTORE_EVENTS = 20_000;
+/**
+ * After a restore every page is shared with the checkpoint: the first store into each one
+ * clones it, so an event moved after a restore costs several times one moved in place.
+ */
+const AFTER_RESTORE_WEIGHT = 4;
+/** Moving back costs about this much more per event than forward (buffered, then undone). */
+const BACKWARD_WEIGHT = 1.3;
+/** Block of ops a reverse run scans at a time when any op is cheap to reach (log moves). */
+const MOVE_BLOCK = 1024;
 
 export class Seeker<Snap> {
   /** Ops the machine has executed: its state is "before op `at`". */
   private at: number;
   /** Counters for the benchmark and tests. */
-  stats = { restores: 0, executed: 0, fineRestores: 0 };
+  stats = { restores: 0, executed: 0, fineRestores: 0, moved: 0 };
 
   private readonly snapOps: Uint32Array;
   private readonly fineEvery: number;
@@ -25,7 +42,7 @@ export class Seeker<Snap> {
 
   /** `snapshotOps` (from Timeline.build) locates each snapshot; without it snapshot k is at k * interval. */
   constructor(private readonly machine: ReplayMachine<Snap>, private readonly snapshots: readonly Snap[],
-              readonly interval: number, machineAt: number, snapshotOps?: Uint32Array) {
+              readonly interval: number, machineAt: number, snapshotOps?: Uint32Array, private readonly moves?: LogMoves) {
     this.at = machineAt;
     this.snapOps = snapshotOps ?? Uint32Array.from(snapshots, (_s, k) => k * interval);
     this.fineEvery = Math.max(16, Math.floor(interval / FINE_PER_INTERVAL));
@@ -42,7 +59,13 @@ export class Seeker<Snap> {
   }
 
   /** First op of the snapshot interval holding `op` (reverse runs scan one interval at a time). */
-  intervalStart(op: number): number { return this.snapOps[this.snapshotBefore(Math.max(0, op))]; }
+  intervalStart(op: number): number {
+    if (this.moves) { const o = Math.max(0, op); return o - (o % MOVE_BLOCK); }
+    return this.snapOps[this.snapshotBefore(Math.max(0, op))];
+  }
+
+  /** Whether seeking moves along the log (few checkpoints) rather than re-executing. */
+  get movesAlongLog(): boolean { return this.moves !== undefined; }
 
   get machineOp(): number { return this.at; }
   get snapshotCount(): number { return this.snapshots.length; }
@@ -51,6 +74,7 @@ export class Seeker<Snap> {
   seek(op: number): void {
     const n = this.machine.ops.length;
     const target = Math.max(0, Math.min(op, n));
+    if (this.moves) { this.move(target); return; }
     // Fine snapshots pay off only for stepping back (the next target is just before this one).
     // A far jump does not take them: each one makes every page written after it clone again,
     // which doubled a random seek's garbage and with it the full-GC pauses.
@@ -78,6 +102,29 @@ export class Seeker<Snap> {
       this.stats.executed++;
       if (stepping && this.at % this.fineEvery === 0 && this.at < target && !this.fine.has(this.at)) this.keepFine();
     }
+  }
+
+  /** Log moves: from the current position or the cheapest checkpoint around the target. */
+  private move(target: number): void {
+    const mv = this.moves!;
+    const os = mv.opStart;
+    const cost = (from: number) => from <= target ? os[target] - os[from] : (os[from] - os[target]) * BACKWARD_WEIGHT;
+    let best = cost(this.at), k = -1;
+    const kb = this.snapshotBefore(target);
+    for (const kk of [kb, kb + 1]) {
+      if (kk >= this.snapOps.length) continue;
+      const c = RESTORE_EVENTS + cost(this.snapOps[kk]) * AFTER_RESTORE_WEIGHT;
+      if (c < best) { best = c; k = kk; }
+    }
+    if (k >= 0) {
+      this.machine.restore(this.snapshots[k]);
+      this.stats.restores++;
+      this.at = this.snapOps[k];
+    }
+    if (target > this.at) mv.forward(this.at, target);
+    else if (target < this.at) mv.backward(this.at, target);
+    this.stats.moved += Math.abs(target - this.at);
+    this.at = target;
   }
 
   private keepFine(): void {

@@ -7,7 +7,8 @@
 import type { ReplayMachine } from '../../engine/replay/backend';
 import { ChangeIndex, type RootInfo } from '../../engine/replay/change-index';
 import { DEFAULT_MAX_EVENTS_PER_SNAPSHOT, DEFAULT_MAX_SNAPSHOTS } from '../../engine/replay/runtime';
-import { Seeker } from '../../engine/replay/seeker';
+import type { Seeker } from '../../engine/replay/seeker';
+import { createSeeker, firstPassInterval, firstPassMaxEvents } from '../../engine/replay/seek-setup';
 import { Timeline } from '../../engine/replay/timeline';
 import { tableOf } from '../../engine/replay/op-table';
 import { childrenOf, domainNode, pathToGfn, type TreeNodeKey, type TreeNodeModel } from '../views/tree-model';
@@ -51,12 +52,11 @@ export class SessionCore<Snap = unknown> {
     progress?: (phase: 'replay' | 'summary', done: number) => void) {
     const interval = Math.max(1, Math.floor(opts.snapshotInterval));
     progress?.('replay', 0);
-    const built = Timeline.build(machine, interval, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT,
-      opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
+    const built = Timeline.build(machine, firstPassInterval(machine, interval),
+      firstPassMaxEvents(machine, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT), opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
     this.timeline = built.timeline;
-    // After thinning the real spacing is wider than `interval`: fine snapshots key off the real one.
-    const spacing = Math.max(interval, Math.ceil(this.timeline.opCount / Math.max(1, built.snapshots.length)));
-    this.seeker = new Seeker(machine, built.snapshots, spacing, machine.ops.length, built.snapshotOps);
+    // Snapshots + re-execution, or log moves between a few checkpoints (engine/replay/seek-setup.ts).
+    this.seeker = createSeeker(machine, built, interval);
     this.summary = summarizeOps(machine.ops, machine.events, this.timeline.opStart, d => progress?.('summary', d), opts.overlay);
     this.position = machine.ops.length;
     this.domain = machine.domains[0] ?? 0;

@@ -38,11 +38,12 @@ test('seeded: forward, backward, forward stepping always reproduces identical st
   }
 });
 
-test('seeking anywhere (backwards included) matches a fresh replay to that operation', () => {
+test('seeking anywhere (backwards included) matches a fresh replay to that operation (snapshot + re-execution)', () => {
   const records = randomRecords(11, 90);
   // interval 5: many coarse restores; interval 64: fine snapshots (every 16 ops) get used.
+  // logSeek off: this is the path of index-only sessions and of traces the log cannot move.
   for (const interval of [5, 64]) {
-    const rt = new ReplayRuntime(new EngineMachine(records), { snapshotInterval: interval, maxEventsPerSnapshot: Infinity });
+    const rt = new ReplayRuntime(new EngineMachine(records, { logSeek: false }), { snapshotInterval: interval, maxEventsPerSnapshot: Infinity });
     const order = [...Array(rt.opCount + 1).keys()].reverse();
     for (const op of order) {
       const fresh = new EngineMachine(records);
@@ -247,9 +248,9 @@ test('reverse runs with state conditions find the nearest earlier hit (checked a
   assert.deepEqual(fwd, hits);
 });
 
-test('a snapshot budget thins snapshots evenly and seeks stay exact', () => {
+test('a snapshot budget thins snapshots evenly and seeks stay exact (snapshot + re-execution)', () => {
   const records = randomRecords(21, 200);
-  const rt = new ReplayRuntime(new EngineMachine(records), { snapshotInterval: 2, maxEventsPerSnapshot: Infinity, maxSnapshots: 8 });
+  const rt = new ReplayRuntime(new EngineMachine(records, { logSeek: false }), { snapshotInterval: 2, maxEventsPerSnapshot: Infinity, maxSnapshots: 8 });
   assert.ok(rt.seeker.snapshotCount <= 8 && rt.seeker.snapshotCount >= 4, `${rt.seeker.snapshotCount} snapshots`);
   const fresh = new EngineMachine(records);
   fresh.reset();

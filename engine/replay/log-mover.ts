@@ -1,0 +1,320 @@
+// Moves one set of engines (one P2m per domain, its own log disabled) along the recorded
+// event log instead of re-executing ops: forward over op i applies its events' effects
+// (pteWrite new values through the core's store bookkeeping, table zero/alloc/free with the
+// pool, stat deltas, mapped range, need_flush, flush counts, radix); backward over op i undoes
+// them in reverse event order, taking what the log lacks from the LogJournal.
+//
+// Only the state the views read is kept exact: the `pages` list links, the drift-note
+// counters and the diagnostics list are not moved, so an engine that was moved must be
+// restored from a snapshot before it executes an op again (the seeker does so).
+//
+// `collect` mode is the one forward pass after the first pass that fills the journal's
+// previous values; verify() then compares the moved engines with the recording ones.
+
+import { p2mValidHi, baseOf } from '../arch/descriptor';
+import { levelSize } from '../arch/geometry';
+import type { P2mCore } from '../p2m/core';
+import { FLUSH_CAUSES, type EventLog, type RawEventSink, type TableAllocWhy } from '../p2m/event-log';
+import type { FlushCause, OpKind } from '../p2m/events';
+import { oldIsLeaf, oldIsTable } from '../strategy/old-encoding';
+import type { LogJournal } from './log-journal';
+import { allocSource, unalloc, unrelease } from './pool-undo';
+
+const CAUSE_INDEX = new Map<FlushCause, number>(FLUSH_CAUSES.map((c, i) => [c, i]));
+/** Events fed per batch of a backward move (its reverse buffer). */
+const BATCH = 4096;
+// Buffer event codes (only the kinds a move acts on).
+const B_BEGIN = 1, B_PTE = 2, B_ALLOC = 3, B_ZERO = 4, B_FREE = 5, B_STAT = 6, B_RANGE = 7, B_FLUSH = 8, B_RADIX = 9;
+
+export class LogMover implements RawEventSink {
+  private cores: Map<number, P2mCore> = new Map();
+  /** The 2016 strategies' leaf/table predicates (their core overrides writePte, not storeEntry). */
+  private readonly old: boolean;
+  private c: P2mCore | undefined;
+  /** Machine op of the event being fed (ops without events have no opBegin). */
+  private m = 0;
+  private collect = false;
+  /** First disagreement between the journal/pool and the log (collect mode); undefined = none. */
+  problem: string | undefined;
+  private backward_ = false;
+  // reverse buffer (backward moves)
+  private n = 0;
+  private bk = new Uint8Array(BATCH);
+  private bc: (P2mCore | undefined)[] = new Array(BATCH);
+  private bi = new Uint32Array(BATCH);      // global event index
+  private ba = new Float64Array(BATCH);     // table / gfn / max / op
+  private bb = new Float64Array(BATCH);     // index / level / low / delta / access / cause
+  private bo = new Uint32Array(BATCH * 2);  // old lo, hi
+  private bn = new Uint32Array(BATCH * 2);  // new lo, hi
+
+  constructor(private readonly log: EventLog, private readonly opStart: Uint32Array,
+    cores: Map<number, P2mCore>, strategy: string, readonly journal: LogJournal,
+    private readonly domainOfOp: (op: number) => number) {
+    this.old = strategy !== 'upstream';
+    this.setCores(cores);
+  }
+
+  /** The machine replaced its engine set (a fresh scratch set): move that one from now on. */
+  setCores(cores: Map<number, P2mCore>): void { this.cores = cores; }
+
+  /** Ops [from, to) forward: the engines go from "before op from" to "before op to". */
+  /** With `collect`, also fills the journal (the one pass after the first pass, in op order). */
+  forward(from: number, to: number, collect = false): void {
+    if (to <= from) return;
+    this.backward_ = false;
+    this.collect = collect;
+    this.m = from;
+    this.c = undefined;
+    try { this.log.feed(this, this.opStart[from], this.opStart[to]); } finally { this.collect = false; }
+  }
+
+  /** Back from "before op from" to "before op to" (to < from), undoing events in reverse. */
+  backward(from: number, to: number): void {
+    if (to >= from) return;
+    const lo = this.opStart[to];
+    let e = this.opStart[from];
+    while (e > lo) {
+      const s = Math.max(lo, e - BATCH);
+      this.backward_ = true;
+      this.n = 0;
+      // The batch may start inside an op: its domain comes from the op table.
+      this.m = opOfEvent(this.opStart, s, to, from);
+      this.c = this.cores.get(this.domainOfOp(this.m));
+      this.log.feed(this, s, e);
+      this.undoBuffer();
+      e = s;
+    }
+  }
+
+  // ---- RawEventSink: forward applies, backward buffers ----------------------------------
+
+  onOpBegin(i: number, _op: number, _k: OpKind, domain?: number): void {
+    const os = this.opStart;
+    while (os[this.m + 1] <= i) this.m++;
+    const c = this.c = this.cores.get(domain ?? this.domainOfOp(this.m));
+    if (this.backward_) { this.push(B_BEGIN, i, this.m, 0); return; }
+    if (c === undefined) return;
+    const j = this.journal;
+    if (this.collect) j.setNeedFlushBefore(this.m, c.needFlush);
+    const s = j.scalars.find(this.m);
+    if (s >= 0) setScalars(c, j.scalars.value(s) >>> 2);
+  }
+  onOpEnd(): void { /* no state */ }
+
+  onPteWrite(i: number, table: number, index: number, _level: number, oLo: number, oHi: number, nLo: number, nHi: number): void {
+    const c = this.c;
+    if (c === undefined) return;
+    if (this.backward_) {
+      const k = this.push(B_PTE, i, table, index);
+      this.bo[2 * k] = oLo; this.bo[2 * k + 1] = oHi; this.bn[2 * k] = nLo; this.bn[2 * k + 1] = nHi;
+      return;
+    }
+    this.store(c, idOf(c, table), index, nLo, nHi);
+  }
+  onPteClean(): void { /* cache maintenance: no state */ }
+  onTlbFlush(i: number, _vmid: number, cause: FlushCause): void {
+    const c = this.c;
+    if (c === undefined) return;
+    const k = CAUSE_INDEX.get(cause) ?? 0;
+    if (this.backward_) { this.push(B_FLUSH, i, k, 0); return; }
+    c.flushes[k]++;
+    c.needFlush = false;
+  }
+  onNeedFlushSet(): void { if (!this.backward_ && this.c !== undefined) this.c.needFlush = true; }
+  onTableAlloc(i: number, table: number, level: number, why: TableAllocWhy): void {
+    const c = this.c;
+    // Root pages are not pool pages: p2m_alloc_table only logs them.
+    if (c === undefined || why === 'root') return;
+    if (this.backward_) { this.push(B_ALLOC, i, table, level); return; }
+    const id = idOf(c, table);
+    const from = allocSource(c.pool);
+    const had = c.store.has(id);
+    const p0 = had ? c.store.page(id) : undefined;
+    const prev = (p0 ? p0.level : 0) | (p0?.live ? 8 : 0) | (from << 4);
+    const got = c.pool.alloc();
+    if (got !== id && this.problem === undefined) this.problem = `event ${i}: pool gave page ${got}, the log says ${id}`;
+    if (this.collect) this.journal.alloc.push(i, prev);
+    const p = c.store.writable(id);
+    p.level = level; p.live = false;
+    if (p.count !== 0) p.leaves = this.countLeaves(c, id, level);
+    c.tablesAllocated++;
+  }
+  onTableZero(i: number, table: number): void {
+    const c = this.c;
+    // Only zeroTable calls that wiped entries are journaled; the others found an empty page
+    // (or were p2m_alloc_table's log-only root zeroing).
+    if (c === undefined || !this.journal.zeroed.has(i)) return;
+    if (this.backward_) { this.push(B_ZERO, i, table, 0); return; }
+    c.store.zero(idOf(c, table));
+  }
+  onTableClean(): void { /* cache maintenance */ }
+  onTableFree(i: number, table: number): void {
+    const c = this.c;
+    if (c === undefined) return;
+    if (this.backward_) { this.push(B_FREE, i, table, 0); return; }
+    c.pool.release(idOf(c, table));
+    c.tablesFreed++;
+  }
+  onStat(i: number, field: 0 | 1, level: number, delta: number): void {
+    const c = this.c;
+    if (c === undefined) return;
+    if (this.backward_) { this.push(B_STAT, i, field, level); this.bo[2 * (this.n - 1)] = delta | 0; return; }
+    (field === 0 ? c.mappings : c.shattered)[level] += delta;
+  }
+  onMappedRange(i: number, max: number, low: number): void {
+    const c = this.c;
+    if (c === undefined) return;
+    if (this.backward_) { this.push(B_RANGE, i, max, low); return; }
+    if (this.collect) { this.journal.rangeMax.push(i, c.maxMappedGfn); this.journal.rangeLow.push(i, c.lowestMappedGfn); }
+    c.maxMappedGfn = max; c.lowestMappedGfn = low;
+  }
+  onRadixSet(i: number, gfn: number, access: number): void { this.radix(i, gfn, access); }
+  onRadixDelete(i: number, gfn: number): void { this.radix(i, gfn, -1); }
+
+  private radix(i: number, gfn: number, access: number): void {
+    const c = this.c;
+    if (c === undefined) return;
+    if (this.backward_) { this.push(B_RADIX, i, gfn, access); return; }
+    if (this.collect) this.journal.radix.push(i, c.radix.get(gfn) ?? -1);
+    if (access < 0) c.radix.delete(gfn); else c.radix.set(gfn, access);
+  }
+
+  // ---- backward ----------------------------------------------------------------------
+
+  private push(kind: number, i: number, a: number, b: number): number {
+    if (this.n === this.bk.length) this.growBuffer();
+    const k = this.n++;
+    this.bk[k] = kind; this.bc[k] = this.c; this.bi[k] = i; this.ba[k] = a; this.bb[k] = b;
+    return k;
+  }
+
+  private growBuffer(): void {
+    const g = <T extends Uint8Array | Uint32Array | Float64Array>(x: T, f: (n: number) => T): T => { const y = f(x.length * 2); y.set(x); return y; };
+    this.bk = g(this.bk, n => new Uint8Array(n)); this.bi = g(this.bi, n => new Uint32Array(n));
+    this.ba = g(this.ba, n => new Float64Array(n)); this.bb = g(this.bb, n => new Float64Array(n));
+    this.bo = g(this.bo, n => new Uint32Array(n)); this.bn = g(this.bn, n => new Uint32Array(n));
+    this.bc.length = this.bk.length;
+  }
+
+  private undoBuffer(): void {
+    const j = this.journal;
+    for (let k = this.n - 1; k >= 0; k--) {
+      const c = this.bc[k];
+      if (c === undefined) continue;
+      const i = this.bi[k];
+      switch (this.bk[k]) {
+        case B_PTE: this.store(c, idOf(c, this.ba[k]), this.bb[k], this.bo[2 * k], this.bo[2 * k + 1]); break;
+        case B_FLUSH: c.flushes[this.ba[k]]--; break;
+        case B_STAT: (this.ba[k] === 0 ? c.mappings : c.shattered)[this.bb[k]] -= this.bo[2 * k] | 0; break;
+        case B_RANGE: {
+          const r = j.rangeMax.find(i);
+          c.maxMappedGfn = j.rangeMax.value(r); c.lowestMappedGfn = j.rangeLow.value(r);
+          break;
+        }
+        case B_RADIX: {
+          const prev = j.radix.value(j.radix.find(i));
+          if (prev < 0) c.radix.delete(this.ba[k]); else c.radix.set(this.ba[k], prev);
+          break;
+        }
+        case B_FREE: unrelease(c.pool); c.tablesFreed--; break;
+        case B_ALLOC: {
+          const id = idOf(c, this.ba[k]);
+          const v = j.alloc.value(j.alloc.find(i));
+          unalloc(c.pool, id, v >>> 4);
+          c.tablesAllocated--;
+          const p = c.store.writable(id);
+          p.level = v & 7; p.live = (v & 8) !== 0;
+          p.leaves = p.count === 0 ? 0 : this.countLeaves(c, id, p.level);
+          break;
+        }
+        case B_ZERO: {
+          // Put back the stale entries the zeroing wiped: plain stores (the zeroing touched
+          // neither liveness nor the true counts), then the page's own leaf count.
+          const id = idOf(c, this.ba[k]);
+          const w = j.zeroed.get(i)!;
+          for (let x = 0; x < w.length; x += 3) c.store.write(id, w[x], w[x + 1], w[x + 2]);
+          const p = c.store.writable(id);
+          p.leaves = this.countLeaves(c, id, p.level);
+          break;
+        }
+        case B_BEGIN: {
+          // The op is fully undone: the scalars it changed without events, and need_flush.
+          const op = this.ba[k];
+          const s = j.scalars.find(op);
+          if (s >= 0) setScalars(c, j.scalars.value(s) & 3);
+          c.needFlush = j.needFlushAt(op);
+          break;
+        }
+      }
+    }
+  }
+
+  // ---- store bookkeeping -----------------------------------------------------------------
+
+  private store(c: P2mCore, id: number, idx: number, lo: number, hi: number): void {
+    if (!this.old) { c.storeEntry(id, idx, lo, hi); return; }
+    // The 2016 cores keep the same bookkeeping with their own predicates (old-core.ts writePte).
+    const ts = c.store;
+    // write()'s return value differs between table-store versions: take the page through writable().
+    ts.write(id, idx, lo, hi);
+    const oLo = ts.lo, oHi = ts.hi, p = ts.writable(id), level = p.level;
+    const oldLeaf = oldIsLeaf(oLo, level), newLeaf = oldIsLeaf(lo, level);
+    if (oldLeaf !== newLeaf) p.leaves += newLeaf ? 1 : -1;
+    if (!p.live) return;
+    if (oldLeaf) c.trueLeaves[level]--;
+    if (newLeaf) c.trueLeaves[level]++;
+    const oldTable = oldIsTable(oLo, level), newTable = oldIsTable(lo, level);
+    if (!oldTable && !newTable) return;
+    if (oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi)) return;
+    if (oldTable) this.markLiveOld(c, baseOf(oLo, oHi), false, 0);
+    if (newTable) this.markLiveOld(c, baseOf(lo, hi), true, p.baseGfn + idx * levelSize(level));
+  }
+
+  private markLiveOld(c: P2mCore, mfn: number, live: boolean, baseGfn: number): void {
+    const id = c.pageId(mfn);
+    if (id < 0) return;
+    const p = c.store.writable(id);
+    if (p.live === live) return;
+    p.live = live;
+    if (live) p.baseGfn = baseGfn;
+    c.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
+    if (p.level === 3 || p.count === p.leaves) return;
+    const kids: number[] = [];
+    const level = p.level, size = levelSize(level);
+    c.store.forEach(id, (i, lo, hi) => { if (oldIsTable(lo, level)) kids.push(baseOf(lo, hi), baseGfn + i * size); });
+    for (let k = 0; k < kids.length; k += 2) this.markLiveOld(c, kids[k], live, kids[k + 1]);
+  }
+
+  /** A page's leaf entries at `level` (allocPage's recount of a reused page). */
+  private countLeaves(c: P2mCore, id: number, level: number): number {
+    let n = 0;
+    if (this.old) c.store.forEachUnordered(id, (_i, lo) => { if (oldIsLeaf(lo, level)) n++; });
+    else c.store.forEachUnordered(id, (_i, lo, hi) => { if (p2mValidHi(hi) && (level === 3 || (lo & 2) === 0)) n++; });
+    return n;
+  }
+}
+
+/** Page id of a table MFN without the pool's "minted so far" bound (a page about to be minted). */
+function idOf(c: P2mCore, mfn: number): number {
+  const r = mfn - c.cfg.rootBaseMfn;
+  if (r >= 0 && r < c.geo.rootPages) return r;
+  return mfn - c.cfg.poolBaseMfn + c.geo.rootPages;
+}
+
+function setScalars(c: P2mCore, bits: number): void {
+  c.memAccessEnabled = (bits & 1) !== 0;
+  c.isDying = (bits & 2) !== 0;
+}
+
+/** Machine op (in [lo, hi)) whose events contain global event `e`. */
+function opOfEvent(opStart: Uint32Array, e: number, lo: number, hi: number): number {
+  hi--;
+  while (lo < hi) {
+    const m = (lo + hi + 1) >>> 1;
+    if (opStart[m] <= e) lo = m; else hi = m - 1;
+  }
+  return lo;
+}
+
+/** Scalar bits of a core (see LogJournal.scalars). */
+export function scalarBits(c: P2mCore): number { return (c.memAccessEnabled ? 1 : 0) | (c.isDying ? 2 : 0); }

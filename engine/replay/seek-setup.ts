@@ -1,0 +1,29 @@
+// One place that decides how a loaded trace is sought: periodic snapshots + re-execution, or
+// (machines with `logSeek`, see engine-machine.ts) a first pass without periodic snapshots and
+// then log moves between a few checkpoints. Used by the debugger runtime and the UI session.
+
+import type { ReplayMachine } from './backend';
+import { Seeker } from './seeker';
+import type { TimelineBuild } from './timeline';
+
+/** Snapshot spacing of the first pass: none beyond op 0 when the machine seeks along its log. */
+export function firstPassInterval(machine: ReplayMachine<unknown>, interval: number): number {
+  return machine.logSeek && machine.prepareSeeking ? 0x7fffffff : interval;
+}
+/** The first pass's event bound between snapshots (none when seeking along the log). */
+export function firstPassMaxEvents(machine: ReplayMachine<unknown>, maxEvents: number): number {
+  return machine.logSeek && machine.prepareSeeking ? Infinity : maxEvents;
+}
+
+/** The seeker over a finished first pass (`interval` as asked by the caller). */
+export function createSeeker<S>(machine: ReplayMachine<S>, b: TimelineBuild<S>, interval: number): Seeker<S> {
+  const n = b.timeline.opCount;
+  if (machine.logSeek && machine.prepareSeeking) {
+    const plan = machine.prepareSeeking(b.timeline.opStart, interval);
+    const spacing = Math.max(interval, Math.ceil(n / Math.max(1, plan.snapshots.length)));
+    return new Seeker(machine, plan.snapshots, spacing, n, plan.snapshotOps, plan.moves);
+  }
+  // After thinning the real spacing can be wider than `interval`: the seeker keys fine snapshots off the real one.
+  const spacing = Math.max(interval, Math.ceil(n / Math.max(1, b.snapshots.length)));
+  return new Seeker(machine, b.snapshots, spacing, n, b.snapshotOps);
+}

@@ -1,0 +1,166 @@
+// Log-driven seeking (engine/replay/log-mover.ts): one engine state moved along the recorded
+// log, forwards and backwards, with a few checkpoints. At random ops reached in random order,
+// everything a DomainView exposes (every table page's entries, isTablePage, lookups, regions,
+// stats, true counts, mapped range, need_flush, pool, dump) must equal a fresh engine executed
+// to that op, for all three strategies, pool-limited traces (failed calls, rolled-back splits,
+// reused pages with stale entries), mem_access, relinquish, invalidate_root, several domains,
+// write_pte lines and golden-scenario traces.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseP2mTrace } from '../../../engine/trace/p2mtrace';
+import { EngineMachine, type EngineMachineOptions } from '../../../engine/replay/engine-machine';
+import { ReplayRuntime } from '../../../engine/replay/runtime';
+import { DEFAULT_CONFIG } from '../../../engine/p2m/config';
+import type { TraceRecord } from '../../../engine/trace/records';
+import { ROOT, rng, randomRecords } from './helpers';
+
+function records(text: string): TraceRecord[] {
+  const r = parseP2mTrace(text, 't.p2mtrace');
+  assert.deepEqual(r.diagnostics.map(d => d.message), []);
+  return r.records;
+}
+
+const hex = (n: number) => '0x' + n.toString(16);
+
+/** A random .p2mtrace over every op kind, two domains (one pool-limited, one unlimited). */
+function mixedTrace(seed: number, n: number, poolPages: number, memAccess: boolean): string {
+  const next = rng(seed);
+  const lines = [`config ipa_bits=40 mem_access=${memAccess ? 1 : 0} pool_pages=${poolPages}`, 'domain 1 vmid=1', `domain 2 vmid=2 pool_pages=unlimited`];
+  if (memAccess) lines.push('mem_access enable d=1', 'mem_access enable d=2');
+  const types = ['ram_rw', 'ram_ro', 'mmio_direct_dev'];
+  const accs = ['rwx', 'r', 'rx', 'rw', 'n'];
+  for (let i = 0; i < n; i++) {
+    const d = 1 + (next() % 2);
+    const r = next() % 100;
+    // With mem_access on, every range is mapped (and radix-tracked) 4K by 4K: keep them small.
+    const order = memAccess ? [0, 0, 0, 9][next() % 4] : [0, 0, 0, 0, 9, 9, 18][next() % 7];
+    const gfn = ((next() % 6) * 2 ** 18 + (next() % 512) * 2 ** 9 + (next() % 512)) % 2 ** 21;
+    const g = gfn - (gfn % 2 ** order);
+    const nr = memAccess && order === 9 ? 1 + next() % 64 : order === 0 && next() % 4 === 0 ? 1 + next() % 700 : 2 ** order;
+    if (r < 50) lines.push(`p2m_set_entry gfn=${hex(g)} nr=${hex(nr)} mfn=${hex(((next() % 4096) + 1) * 2 ** order)} t=${types[next() % 3]} a=${accs[next() % (memAccess ? 5 : 1)]} d=${d}`);
+    else if (r < 66) lines.push(`p2m_set_entry gfn=${hex(g)} nr=${hex(nr)} mfn=invalid t=invalid a=rwx d=${d}`);
+    else if (r < 72) lines.push(`__p2m_set_entry gfn=${hex(g)} order=${order} mfn=${hex(((next() % 4096) + 1) * 2 ** order)} t=ram_rw a=rwx d=${d}`);
+    else if (r < 77) lines.push(`lookup gfn=${hex(g)} d=${d}`);
+    else if (r < 81 && memAccess) lines.push(`mem_access gfn=${hex(g)} nr=${1 + next() % 8} a=${accs[next() % 5]} d=${d}`);
+    else if (r < 84) lines.push(`invalidate_root d=${d}`);
+    else if (r < 88) lines.push(`resolve_fault gfn=${hex(g)} d=${d}`);
+    else if (r < 90) lines.push(`write_pte d=${d} table=0x80010 index=${next() % 512} level=2 old=0 new=0x00800002000007fd`);
+    else if (r < 92) lines.push(`tlb_flush d=${d} vmid=${d}`);
+    else if (r < 93) lines.push(`dsb d=${d}`);
+    else if (r < 94 && i > n * 0.8) lines.push(`relinquish d=${d}`);
+    else lines.push(`p2m_set_entry gfn=${hex(g)} nr=${hex(nr)} mfn=${hex(((next() % 4096) + 1) * 2 ** order)} t=ram_rw a=rwx d=${d}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** §9 golden scenarios G1–G6-like sequences as a trace (1G, 2M, unaligned, split, remove, remap). */
+const GOLDEN = `config ipa_bits=40 pool_pages=16
+p2m_set_entry gfn=0x40000 nr=0x40000 mfn=0x100000 t=ram_rw a=rwx
+p2m_set_entry gfn=0x200 nr=0x200 mfn=0x200000 t=ram_rw a=rwx
+p2m_set_entry gfn=0x1ff nr=0x202 mfn=0x2001ff t=ram_rw a=rwx
+p2m_set_entry gfn=0x40201 nr=1 mfn=0x300000 t=ram_rw a=rwx
+p2m_set_entry gfn=0x40000 nr=0x40000 mfn=invalid t=invalid a=rwx
+p2m_set_entry gfn=0x200 nr=0x200 mfn=0x400000 t=ram_ro a=rwx
+p2m_set_entry gfn=0x205 nr=1 mfn=invalid t=invalid a=rwx
+p2m_set_entry gfn=0x80000 nr=0x40000 mfn=0x100000 t=ram_rw a=rwx
+p2m_set_entry gfn=0x80001 nr=1 mfn=0x700000 t=ram_rw a=rwx
+p2m_set_entry gfn=0x80000 nr=0x40000 mfn=invalid t=invalid a=rwx
+p2m_set_entry gfn=0x0 nr=0x80000 mfn=invalid t=invalid a=rwx
+p2m_set_entry gfn=0x1000 nr=0x200 mfn=0x800000 t=ram_rw a=rwx
+`;
+
+interface Fp { [k: string]: unknown }
+
+/** Everything the views read, for every domain (bigint descriptors as hex). */
+function fingerprint(m: EngineMachine): Fp {
+  const out: Fp = {};
+  for (const d of m.domains) {
+    const v = m.view(d);
+    const pages: string[] = [];
+    const mfns = [...v.rootMfns];
+    for (let k = 0; k < 1024; k++) mfns.push(DEFAULT_CONFIG.poolBaseMfn + k);
+    for (const mfn of mfns) {
+      if (!v.isTablePage(mfn)) continue;
+      const e: string[] = [];
+      for (let i = 0; i < 512; i++) { const x = v.readEntry(mfn, i); if (x !== 0n) e.push(`${i}:${x.toString(16)}`); }
+      pages.push(`${mfn.toString(16)}[${e.join(',')}]`);
+    }
+    const looks: string[] = [];
+    for (let g = 0; g < 2 ** 21; g += 0x1f3f) looks.push(JSON.stringify(v.lookup(g)));
+    out[`d${d}`] = {
+      pages, looks, regions: v.regions(0, 2 ** 21, 5000), stats: v.stats(), trueCounts: v.trueCounts(),
+      max: v.maxMappedGfn(), low: v.lowestMappedGfn(), needFlush: v.needFlush(), pool: v.pool(), dump: v.dumpInfo(),
+      rootPage: v.rootPageFor(0x40000),
+    };
+  }
+  return out;
+}
+
+/** A fresh engine executed to `op` (no log moves). */
+function freshAt(recs: TraceRecord[], opts: EngineMachineOptions, op: number): Fp {
+  const m = new EngineMachine(recs, { ...opts, logSeek: false });
+  m.reset();
+  for (let i = 0; i < op; i++) m.execute(i, true);
+  return fingerprint(m);
+}
+
+function checkSeeks(name: string, recs: TraceRecord[], opts: EngineMachineOptions, seeds: number, checkpointEvents: number): void {
+  const m = new EngineMachine(recs, { ...opts, logSeek: true, checkpointEvents });
+  const rt = new ReplayRuntime(m, { snapshotInterval: 8 });
+  assert.equal(m.logSeekProblem, undefined, `${name}: log seeking was disabled`);
+  assert.ok(rt.seeker.movesAlongLog, `${name}: seeker moves along the log`);
+  const n = rt.opCount;
+  const next = rng(seeds);
+  const targets: number[] = [n, 0, n - 1, Math.floor(n / 2)];
+  for (let k = 0; k < 14; k++) targets.push(next() % (n + 1));
+  // Single steps back and forward from a random op (undo one op, redo it).
+  const s = next() % n;
+  targets.push(s, s - 1 < 0 ? 0 : s - 1, s, Math.max(0, s - 2), Math.max(0, s - 3), s + 1 > n ? n : s + 1);
+  for (const t of targets) {
+    rt.goto(t);
+    rt.stateAt(); // seeks
+    const got = fingerprint(m);
+    const want = freshAt(recs, opts, t);
+    assert.deepEqual(got, want, `${name}: state at op ${t}`);
+  }
+  assert.ok(rt.seeker.stats.moved > 0, `${name}: moved along the log`);
+}
+
+for (const strategy of ['upstream', 'xen-4.8', 'legacy']) {
+  test(`log seek: random pool-limited set_entry workload (${strategy})`, () => {
+    const recs = randomRecords(11, 400);
+    checkSeeks(`random ${strategy}`, recs, { strategy, override: true }, 5, 900);
+  });
+  test(`log seek: every op kind, two domains, mem_access, relinquish (${strategy})`, () => {
+    const recs = records(mixedTrace(3, 500, 24, true));
+    checkSeeks(`mixed ${strategy}`, recs, { strategy, override: true }, 7, 1200);
+  });
+  test(`log seek: unlimited pool, no mem_access (${strategy})`, () => {
+    const recs = records(mixedTrace(9, 400, 4096, false));
+    checkSeeks(`unlimited ${strategy}`, recs, { strategy, override: true }, 8, 700);
+  });
+  test(`log seek: golden scenarios (${strategy})`, () => {
+    checkSeeks(`golden ${strategy}`, records(GOLDEN), { strategy, override: true }, 2, 300);
+  });
+}
+
+test('log seek: fixture traces (seed, two domains, every statement)', () => {
+  for (const f of ['test/fixtures/replay/seed.p2mtrace', 'test/fixtures/replay/two-domains.p2mtrace', 'test/fixtures/trace/mixed.p2mtrace']) {
+    const r = parseP2mTrace(readFileSync(path.join(ROOT, f), 'utf8'), f);
+    checkSeeks(f, r.records, {}, 4, 50);
+  }
+});
+
+test('log seek: stepping back one op costs one op of undo, no restore', () => {
+  const m = new EngineMachine(randomRecords(5, 600), { logSeek: true, checkpointEvents: 100_000 });
+  const rt = new ReplayRuntime(m, { snapshotInterval: 8 });
+  rt.goto(500);
+  rt.stateAt();
+  const r0 = rt.seeker.stats.restores;
+  for (let i = 0; i < 20; i++) { rt.step('operation', true); rt.stateAt(); }
+  assert.equal(rt.seeker.stats.restores, r0);
+  assert.equal(rt.position.op, 480);
+  assert.deepEqual(fingerprint(m), freshAt(randomRecords(5, 600), {}, 480));
+});
