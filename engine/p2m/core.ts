@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG, type P2mConfig } from './config';
 import { Cause, EventLog, rcErrorDiagnostic } from './event-log';
 import type { DiagnosticCode, DiagnosticSeverity, FrameName } from './events';
 import { Pool } from './pool';
-import { TableStore } from './table-store';
+import { LIVE_BIT, levelOfInfo, M_COUNT, M_INFO, M_LEAVES, TableStore } from './table-store';
 
 /** A diagnostic as the CLI/LSP report it: the op it happened in plus the event payload. */
 export interface OpDiagnostic { op: number; code: DiagnosticCode; severity: DiagnosticSeverity; message: string; gfn?: number }
@@ -136,13 +136,13 @@ export class P2mCore {
    */
   storeEntry(id: number, idx: number, lo: number, hi: number): boolean {
     const store = this.store;
-    const p = store.write(id, idx, lo, hi);
+    const b = store.write(id, idx, lo, hi), m = store.meta;
     const oLo = store.lo, oHi = store.hi;
-    const level = p.level;
+    const info = m[b + M_INFO], level = levelOfInfo(info);
     const oldLeaf = p2mValidHi(oHi) && (level === 3 || (oLo & 2) === 0);
     const newLeaf = p2mValidHi(hi) && (level === 3 || (lo & 2) === 0);
-    if (oldLeaf !== newLeaf) p.leaves += newLeaf ? 1 : -1;
-    const live = p.live;
+    if (oldLeaf !== newLeaf) m[b + M_LEAVES] += newLeaf ? 1 : -1;
+    const live = (info & LIVE_BIT) !== 0;
     if (live) {
       if (oldLeaf) this.trueLeaves[level]--;
       if (newLeaf) this.trueLeaves[level]++;
@@ -153,7 +153,7 @@ export class P2mCore {
         const same = oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi);
         if (!same) {
           if (oldTable) this.setLive(baseOf(oLo, oHi), false, 0);
-          if (newTable) this.setLive(baseOf(lo, hi), true, p.baseGfn + idx * levelSize(level));
+          if (newTable) this.setLive(baseOf(lo, hi), true, store.base[b >>> 2] + idx * levelSize(level));
         }
       }
     }
@@ -174,7 +174,8 @@ export class P2mCore {
       this.store.forEach(id, (i, lo, hi) => { words.push(i, lo, hi); });
       j(this.log.length, id, Uint32Array.from(words, w => w >>> 0));
     }
-    this.store.zero(id).level = level;
+    this.store.zero(id);
+    this.store.setLevel(id, level);
   }
   /** See zeroTable: (index of the coming tableZero event, page id, [index, lo, hi]…). */
   zeroJournal: ((event: number, id: number, entries: Uint32Array) => void) | undefined = undefined;
@@ -193,14 +194,15 @@ export class P2mCore {
   private setLive(mfn: number, live: boolean, baseGfn: number): void {
     const id = this.pageId(mfn);
     if (id < 0) return;
-    const p = this.store.writable(id);
-    if (p.live === live) return;
-    p.live = live;
-    if (live) p.baseGfn = baseGfn;
-    this.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
-    if (p.level === 3 || p.count === p.leaves) return; // no table entries below
+    const store = this.store, b = store.own(id), m = store.meta, info = m[b + M_INFO];
+    if (((info & LIVE_BIT) !== 0) === live) return;
+    m[b + M_INFO] = live ? info | LIVE_BIT : info & ~LIVE_BIT;
+    if (live) store.base[b >>> 2] = baseGfn;
+    const level = levelOfInfo(info), leaves = m[b + M_LEAVES];
+    this.trueLeaves[level] += live ? leaves : -leaves;
+    if (level === 3 || m[b + M_COUNT] === leaves) return; // no table entries below
     const children: number[] = [];
-    const size = levelSize(p.level);
+    const size = levelSize(level);
     this.store.forEachUnordered(id, (i, lo, hi) => { if ((lo & 2) !== 0 && p2mValidHi(hi)) children.push(baseOf(lo, hi), baseGfn + i * size); });
     for (let k = 0; k < children.length; k += 2) this.setLive(children[k], live, children[k + 1]);
   }

@@ -1,132 +1,78 @@
-// Sparse storage of table pages (root and pool pages), following entries, not pages: a
-// random 1M-op workload leaves ~185k live pages with a couple of entries each, so a page
-// starts as a small open-addressing hash of (index+1, lo, hi) triples and turns dense (512 × u32 pair,
-// in 8 copy-on-write blocks) only
-// when it fills up (splits write all 512 entries at once). Pages also carry the `pages`
-// list links, their level and liveness, so a copy-on-write snapshot covers all of it.
+// Storage of table pages (root and pool pages) by page id, flat: a page's metadata is four
+// words of one Int32Array (entry location, kind|level|live, non-zero entry count, leaf
+// count), its `pages` links and first GFN sit in two more typed arrays, and its entries live
+// in a big slab of the store's Arena: a sparse page is a small open-addressing hash of
+// (index+1, lo, hi) triples (a random 1M-op workload leaves ~185k live pages with a couple of
+// entries each), a page turns dense (512 × u32 pair, 1024 words) past SPARSE_MAX entries.
+// A random lookup is then two cache misses in a row (the metadata line, then the entries),
+// with no page object, no typed array per page and no epoch check on the hot path.
 //
-// Sparse pages live in regions of a per-store arena (see PageData.sp) to save a cache miss
-// per lookup on big, randomly touched tables.
-//
-// Snapshot cost: `freeze()` is O(number of directory chunks) (pages/16 references) and
-// bumps the epoch; afterwards the first store into a page (or its chunk) of an older epoch
-// clones that page (≤ 4 KiB) and chunk (16 refs). So a snapshot costs memory only in
-// proportion to the pages touched after it: structural sharing, no full copy. Regions of
-// pages that only a snapshot still references are not recycled (they live as long as the store).
-//
-// Lookups do not walk the directory: a per-store flat index (FLAT_BITS: the current version
-// of each page id and where its entries live) answers them; on a random 1M-op replay the
-// directory walk (chunk object, its pages array) and then the page object were two dependent
-// cache misses before the entries' own. The index is not part of a snapshot: `restore()`
-// drops it (O(1)) and it refills from the directory on first use of each page id.
+// Snapshots: a page is either OWNED (mutable, in the arrays above and the arena) or SHARED
+// (its current version is an immutable PageRecord of the last frozen directory). `freeze()`
+// turns every page owned since the previous freeze into a record (sparse: only the non-zero
+// entries, sorted; dense: eight 128-word blocks, the blocks not written since the page was
+// last materialized are shared with its previous record) and makes it shared; the first
+// write after that copies the record back into the arena. So a snapshot costs memory only
+// for the pages touched since the previous one (≈ their non-zero entries × 12 B, dense pages
+// per 512-byte block written), and freeze is O(pages touched + pages/16).
+// `restore()` marks every page UNKNOWN (O(page ids)); each one re-reads its record from the
+// restored directory on first use. Records are immutable, so one snapshot can be restored
+// into several stores (the replay core's scratch engine).
+import { Arena, DENSE_CLASS, SLAB_BITS, SLAB_MASK, sparseClass } from './table-arena';
 
-// Small chunks: random writes touch nearly every chunk between two snapshots, so each snapshot
-// paid ~all chunk arrays (1024-ref chunks: ~260 KB per 1024 random ops, a third of its cost, and
-// pointer arrays the GC must mark). 16 refs: the 1M-op seek workload at 400k ops keeps 260 MB of
-// heap instead of 377 MB, full-GC pauses 160 ms instead of 200 ms; replay speed unchanged.
-const CHUNK_BITS = 4;
-const CHUNK = 1 << CHUNK_BITS;
+/** Word offsets in a page's metadata (base = (id + 1) × 4, see `write`). */
+export const M_INFO = 1, M_COUNT = 2, M_LEAVES = 3;
+/** INFO word: kind in bits 0–7, level in bits 8–11, live in bit 12. */
+export const LIVE_BIT = 1 << 12;
+export function levelOfInfo(info: number): number { return (info >>> 8) & 15; }
+const M_OFF = 0;
+const KIND_MASK = 255, LEVEL_MASK = 15 << 8;
+// Kinds: a sparse page's kind is its hash mask (15, 31 or 63), so every kind > DENSE is sparse.
+const ABSENT = 0, UNKNOWN = 1, SHARED = 2, DENSE = 3;
 const SPARSE_MAX = 48; // entries before a page turns dense (≤ 64 slots × 12 B = dense × 3/16)
+const CHUNK_BITS = 4, CHUNK = 1 << CHUNK_BITS;
 
-export class PageData {
-  epoch: number;
-  /** Level of the entries this page holds (root pages: rootLevel). */
-  level = 0;
-  /** Reachable from a root through p2m-valid table entries right now. */
-  live = false;
-  /** First GFN this page maps (valid while live). */
-  baseGfn = 0;
-  /** Non-zero entries (stored). */
-  count = 0;
-  /** p2m-valid leaf (mapping) entries in this page. */
-  leaves = 0;
-  /** `pages` list links (page ids, -1 = none). */
-  prev = -1;
-  next = -1;
-  /**
-   * Dense form: 8 blocks of 64 entries × (lo, hi), copied on write per block: a snapshot
-   * then costs a dense page one 512-byte block per touched block, not all 4 KiB (a 4K remap
-   * inside a split 2M region touches one entry).
-   */
-  dense: Uint32Array[] | null = null;
-  /** Bit b set: block b was copied for this page version (it may be written in place). */
-  dOwn = 0;
-  /**
-   * Sparse form: a linear-probing hash of (index+1, lo, hi) triples living in a region of a
-   * shared arena slab (`sp`, word offset `off`, `slots` a power of two). One slab object is
-   * shared by thousands of pages, so a lookup misses the cache twice (page, region), not
-   * three times (page, typed array object, backing store).
-   */
-  sp: Uint32Array = EMPTY;
-  off = 0;
-  slots = 0;
-  constructor(epoch: number) { this.epoch = epoch; }
+/** An immutable version of one page, kept by snapshot directories. */
+export class PageRecord {
+  constructor(
+    readonly info: number, readonly count: number, readonly leaves: number,
+    readonly prev: number, readonly next: number, readonly baseGfn: number,
+    /**
+     * Sparse: the non-zero entries as `n` (index, lo, hi) triples in ascending index order at
+     * word `eoff` of `ent`, a slab shared by many records (no typed array per record).
+     */
+    readonly ent: Uint32Array | null, readonly eoff: number, readonly n: number,
+    /** Dense: 8 blocks of 64 entries × (lo, hi); shared between records where unchanged. */
+    readonly blocks: Uint32Array[] | null,
+  ) {}
 }
 
-/** Bump allocator of sparse regions with per-size free lists; one per TableStore. */
-class Arena {
-  private slab = new Uint32Array(1 << 16);
-  private pos = 0;
-  private readonly freeSlab: Uint32Array[][] = [[], [], [], []];
-  private readonly freeOff: number[][] = [[], [], [], []];
-
-  /** Gives `p` a zeroed region of `slots` slots (16, 32 or 64). */
-  alloc(p: PageData, slots: number): void {
-    const cls = sizeClass(slots), words = slots * 3;
-    const fs = this.freeSlab[cls];
-    if (fs.length !== 0) {
-      const sp = fs.pop()!, off = this.freeOff[cls].pop()!;
-      sp.fill(0, off, off + words);
-      p.sp = sp; p.off = off; p.slots = slots;
-      return;
-    }
-    if (this.pos + words > this.slab.length) {
-      // New slab (doubling up to 4 Mi words); the old one stays alive through its pages.
-      this.slab = new Uint32Array(Math.min(1 << 22, this.slab.length * 2));
-      this.pos = 0;
-    }
-    p.sp = this.slab; p.off = this.pos; p.slots = slots;
-    this.pos += words;
-  }
-
-  /** Returns a page's region; only for regions no other page object (snapshot) can reference. */
-  release(p: PageData): void {
-    if (p.slots === 0) return;
-    this.releaseRegion(p.sp, p.off, p.slots);
-    p.sp = EMPTY; p.off = 0; p.slots = 0;
-  }
-  releaseRegion(sp: Uint32Array, off: number, slots: number): void {
-    const cls = sizeClass(slots);
-    this.freeSlab[cls].push(sp); this.freeOff[cls].push(off);
-  }
-}
-
-function sizeClass(slots: number): number { return slots <= 16 ? 0 : slots <= 32 ? 1 : slots <= 64 ? 2 : 3; }
-
-interface Chunk { epoch: number; pages: (PageData | undefined)[] }
-
-export interface StoreSnapshot { dir: Chunk[]; epoch: number }
-
-/**
- * Epochs are drawn from one process-wide counter, so a snapshot taken from one store can be
- * restored into another (the replay core records on one engine and re-executes on a
- * scratch one): after freeze/restore a store's epoch is newer than every shared page's.
- */
-let epochCounter = 0;
+type Chunk = (PageRecord | undefined)[];
+export interface StoreSnapshot { readonly dir: readonly Chunk[] }
 
 export class TableStore {
+  /** Metadata, 4 words per page, index (id + 1) × 4 (id −1 is a valid key: see own()). */
+  meta = new Int32Array(0);
+  /** First GFN each page maps (valid while live), index id + 1. */
+  base = new Float64Array(0);
+  /** `pages` list links (prev, next), index 2 × (id + 1). */
+  private links = new Int32Array(0);
+  /**
+   * Dense pages: bit k set = block k lives in the arena (copied from the record on first write,
+   * or the page never had a dense record); clear = read it from recs[x].blocks[k].
+   */
+  private dmask = new Uint8Array(0);
+  /** The record a SHARED page reads from / an OWNED page was copied from. */
+  private recs: (PageRecord | undefined)[] = [];
+  private cap = 0;
+  private owned = new Int32Array(256);
+  private nOwned = 0;
+  /** The last frozen (or restored) directory: chunks of CHUNK records by id + 1. */
   private dir: Chunk[] = [];
-  /** Current version of each page by id (the directory's leaves, without the walk). */
-  // The flat index in chunks of FLAT ids (see FLAT_BITS), as four parallel arrays of chunks (one
-  // hop less per lookup than chunk objects); emptied by restore().
-  private flLoc: (Int32Array | undefined)[] = [];
-  private flPages: (PageData | undefined)[][] = [];
-  private flSp: Uint32Array[][] = [];
-  private flDense: (Uint32Array[] | null)[][] = [];
-  /** Written by read() so the page-object load is not dead code (see FLAT_BITS). */
-  private touched = 0;
-  private epoch = ++epochCounter;
   private readonly arena = new Arena();
+  /** Where freeze() writes records' sparse entries (append-only; a slab lives while a record uses it). */
+  private rslab = new Uint32Array(0);
+  private rpos = 0;
   /** Out values of `read()` / `write()`: avoids allocating a pair per lookup. */
   lo = 0;
   hi = 0;
@@ -137,284 +83,381 @@ export class TableStore {
     this.hi = -0; this.hi = 0;
   }
 
-  /** The page for reading (never cloned). Creates an empty page on first use. */
-  page(id: number): PageData {
-    const p = this.cur(id);
-    return p !== undefined ? p : this.writable(id);
+  // ---- page state ------------------------------------------------------------------------
+  private ensure(x: number): void {
+    if (x < this.cap) return;
+    const cap = Math.max(x + 1, this.cap * 2, 256);
+    const meta = new Int32Array(cap * 4); meta.set(this.meta);
+    for (let i = this.cap; i < cap; i++) meta[i * 4 + M_INFO] = UNKNOWN;
+    const links = new Int32Array(cap * 2); links.set(this.links);
+    const base = new Float64Array(cap); base.set(this.base);
+    const dmask = new Uint8Array(cap); dmask.set(this.dmask);
+    this.meta = meta; this.links = links; this.base = base; this.dmask = dmask; this.cap = cap;
   }
 
-  has(id: number): boolean {
-    return this.cur(id) !== undefined;
+  /** The kind of page x = id + 1, reading its record from the directory if not known yet. */
+  private kind(x: number): number {
+    if (x >= this.cap) return this.resolve(x);
+    const k = this.meta[x * 4 + M_INFO] & KIND_MASK;
+    return k === UNKNOWN ? this.resolve(x) : k;
   }
 
-  /** The current version of page `id` through the flat index (refilled from the directory). */
-  private cur(id: number): PageData | undefined {
-    const l = this.flLoc[id >>> FLAT_BITS];
-    if (l !== undefined) { const k = id & (FLAT - 1); if (l[2 * k] !== UNKNOWN) return this.flPages[id >>> FLAT_BITS][k]; }
-    return this.refresh(id);
-  }
-
-  /** Indexes page `id` from the directory; ids no directory chunk covers stay unknown. */
-  private refresh(id: number): PageData | undefined {
-    const c = this.dir[id >>> CHUNK_BITS];
-    if (c === undefined) return undefined;
-    const p = c.pages[id & (CHUNK - 1)];
-    if (p === undefined) { this.flatChunk(id)[2 * (id & (FLAT - 1))] = NO_PAGE; return undefined; }
-    this.sync(id, p);
-    return p;
-  }
-
-  /** The loc array of id's flat-index chunk, created (all UNKNOWN) on first use. */
-  private flatChunk(id: number): Int32Array {
-    const c = id >>> FLAT_BITS;
-    let l = this.flLoc[c];
-    if (l === undefined) {
-      // Holey arrays: an entry is read only after sync() set it (loc says so).
-      l = new Int32Array(2 * FLAT).fill(UNKNOWN);
-      this.flLoc[c] = l; this.flPages[c] = new Array(FLAT); this.flSp[c] = new Array(FLAT); this.flDense[c] = new Array(FLAT);
+  private resolve(x: number): number {
+    const c = this.dir[x >>> CHUNK_BITS];
+    const rec = c === undefined ? undefined : c[x & (CHUNK - 1)];
+    if (rec === undefined && x >= this.cap) return ABSENT;
+    this.ensure(x);
+    const m = this.meta, b = x * 4;
+    this.recs[x] = rec;
+    m[b + M_OFF] = 0;
+    if (rec === undefined) {
+      m[b + M_INFO] = ABSENT; m[b + M_COUNT] = 0; m[b + M_LEAVES] = 0;
+      this.links[2 * x] = -1; this.links[2 * x + 1] = -1; this.base[x] = 0;
+      return ABSENT;
     }
-    return l;
+    m[b + M_INFO] = (rec.info & ~KIND_MASK) | SHARED; m[b + M_COUNT] = rec.count; m[b + M_LEAVES] = rec.leaves;
+    this.links[2 * x] = rec.prev; this.links[2 * x + 1] = rec.next; this.base[x] = rec.baseGfn;
+    return SHARED;
   }
 
-  /** The page for writing: cloned first if it (or its chunk) belongs to a frozen epoch. */
-  writable(id: number): PageData {
-    // A page of the current epoch was created or cloned after the last freeze/restore, and
-    // its chunk then too: it may be written in place.
-    const q = this.cur(id);
-    if (q !== undefined && q.epoch === this.epoch) return q;
-    const ci = id >>> CHUNK_BITS;
-    let c = this.dir[ci];
-    if (!c) { c = { epoch: this.epoch, pages: [] }; this.dir[ci] = c; }
-    else if (c.epoch !== this.epoch) { c = { epoch: this.epoch, pages: c.pages.slice() }; this.dir[ci] = c; }
-    const k = id & (CHUNK - 1);
-    let p = c.pages[k];
-    if (!p) { p = new PageData(this.epoch); this.arena.alloc(p, SPARSE_INIT); c.pages[k] = p; }
-    else if (p.epoch !== this.epoch) { p = this.clone(p); c.pages[k] = p; }
-    this.sync(id, p);
-    return p;
-  }
-
-  /** Records `p` as page `id`'s current version and where its entries live (flat index). */
-  private sync(id: number, p: PageData): void {
-    const l = this.flatChunk(id), c = id >>> FLAT_BITS, k = id & (FLAT - 1);
-    this.flPages[c][k] = p;
-    if (p.dense !== null) { l[2 * k] = DENSE; this.flDense[c][k] = p.dense; this.flSp[c][k] = EMPTY; }
-    else { l[2 * k] = p.off; l[2 * k + 1] = p.slots - 1; this.flSp[c][k] = p.sp; this.flDense[c][k] = null; }
-  }
-
-  private clone(o: PageData): PageData {
-    const p = new PageData(this.epoch);
-    p.level = o.level; p.live = o.live; p.baseGfn = o.baseGfn; p.count = o.count; p.leaves = o.leaves;
-    p.prev = o.prev; p.next = o.next;
-    if (o.dense !== null) { p.dense = o.dense.slice(); p.dOwn = 0; }
-    else {
-      this.arena.alloc(p, o.slots);
-      p.sp.set(o.sp.subarray(o.off, o.off + o.slots * 3), p.off);
+  /**
+   * Makes page `id` owned (created empty, or copied from its record) and returns its metadata
+   * base index in `meta` (which this may reallocate: read `meta` after calling).
+   */
+  own(id: number): number {
+    // Ids are shifted by one so that −1 (pageId of an MFN that is no table page, followed
+    // on corrupt input) is stored like any page, as it always was.
+    const x = id + 1;
+    const kind = this.kind(x);
+    if (kind >= DENSE) return x * 4;
+    this.ensure(x);
+    const m = this.meta, b = x * 4, arena = this.arena;
+    if (kind === ABSENT) {
+      m[b + M_OFF] = arena.alloc(0); m[b + M_INFO] = 15; m[b + M_COUNT] = 0; m[b + M_LEAVES] = 0;
+      this.links[2 * x] = -1; this.links[2 * x + 1] = -1; this.base[x] = 0;
+      this.recs[x] = undefined; this.dmask[x] = 0xff;
+    } else {
+      const rec = this.recs[x]!;
+      if (rec.blocks !== null) {
+        // Blocks are copied in on first write (dmask), not here: a seek moving along the log
+        // touches thousands of dense pages once each, and copying 4 KiB per page was most of it.
+        const off = arena.alloc(DENSE_CLASS, true);
+        m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | DENSE; this.dmask[x] = 0;
+      } else {
+        const e = rec.ent!, n = rec.n, end = rec.eoff + 3 * n;
+        let slots = 16;
+        while (n * 4 > slots * 3) slots *= 2;
+        const off = arena.alloc(sparseClass(slots)), s = arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK, mask = slots - 1;
+        for (let i = rec.eoff; i < end; i += 3) {
+          let h = e[i] & mask;
+          while (s[o + h * 3] !== 0) h = (h + 1) & mask;
+          s[o + h * 3] = e[i] + 1; s[o + h * 3 + 1] = e[i + 1]; s[o + h * 3 + 2] = e[i + 2];
+        }
+        m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | mask;
+      }
     }
-    return p;
+    if (this.nOwned === this.owned.length) { const o = new Int32Array(this.owned.length * 2); o.set(this.owned); this.owned = o; }
+    this.owned[this.nOwned++] = x;
+    return b;
   }
 
+  has(id: number): boolean { return this.kind(id + 1) !== ABSENT; }
+
+  /** Metadata base of page `id` for reading, or −1 when there is no such page. */
+  private at(id: number): number { const x = id + 1; return this.kind(x) === ABSENT ? -1 : x * 4; }
+  level(id: number): number { const b = this.at(id); return b < 0 ? 0 : levelOfInfo(this.meta[b + M_INFO]); }
+  isLive(id: number): boolean { const b = this.at(id); return b >= 0 && (this.meta[b + M_INFO] & LIVE_BIT) !== 0; }
+  count(id: number): number { const b = this.at(id); return b < 0 ? 0 : this.meta[b + M_COUNT]; }
+  leaves(id: number): number { const b = this.at(id); return b < 0 ? 0 : this.meta[b + M_LEAVES]; }
+  baseGfn(id: number): number { const b = this.at(id); return b < 0 ? 0 : this.base[b >>> 2]; }
+  prev(id: number): number { const b = this.at(id); return b < 0 ? -1 : this.links[b >>> 1]; }
+  next(id: number): number { const b = this.at(id); return b < 0 ? -1 : this.links[(b >>> 1) + 1]; }
+  setLevel(id: number, v: number): void { const b = this.own(id); this.meta[b + M_INFO] = (this.meta[b + M_INFO] & ~LEVEL_MASK) | ((v & 15) << 8); }
+  setLive(id: number, v: boolean): void { const b = this.own(id); this.meta[b + M_INFO] = v ? this.meta[b + M_INFO] | LIVE_BIT : this.meta[b + M_INFO] & ~LIVE_BIT; }
+  setLeaves(id: number, v: number): void { const b = this.own(id); this.meta[b + M_LEAVES] = v; }
+  setBaseGfn(id: number, v: number): void { const b = this.own(id); this.base[b >>> 2] = v; }
+  setPrev(id: number, v: number): void { const b = this.own(id); this.links[b >>> 1] = v; }
+  setNext(id: number, v: number): void { const b = this.own(id); this.links[(b >>> 1) + 1] = v; }
+
+  /** A view of page `id` for code off the hot path; creates an empty page on first use. */
+  page(id: number): PageRef {
+    if (!this.has(id)) this.own(id);
+    return new PageRef(this, id);
+  }
+  /** The same view, the page made owned first (setters own it anyway). */
+  writable(id: number): PageRef {
+    this.own(id);
+    return new PageRef(this, id);
+  }
+
+  // ---- entries ---------------------------------------------------------------------------
   /** Reads entry `idx` of page `id` into this.lo / this.hi. */
   read(id: number, idx: number): void {
-    const c = id >>> FLAT_BITS, k = id & (FLAT - 1);
-    let l = this.flLoc[c];
-    let off = l === undefined ? UNKNOWN : l[2 * k];
-    if (off === UNKNOWN) {
-      if (this.refresh(id) === undefined) { this.lo = 0; this.hi = 0; return; }
-      l = this.flLoc[c]!;
-      off = l[2 * k];
+    const m = this.meta, b = (id + 1) * 4;
+    const kind = b < m.length ? m[b + M_INFO] & KIND_MASK : UNKNOWN;
+    if (kind > DENSE) {
+      const off = m[b + M_OFF], s = this.arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK, key = idx + 1;
+      for (let h = idx & kind; ; h = (h + 1) & kind) {
+        const j = o + h * 3, k = s[j];
+        if (k === key) { this.lo = s[j + 1]; this.hi = s[j + 2]; return; }
+        if (k === 0) { this.lo = 0; this.hi = 0; return; }
+      }
     }
-    if (off === NO_PAGE) { this.lo = 0; this.hi = 0; return; }
-    this.touched = this.flPages[c][k]!.count; // the caller's write needs the page object next
-    if (off === DENSE) { const b = this.flDense[c][k]![idx >>> 6], j = (idx & 63) << 1; this.lo = b[j]; this.hi = b[j + 1]; return; }
-    const s = this.flSp[c][k], mask = l![2 * k + 1], key = idx + 1;
-    for (let h = idx & mask; ; h = (h + 1) & mask) {
-      const j = off + h * 3;
-      const k = s[j];
-      if (k === key) { this.lo = s[j + 1]; this.hi = s[j + 2]; return; }
-      if (k === 0) { this.lo = 0; this.hi = 0; return; }
+    if (kind === DENSE) {
+      if (((this.dmask[b >>> 2] >>> (idx >>> 6)) & 1) === 0) {
+        const bl = this.recs[b >>> 2]!.blocks![idx >>> 6], j = (idx & 63) << 1;
+        this.lo = bl[j]; this.hi = bl[j + 1];
+        return;
+      }
+      const off = m[b + M_OFF], s = this.arena.slabs[off >>> SLAB_BITS], j = (off & SLAB_MASK) + (idx << 1);
+      this.lo = s[j]; this.hi = s[j + 1];
+      return;
     }
+    this.readCold(id + 1, idx);
+  }
+
+  /** read() of a page that is not owned: from its record, or zero. */
+  private readCold(x: number, idx: number): void {
+    this.lo = 0; this.hi = 0;
+    if (this.kind(x) !== SHARED) return;
+    const r = this.recs[x]!;
+    if (r.blocks !== null) { const bl = r.blocks[idx >>> 6], j = (idx & 63) << 1; this.lo = bl[j]; this.hi = bl[j + 1]; return; }
+    const e = r.ent!, end = r.eoff + 3 * r.n;
+    for (let i = r.eoff; i < end && e[i] <= idx; i += 3) if (e[i] === idx) { this.lo = e[i + 1]; this.hi = e[i + 2]; return; }
   }
 
   /**
    * Stores a u32 pair and leaves the previous value in this.lo / this.hi (one probe for
-   * read-modify-write); returns the page for the caller's leaf/live bookkeeping.
+   * read-modify-write); returns the page's metadata base in `meta` for the caller's leaf and
+   * liveness bookkeeping (M_INFO, M_COUNT, M_LEAVES; `base[b >>> 2]` is its first GFN).
    */
-  write(id: number, idx: number, lo: number, hi: number): PageData {
-    const p = this.writable(id);
-    const d = p.dense;
+  write(id: number, idx: number, lo: number, hi: number): number {
+    let m = this.meta, b = (id + 1) * 4;
+    let kind = b < m.length ? m[b + M_INFO] & KIND_MASK : UNKNOWN;
+    if (kind < DENSE) { b = this.own(id); m = this.meta; kind = m[b + M_INFO] & KIND_MASK; }
     const isZero = lo === 0 && hi === 0;
-    if (d !== null) {
-      const bi = idx >>> 6, j = (idx & 63) << 1;
-      let b = d[bi];
-      if ((p.dOwn & (1 << bi)) === 0) { b = d[bi] = b.slice(); p.dOwn |= 1 << bi; } // shared with a snapshot
-      const ol = b[j], oh = b[j + 1];
+    const off = m[b + M_OFF], s = this.arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
+    if (kind === DENSE) {
+      const bi = idx >>> 6, x = b >>> 2;
+      if (((this.dmask[x] >>> bi) & 1) === 0) { s.set(this.recs[x]!.blocks![bi], o + bi * 128); this.dmask[x] |= 1 << bi; }
+      const j = o + (idx << 1);
+      const ol = s[j], oh = s[j + 1];
       this.lo = ol; this.hi = oh;
-      const wasZero = ol === 0 && oh === 0;
-      b[j] = lo; b[j + 1] = hi;
-      if (wasZero !== isZero) p.count += isZero ? -1 : 1;
-      return p;
+      s[j] = lo; s[j + 1] = hi;
+      if ((ol === 0 && oh === 0) !== isZero) m[b + M_COUNT] += isZero ? -1 : 1;
+      return b;
     }
-    const s = p.sp, off = p.off, mask = p.slots - 1, key = idx + 1;
+    const mask = kind, key = idx + 1;
     let h = idx & mask;
     for (; ; h = (h + 1) & mask) {
-      const j = off + h * 3;
-      const k = s[j];
+      const j = o + h * 3, k = s[j];
       if (k === key) {
         this.lo = s[j + 1]; this.hi = s[j + 2];
-        if (!isZero) { s[j + 1] = lo; s[j + 2] = hi; return p; }
-        deleteSlot(s, off, mask, h);
-        p.count--;
-        return p;
+        if (!isZero) { s[j + 1] = lo; s[j + 2] = hi; return b; }
+        deleteSlot(s, o, mask, h);
+        m[b + M_COUNT]--;
+        return b;
       }
       if (k === 0) break;
     }
     this.lo = 0; this.hi = 0;
-    if (isZero) return p;
-    if (p.count + 1 > SPARSE_MAX) {
-      this.toDense(p);
-      this.sync(id, p);
-      const b = p.dense![idx >>> 6], j = (idx & 63) << 1;
-      b[j] = lo; b[j + 1] = hi;
-      p.count++;
-      return p;
-    }
-    if ((p.count + 1) * 4 > p.slots * 3) { // keep the load factor ≤ 3/4
-      this.grow(p);
-      this.sync(id, p);
-      const s2 = p.sp, off2 = p.off, mask2 = p.slots - 1;
-      for (h = idx & mask2; s2[off2 + h * 3] !== 0; h = (h + 1) & mask2);
-      s2[off2 + h * 3] = key; s2[off2 + h * 3 + 1] = lo; s2[off2 + h * 3 + 2] = hi;
+    if (isZero) return b;
+    const count = m[b + M_COUNT];
+    if (count + 1 > SPARSE_MAX) {
+      this.toDense(b);
+      const d = m[b + M_OFF], j = (d & SLAB_MASK) + (idx << 1), s2 = this.arena.slabs[d >>> SLAB_BITS];
+      s2[j] = lo; s2[j + 1] = hi;
+    } else if ((count + 1) * 4 > (mask + 1) * 3) { // keep the load factor ≤ 3/4
+      this.grow(b);
+      const d = m[b + M_OFF], s2 = this.arena.slabs[d >>> SLAB_BITS], o2 = d & SLAB_MASK, mask2 = m[b + M_INFO] & KIND_MASK;
+      for (h = idx & mask2; s2[o2 + h * 3] !== 0; h = (h + 1) & mask2);
+      s2[o2 + h * 3] = key; s2[o2 + h * 3 + 1] = lo; s2[o2 + h * 3 + 2] = hi;
     } else {
-      const j = off + h * 3;
+      const j = o + h * 3;
       s[j] = key; s[j + 1] = lo; s[j + 2] = hi;
     }
-    p.count++;
-    return p;
+    m[b + M_COUNT] = count + 1;
+    return b;
   }
 
-  /** Doubles a sparse page's hash (the old region is this page's own: epoch is current). */
-  private grow(p: PageData): void {
-    const os = p.sp, ooff = p.off, oslots = p.slots;
-    this.arena.alloc(p, oslots * 2);
-    const s = p.sp, off = p.off, mask = p.slots - 1;
-    for (let i = 0; i < oslots; i++) {
-      const k = os[ooff + i * 3];
+  /** Doubles an owned sparse page's hash. */
+  private grow(b: number): void {
+    const m = this.meta, arena = this.arena, omask = m[b + M_INFO] & KIND_MASK, ooff = m[b + M_OFF];
+    const slots = (omask + 1) * 2, mask = slots - 1;
+    const off = arena.alloc(sparseClass(slots));
+    const os = arena.slabs[ooff >>> SLAB_BITS], oo = ooff & SLAB_MASK, s = arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
+    for (let i = 0; i <= omask; i++) {
+      const k = os[oo + i * 3];
       if (k === 0) continue;
       let h = (k - 1) & mask;
-      while (s[off + h * 3] !== 0) h = (h + 1) & mask;
-      s[off + h * 3] = k; s[off + h * 3 + 1] = os[ooff + i * 3 + 1]; s[off + h * 3 + 2] = os[ooff + i * 3 + 2];
+      while (s[o + h * 3] !== 0) h = (h + 1) & mask;
+      s[o + h * 3] = k; s[o + h * 3 + 1] = os[oo + i * 3 + 1]; s[o + h * 3 + 2] = os[oo + i * 3 + 2];
     }
-    this.arena.releaseRegion(os, ooff, oslots);
+    arena.release(ooff, sparseClass(omask + 1));
+    m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | mask;
   }
 
-  private toDense(p: PageData): void {
-    // One 4 KiB buffer, eight 512-byte views on it (one allocation; blocks split off on COW).
-    const buf = new ArrayBuffer(4096), d: Uint32Array[] = [];
-    for (let b = 0; b < 8; b++) d.push(new Uint32Array(buf, b * 512, 128));
-    const s = p.sp, off = p.off;
-    for (let i = 0; i < p.slots; i++) {
-      const k = s[off + i * 3];
-      if (k !== 0) { const b = d[(k - 1) >>> 6], j = ((k - 1) & 63) << 1; b[j] = s[off + i * 3 + 1]; b[j + 1] = s[off + i * 3 + 2]; }
+  private toDense(b: number): void {
+    const m = this.meta, arena = this.arena, mask = m[b + M_INFO] & KIND_MASK, ooff = m[b + M_OFF];
+    const off = arena.alloc(DENSE_CLASS);
+    const os = arena.slabs[ooff >>> SLAB_BITS], oo = ooff & SLAB_MASK, d = arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
+    for (let i = 0; i <= mask; i++) {
+      const k = os[oo + i * 3];
+      if (k !== 0) { const j = o + ((k - 1) << 1); d[j] = os[oo + i * 3 + 1]; d[j + 1] = os[oo + i * 3 + 2]; }
     }
-    this.arena.release(p);
-    p.dense = d; p.dOwn = 0xff;
+    arena.release(ooff, sparseClass(mask + 1));
+    m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | DENSE;
+    this.dmask[b >>> 2] = 0xff;
   }
 
-  /** Zeroes a page (ptZero): back to an empty sparse page. */
-  zero(id: number): PageData {
-    const p = this.writable(id);
-    // A never-used (or already empty) sparse page is all zeros: keep its region.
-    if (p.dense !== null || p.count !== 0) {
-      p.dense = null; p.dOwn = 0;
-      this.arena.release(p);
-      this.arena.alloc(p, SPARSE_INIT);
-      this.sync(id, p);
+  /** Zeroes a page (ptZero): back to an empty sparse page (count and leaves 0). */
+  zero(id: number): void {
+    const b = this.own(id), m = this.meta, kind = m[b + M_INFO] & KIND_MASK;
+    // An empty sparse page is all zeros already: keep its region.
+    if (kind === DENSE || m[b + M_COUNT] !== 0) {
+      this.arena.release(m[b + M_OFF], kind === DENSE ? DENSE_CLASS : sparseClass(kind + 1));
+      m[b + M_OFF] = this.arena.alloc(0);
+      m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | 15;
     }
-    p.count = 0; p.leaves = 0;
-    return p;
+    m[b + M_COUNT] = 0; m[b + M_LEAVES] = 0;
+    this.dmask[b >>> 2] = 0xff;
   }
 
   /** Makes a page dense up front (split fills all 512 entries). */
-  makeDense(id: number): PageData {
-    const p = this.writable(id);
-    if (p.dense === null) { this.toDense(p); this.sync(id, p); }
-    return p;
+  makeDense(id: number): void {
+    const b = this.own(id);
+    if ((this.meta[b + M_INFO] & KIND_MASK) !== DENSE) this.toDense(b);
   }
 
   /** Calls fn(index, lo, hi) for every non-zero entry, in ascending index order. */
-  forEach(id: number, fn: (idx: number, lo: number, hi: number) => void): void {
-    if (!this.has(id)) return;
-    const p = this.page(id);
-    const d = p.dense;
-    if (d !== null) return forEachDense(d, fn);
-    const s = p.sp, off = p.off;
-    const order: number[] = [];
-    for (let i = 0; i < p.slots; i++) if (s[off + i * 3] !== 0) order.push(off + i * 3);
-    order.sort((a, b) => s[a] - s[b]);
-    for (const j of order) fn(s[j] - 1, s[j + 1], s[j + 2]);
-  }
-
+  forEach(id: number, fn: (idx: number, lo: number, hi: number) => void): void { this.visit(id, fn, true); }
   /** Calls fn for every non-zero entry in storage order (cheaper; no sort). */
-  forEachUnordered(id: number, fn: (idx: number, lo: number, hi: number) => void): void {
-    if (!this.has(id)) return;
-    const p = this.page(id);
-    const d = p.dense;
-    if (d !== null) return forEachDense(d, fn);
-    const s = p.sp, off = p.off;
-    for (let i = 0; i < p.slots; i++) { const j = off + i * 3; if (s[j] !== 0) fn(s[j] - 1, s[j + 1], s[j + 2]); }
+  forEachUnordered(id: number, fn: (idx: number, lo: number, hi: number) => void): void { this.visit(id, fn, false); }
+
+  private visit(id: number, fn: (idx: number, lo: number, hi: number) => void, sorted: boolean): void {
+    const x = id + 1, kind = this.kind(x);
+    if (kind === ABSENT) return;
+    if (kind === SHARED) {
+      const r = this.recs[x]!;
+      if (r.blocks !== null) {
+        for (let i = 0; i < 512; i++) { const bl = r.blocks[i >>> 6], j = (i & 63) << 1; if (bl[j] !== 0 || bl[j + 1] !== 0) fn(i, bl[j], bl[j + 1]); }
+      } else {
+        const e = r.ent!, end = r.eoff + 3 * r.n;
+        for (let i = r.eoff; i < end; i += 3) fn(e[i], e[i + 1], e[i + 2]);
+      }
+      return;
+    }
+    const off = this.meta[x * 4 + M_OFF], s = this.arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
+    if (kind === DENSE) {
+      const here = this.dmask[x], rec = this.recs[x];
+      for (let k = 0; k < 8; k++) {
+        const bl = ((here >>> k) & 1) !== 0 ? s : rec!.blocks![k], bo = ((here >>> k) & 1) !== 0 ? o + k * 128 : 0;
+        for (let i = 0; i < 64; i++) { const j = bo + (i << 1); if (bl[j] !== 0 || bl[j + 1] !== 0) fn(k * 64 + i, bl[j], bl[j + 1]); }
+      }
+      return;
+    }
+    // Copy out first: fn may write to the store (the region may move).
+    const e = sparseEntries(s, o, kind, sorted);
+    for (let i = 0; i < e.length; i += 3) fn(e[i], e[i + 1], e[i + 2]);
   }
 
-  /** Freezes the current state: O(pages / 16). Later writes copy on write. */
+  // ---- snapshots -------------------------------------------------------------------------
+  /** Freezes the current state: records for the pages owned since the last freeze. */
   freeze(): StoreSnapshot {
-    const snap = { dir: this.dir.slice(), epoch: this.epoch };
-    this.epoch = ++epochCounter;
-    return snap;
+    const top = this.dir.slice(), copied = new Set<number>();
+    const m = this.meta;
+    for (let i = 0; i < this.nOwned; i++) {
+      const x = this.owned[i], rec = this.record(x), ci = x >>> CHUNK_BITS;
+      if (!copied.has(ci)) { const c = top[ci]; top[ci] = c === undefined ? new Array<PageRecord | undefined>(CHUNK) : c.slice(); copied.add(ci); }
+      top[ci][x & (CHUNK - 1)] = rec;
+      this.recs[x] = rec;
+      m[x * 4 + M_INFO] = (m[x * 4 + M_INFO] & ~KIND_MASK) | SHARED;
+      m[x * 4 + M_OFF] = 0;
+    }
+    this.nOwned = 0;
+    this.arena.reset();
+    this.dir = top;
+    return { dir: top };
   }
 
-  /** Restores a frozen state; the restored pages stay shared (a new epoch is started). */
+  /** Restores a frozen state (of this or another store); pages re-read their records lazily. */
   restore(s: StoreSnapshot): void {
-    this.dir = s.dir.slice();
-    this.epoch = ++epochCounter;
-    // The flat index refills lazily (a step back restores, then touches few pages).
-    this.flLoc = []; this.flPages = []; this.flSp = []; this.flDense = [];
+    this.dir = s.dir as Chunk[]; // never written in place: freeze() copies what it changes
+    const m = this.meta;
+    for (let x = 0; x < this.cap; x++) m[x * 4 + M_INFO] = UNKNOWN;
+    this.nOwned = 0;
+    this.arena.reset();
+  }
+
+  /** The immutable version of owned page x. */
+  private record(x: number): PageRecord {
+    const m = this.meta, b = x * 4, info = m[b + M_INFO], kind = info & KIND_MASK;
+    const off = m[b + M_OFF], s = this.arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
+    let ent: Uint32Array | null = null, eoff = 0, n = 0, blocks: Uint32Array[] | null = null;
+    if (kind === DENSE) {
+      // Blocks never written since the page came from its record are that record's.
+      const here = this.dmask[x], prior = here !== 0xff ? this.recs[x]!.blocks! : null;
+      blocks = [];
+      for (let k = 0; k < 8; k++) blocks.push(((here >>> k) & 1) === 0 ? prior![k] : s.slice(o + k * 128, o + k * 128 + 128));
+    } else {
+      n = m[b + M_COUNT];
+      if (this.rpos + 3 * n > this.rslab.length) { this.rslab = new Uint32Array(Math.max(1 << 16, 3 * n)); this.rpos = 0; }
+      ent = this.rslab; eoff = this.rpos;
+      // Insertion sort by index straight into the slab (a sparse page holds ≤ 48 entries, most 1–3).
+      let e = eoff;
+      for (let i = 0; i <= kind; i++) {
+        const k = s[o + i * 3];
+        if (k === 0) continue;
+        let j = e;
+        while (j > eoff && ent[j - 3] > k - 1) { ent[j] = ent[j - 3]; ent[j + 1] = ent[j - 2]; ent[j + 2] = ent[j - 1]; j -= 3; }
+        ent[j] = k - 1; ent[j + 1] = s[o + i * 3 + 1]; ent[j + 2] = s[o + i * 3 + 2];
+        e += 3;
+      }
+      this.rpos = e;
+    }
+    return new PageRecord(info, m[b + M_COUNT], m[b + M_LEAVES], this.links[2 * x], this.links[2 * x + 1], this.base[x], ent, eoff, n, blocks);
   }
 }
 
-const EMPTY = new Uint32Array(0);
+/** A page's fields through the store (getters read, setters make the page owned). */
+export class PageRef {
+  constructor(private readonly s: TableStore, readonly id: number) {}
+  get level(): number { return this.s.level(this.id); }
+  set level(v: number) { this.s.setLevel(this.id, v); }
+  get live(): boolean { return this.s.isLive(this.id); }
+  set live(v: boolean) { this.s.setLive(this.id, v); }
+  get baseGfn(): number { return this.s.baseGfn(this.id); }
+  set baseGfn(v: number) { this.s.setBaseGfn(this.id, v); }
+  get count(): number { return this.s.count(this.id); }
+  get leaves(): number { return this.s.leaves(this.id); }
+  set leaves(v: number) { this.s.setLeaves(this.id, v); }
+  get prev(): number { return this.s.prev(this.id); }
+  set prev(v: number) { this.s.setPrev(this.id, v); }
+  get next(): number { return this.s.next(this.id); }
+  set next(v: number) { this.s.setNext(this.id, v); }
+}
 
-/**
- * The flat index, chunk c = ids c·FLAT … (c+1)·FLAT−1, k = id mod FLAT: flPages[c][k] is the
- * current version of the page, and flLoc[c] says where read() finds its entries without
- * loading the page object: [2k] = region offset in flSp[c][k] (sparse), DENSE (blocks in
- * flDense[c][k]), NO_PAGE, or UNKNOWN (not indexed yet); [2k+1] = hash mask. The page object
- * (counts, level, liveness), which the caller's write needs next, is still loaded by read(),
- * but alongside the region instead of before it: one cache miss per random lookup instead of
- * two in a row. Kept in step by sync() wherever a page's storage changes. 1024 ids per chunk:
- * after a restore, refilling costs ~20 KB per chunk a re-execution touches.
- */
-const FLAT_BITS = 10, FLAT = 1 << FLAT_BITS;
-const DENSE = -1, NO_PAGE = -2, UNKNOWN = -3;
-const SPARSE_INIT = 16; // slots (power of two)
+/** The non-zero entries of a sparse region as (index, lo, hi) triples, optionally by index. */
+function sparseEntries(s: Uint32Array, o: number, mask: number, sorted: boolean): number[] {
+  const at: number[] = [];
+  for (let i = 0; i <= mask; i++) if (s[o + i * 3] !== 0) at.push(o + i * 3);
+  if (sorted) at.sort((a, b) => s[a] - s[b]);
+  const out: number[] = [];
+  for (const j of at) out.push(s[j] - 1, s[j + 1], s[j + 2]);
+  return out;
+}
 
-/** Backward-shift deletion for linear probing (no tombstones), region at `off`. */
-function deleteSlot(s: Uint32Array, off: number, mask: number, h: number): void {
+/** Backward-shift deletion for linear probing (no tombstones), region at `o`. */
+function deleteSlot(s: Uint32Array, o: number, mask: number, h: number): void {
   let hole = h;
-  for (let j = (h + 1) & mask; s[off + j * 3] !== 0; j = (j + 1) & mask) {
-    const home = (s[off + j * 3] - 1) & mask;
+  for (let j = (h + 1) & mask; s[o + j * 3] !== 0; j = (j + 1) & mask) {
+    const home = (s[o + j * 3] - 1) & mask;
     // move j into the hole unless its home lies cyclically in (hole, j]
     if (((j - home) & mask) >= ((j - hole) & mask)) {
-      s[off + hole * 3] = s[off + j * 3]; s[off + hole * 3 + 1] = s[off + j * 3 + 1]; s[off + hole * 3 + 2] = s[off + j * 3 + 2];
+      s[o + hole * 3] = s[o + j * 3]; s[o + hole * 3 + 1] = s[o + j * 3 + 1]; s[o + hole * 3 + 2] = s[o + j * 3 + 2];
       hole = j;
     }
   }
-  s[off + hole * 3] = 0; s[off + hole * 3 + 1] = 0; s[off + hole * 3 + 2] = 0;
+  s[o + hole * 3] = 0; s[o + hole * 3 + 1] = 0; s[o + hole * 3 + 2] = 0;
 }
 
-/** Visits the non-zero entries of a dense page (64-entry blocks of lo/hi pairs), ascending. */
-function forEachDense(d: Uint32Array[], fn: (idx: number, lo: number, hi: number) => void): void {
-  for (let i = 0; i < 512; i++) {
-    const b = d[i >>> 6], j = (i & 63) << 1;
-    if (b[j] !== 0 || b[j + 1] !== 0) fn(i, b[j], b[j + 1]);
-  }
-}

@@ -5,6 +5,7 @@
 import { baseOf, reservedBitsSetHi } from '../arch/descriptor';
 import { levelOrder, levelSize } from '../arch/geometry';
 import { P2mCore } from '../p2m/core';
+import { LIVE_BIT, levelOfInfo, M_INFO, M_LEAVES } from '../p2m/table-store';
 import type { P2mConfig } from '../p2m/config';
 import { oldIsLeaf, oldIsTable } from './old-encoding';
 
@@ -62,11 +63,11 @@ export class OldCore extends P2mCore {
     const store = this.store;
     store.read(id, idx);
     const oLo = store.lo, oHi = store.hi;
-    const p = store.write(id, idx, lo, hi);
-    const level = p.level;
+    const b = store.write(id, idx, lo, hi), m = store.meta;
+    const info = m[b + M_INFO], level = levelOfInfo(info);
     const oldLeaf = oldIsLeaf(oLo, level), newLeaf = oldIsLeaf(lo, level);
-    if (oldLeaf !== newLeaf) p.leaves += newLeaf ? 1 : -1;
-    const live = p.live;
+    if (oldLeaf !== newLeaf) m[b + M_LEAVES] += newLeaf ? 1 : -1;
+    const live = (info & LIVE_BIT) !== 0;
     if (live) {
       if (oldLeaf) this.trueLeaves[level]--;
       if (newLeaf) this.trueLeaves[level]++;
@@ -75,7 +76,7 @@ export class OldCore extends P2mCore {
         const same = oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi);
         if (!same) {
           if (oldTable) this.markLive(baseOf(oLo, oHi), false, 0);
-          if (newTable) this.markLive(baseOf(lo, hi), true, p.baseGfn + idx * levelSize(level));
+          if (newTable) this.markLive(baseOf(lo, hi), true, store.base[b >>> 2] + idx * levelSize(level));
         }
       }
     }
