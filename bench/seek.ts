@@ -1,7 +1,9 @@
 // Benchmark case: seeking in a 1,000,000-operation replay (issue 6 target: < 50 ms anywhere).
 // Builds 1M random p2m_set_entry records (mixed orders, ~30% remaps/removals), records them
-// once through the replay core (timeline + periodic snapshots, not the measured part), then
-// seeks to random positions — forwards and backwards — and queries the state there.
+// once through the replay core (timeline + checkpoints, not the measured part), then seeks to
+// random positions — forwards and backwards — and queries the state there. Seeks move one
+// engine state along the recorded log (engine/replay/log-mover.ts); P2M_LOG_SEEK=0 measures
+// the snapshot + re-execution path instead.
 import { getHeapStatistics } from 'node:v8';
 import { EngineMachine } from '../engine/replay/engine-machine';
 import { ReplayRuntime } from '../engine/replay/runtime';
@@ -62,8 +64,8 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
     st.stats();
     samples.push(Number(process.hrtime.bigint() - s) / 1e6);
   }
-  // Stepping back one operation at a time (the common debugger interaction) uses the fine
-  // snapshot cache: measured separately.
+  // Stepping back one operation at a time (the common debugger interaction) undoes one op's
+  // events (log moves) or uses the fine snapshot cache (re-execution): measured separately.
   const back: number[] = [];
   rt.goto(Math.floor(n / 2) + 777);
   for (let i = 0; i < 100; i++) {
@@ -79,7 +81,8 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
     name: 'seek',
     metrics: {
       ops: n, seeks, events: rt.events.length, loadMs: Math.round(loadMs), loadCpuMs: Math.round((cpu.user + cpu.system) / 1000), recordMs: rt.loadMs.record, scanMs: rt.loadMs.scan,
-      snapshotInterval: rt.seeker.interval, snapshots,
+      snapshotInterval: rt.seeker.interval, snapshots, logSeek: rt.seeker.movesAlongLog ? 'on' : 'off',
+      restores: rt.seeker.stats.restores,
       seekP50Ms: +pct(0.5).toFixed(2), seekP99Ms: +pct(0.99).toFixed(2), seekMaxMs: +samples[samples.length - 1].toFixed(2),
       stepBackP50Ms: +back[50].toFixed(2), stepBackMaxMs: +back[back.length - 1].toFixed(2),
       target: 'seekP99Ms <= 50, rssMB <= 300', rssMB: Math.round(process.memoryUsage().rss / 1e6),
