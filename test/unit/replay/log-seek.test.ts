@@ -13,6 +13,7 @@ import { parseP2mTrace } from '../../../engine/trace/p2mtrace';
 import { EngineMachine, type EngineMachineOptions } from '../../../engine/replay/engine-machine';
 import { ReplayRuntime } from '../../../engine/replay/runtime';
 import { DEFAULT_CONFIG } from '../../../engine/p2m/config';
+import { LogMover } from '../../../engine/replay/log-mover';
 import type { TraceRecord } from '../../../engine/trace/records';
 import { ROOT, rng, randomRecords } from './helpers';
 
@@ -163,4 +164,26 @@ test('log seek: stepping back one op costs one op of undo, no restore', () => {
   assert.equal(rt.seeker.stats.restores, r0);
   assert.equal(rt.position.op, 480);
   assert.deepEqual(fingerprint(m), freshAt(randomRecords(5, 600), {}, 480));
+});
+
+test('log seek: a log the mover cannot reproduce falls back to snapshot + re-execution, still exact', () => {
+  // Simulate an engine change the mover does not know: its stat deltas come out wrong, so the
+  // end-of-load proof must fail and the session must seek by re-execution instead.
+  const proto = LogMover.prototype as unknown as { onStat: (i: number, f: 0 | 1, l: number, d: number) => void };
+  const orig = proto.onStat;
+  proto.onStat = function (this: unknown, i, f, l, d) { orig.call(this, i, f, l, d + 1); };
+  let rt: ReplayRuntime, m: EngineMachine;
+  const recs = randomRecords(13, 120);
+  try {
+    m = new EngineMachine(recs, { logSeek: true, checkpointEvents: 500 });
+    rt = new ReplayRuntime(m, { snapshotInterval: 8 });
+  } finally { proto.onStat = orig; }
+  assert.match(m.logSeekProblem ?? '', /mappings|shattered/);
+  assert.ok(m.notes.some(n => n.includes('log-driven seeking disabled')));
+  assert.equal(rt.seeker.movesAlongLog, false);
+  for (const t of [120, 7, 64, 63, 0, 99]) {
+    rt.goto(t);
+    rt.stateAt();
+    assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
+  }
 });
