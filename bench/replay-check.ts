@@ -61,6 +61,7 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
       totalCpuSeconds: +cpu.toFixed(3), totalSeconds: +wall.toFixed(3),
       opsPerCpuSec: Math.round(r.ops / cpu), replayOpsPerCpuSec: Math.round(r.ops / r.replay.cpu),
       checkEventsPerCpuSec: Math.round(r.p.log.length / r.check.cpu),
+      logBytesPerEvent: +(r.p.log.byteLength / r.p.log.length).toFixed(2), logMB: +(r.p.log.memoryBytes() / 2 ** 20).toFixed(1),
       violations: r.checker.counts.violations, flushes: r.checker.counts.flushes,
       heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
       target: 'totalCpuSeconds <= 0.5, opsPerCpuSec >= 2000000',

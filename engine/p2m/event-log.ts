@@ -1,11 +1,18 @@
-// Columnar, append-only recording of the engine's event stream (events.ts). The hot path
-// appends a few u32 words per event into fixed-size chunks (no per-event object, no copy on
-// growth); `get(i)` materialises one P2mEvent for views that page through the log.
+// Append-only recording of the engine's event stream (events.ts) as a byte stream. The hot path
+// writes a few bytes per event into fixed-size chunks (no per-event object, no copy on growth);
+// `get(i)` materialises one P2mEvent for views that page through the log, `feed` streams raw
+// fields to a sink.
 //
-// Layout: each event is a header word (bits 0–4 kind, the rest small fields) followed by a
-// kind-specific number of words. An index holds the word address of every 64th event and a
-// one-entry cursor makes sequential access O(1). Ops are implicit: opBegin events are
-// numbered in order; `opAt(i)` binary-searches the op → first-event table.
+// Encoding (why bytes: the u32-word log took 8 B per event, ~72 MB for a 1M-op replay; this
+// takes ~5 B, and the check streams that much less memory). Each event is a header byte (bits
+// 0–4 kind, 5–7 small flags) and kind-specific fields: unsigned LEB128 varints (signed values
+// zigzagged), a few fixed bytes, and for a pteWrite u32 fields: its table MFN only when it
+// differs from the previous pteWrite's (a split fill writes one table 512 times), and each
+// non-zero descriptor's lo half, with hi bits 0–15 as a u16 and hi bits 16–31 (attributes:
+// a handful of distinct values per log) as a 4-bit code into a 15-entry dictionary. The "same
+// table" state restarts at every 64th event, where the index holds the event's byte address, so
+// random access decodes at most 63 events. Events never straddle chunks. Ops are implicit:
+// opBegin events are numbered in order; `opAt(i)` binary-searches the op → first-event table.
 import type {
   DiagnosticCode, EngineDiagnostic, FlushCause, FrameName, OpKind, P2mEvent, P2mEventKind,
 } from './events';
@@ -21,30 +28,20 @@ const KIND_NAMES: P2mEventKind[] = [
   'tableAlloc', 'tableZero', 'tableClean', 'tableFree', 'iommuFlush', 'radixSet', 'radixDelete', 'stat',
   'mappedRange', 'putPage', 'mapcacheInvalidate', 'xenheapGfnClear', 'diagnostic',
 ];
-/** Words per event, header included (pteWrite: the most, see sizeOf). */
-const SIZE = [1, 2, 2, 2, 6, 2, 1, 1, 2, 2, 2, 2, 3, 2, 2, 2, 5, 3, 1, 2, 2];
-/**
- * pteWrite header bits 18/19: the old / new descriptor is 0 and not stored. Most stores have
- * one zero side (a fresh page filled, a break, a first map), so a pteWrite is usually 4 words
- * instead of 6: ~25% less log memory on a 1M-op replay.
- */
-const OLD_ZERO = 1 << 18, NEW_ZERO = 1 << 19;
-/**
- * One-word forms: a frameLeave or opEnd with rc 0, a stat whose delta fits 23 signed bits
- * (stored in header bits 9–31). Those are 3.4 of the ~9 events of a replayed op; without their
- * second word the log is ~19% smaller (less memory to fault in and stream through the cache).
- */
-const FL_RC0 = 1 << 9, OE_RC0 = 1 << 5, ST_INLINE = 1 << 8;
-/** diagnostic header bit 5: a compact `rc-error` (bits 6–10 the FRAMES index, word 1 its column row). */
-const DG_RC = 1 << 5;
-/** The one-word flag of each kind (0: the kind has no one-word form). */
-const ONE_WORD: number[] = SIZE.map((_n, k) => (k === K.frameLeave ? FL_RC0 : k === K.opEnd ? OE_RC0 : k === K.stat ? ST_INLINE : 0));
-/** Words of the event whose header is `h`. */
-function sizeOf(h: number): number {
-  const k = h & 31;
-  if (k === K.pteWrite) return 2 + ((h & OLD_ZERO) !== 0 ? 0 : 2) + ((h & NEW_ZERO) !== 0 ? 0 : 2);
-  return (h & ONE_WORD[k]) !== 0 ? 1 : SIZE[k];
-}
+/** frameEnter frame byte bit 4: the GFN is a varint (≥ 2^32), not a u32. */
+const FE_BIG = 0x10;
+/** Header bit 5: opEnd / frameLeave with rc 0, pteWrite live, stat 'shattered', rc-error diagnostic, no lowest mapped GFN. */
+const F5 = 0x20;
+/** pteWrite header bits 6/7: the old / new descriptor is 0 and not stored (most stores have one zero side). */
+const OLD_ZERO = 0x40, NEW_ZERO = 0x80;
+/** pteWrite 24-bit field: index (bits 0–8), level (9–10), these flags, old / new hi code (13–16 / 17–20). */
+const PW_RAW = 0x800, PW_SAME_TABLE = 0x1000;
+/** The hi code meaning "the hi half follows" (dictionary full); codes below it index the dictionary. */
+const HI_LITERAL = 15;
+/** Longest event in bytes (a pteWrite with two literal descriptors is 24); reserved before each append. */
+const MAX_EVENT = 32;
+const CHUNK = 1 << 20; // max bytes per chunk; addresses are chunk * CHUNK + offset
+const FIRST_CHUNK = 1 << 14;
 
 export const FLUSH_CAUSES: FlushCause[] = ['bbm-split', 'bbm-replace', 'pre-free', 'unlock', 'init', 'clear-root', 'legacy-end', 'explicit'];
 export const enum Cause { bbmSplit = 0, bbmReplace, preFree, unlock, init, clearRoot, legacyEnd, explicit }
@@ -64,8 +61,70 @@ export const OP_KINDS: OpKind[] = [
 ];
 const WHY = ['table', 'split', 'root'] as const;
 const TWO32 = 0x1_0000_0000;
-const CHUNK = 1 << 20; // max words per chunk (4 MiB); addresses are chunk * CHUNK + offset
-const FIRST_CHUNK = 1 << 14;
+
+
+/** Position after the last getN (a module register: no tuple or object per read). */
+let rp = 0;
+
+/**
+ * Unsigned LEB128 of a u32 `v` at c[p]; returns the next position. A loop, not unrolled: every
+ * append method inlines it, and V8 inlines the append methods into the engine only while their
+ * bytecode stays small.
+ */
+function putU(c: Uint8Array, p: number, v: number): number {
+  while (v > 0x7f) { c[p++] = v | 0x80; v >>>= 7; } // byte stores keep the low 8 bits
+  c[p] = v;
+  return p + 1;
+}
+/** LEB128 of a non-negative integer below 2^53 (GFNs, MFNs). */
+function putN(c: Uint8Array, p: number, v: number): number {
+  return v < TWO32 ? putU(c, p, v) : putBig(c, p, v);
+}
+/** LEB128 of an integer below 2^53 that may not fit a u32. */
+function putBig(c: Uint8Array, p: number, v: number): number {
+  while (v >= TWO32) { c[p++] = (v % 128) | 0x80; v = Math.floor(v / 128); }
+  return putU(c, p, v);
+}
+/** LEB128 at c[p] (up to 2^53); the next position is left in `rp`. Unrolled up to 28 bits. */
+function getN(c: Uint8Array, p: number): number {
+  let b = c[p];
+  if (b < 0x80) { rp = p + 1; return b; }
+  let v = b & 0x7f;
+  b = c[p + 1];
+  if (b < 0x80) { rp = p + 2; return v | (b << 7); }
+  v |= (b & 0x7f) << 7;
+  b = c[p + 2];
+  if (b < 0x80) { rp = p + 3; return v | (b << 14); }
+  v |= (b & 0x7f) << 14;
+  b = c[p + 3];
+  if (b < 0x80) { rp = p + 4; return v | (b << 21); }
+  return getLong(c, p + 4, v | ((b & 0x7f) << 21));
+}
+/** The rest of a LEB128 of 28 bits or more (doubles: up to 2^53). */
+function getLong(c: Uint8Array, p: number, v: number): number {
+  let b: number, m = 0x10000000;
+  do { b = c[p++]; v += (b & 0x7f) * m; m *= 128; } while (b > 0x7f);
+  rp = p;
+  return v;
+}
+/** Position after the LEB128 at c[p]. */
+function skipV(c: Uint8Array, p: number): number {
+  while (c[p++] > 0x7f) { /* continuation byte */ }
+  return p;
+}
+/** A u32 field, little-endian. */
+function put32(v: DataView, p: number, x: number): void { v.setUint32(p, x, true); }
+/** Zigzag of an int32 (small magnitudes → small unsigned), and back. */
+function zz(x: number): number { return ((x << 1) ^ (x >> 31)) >>> 0; }
+function unzz(v: number): number { return (v >>> 1) ^ -(v & 1); }
+/**
+ * The value the word-based log gave back for a field whose high word had `mask` bits (a GFN's
+ * 20, a DFN's 24, an MFN's 27): same masking, so every reader sees what it saw before.
+ */
+function wrapHi(x: number, mask: number): number {
+  if ((x >>> 0) === x) return x;
+  return (Math.floor(x / TWO32) & mask) * TWO32 + (x >>> 0);
+}
 
 export type EventListener = (log: EventLog, index: number) => void;
 
@@ -102,11 +161,14 @@ export interface RawEventSink {
 export class EventLog {
   /** When false nothing is recorded (benchmark comparison only). */
   enabled = true;
-  // Chunks grow 16 Ki words → 1 Mi words so a short-lived engine (tests, one lookup) stays small.
-  private chunks: Uint32Array[] = [new Uint32Array(FIRST_CHUNK)];
-  private cur: Uint32Array = this.chunks[0];
+  // Chunks grow 16 KiB → 1 MiB so a short-lived engine (tests, one lookup) stays small.
+  private chunks: Uint8Array[] = [new Uint8Array(FIRST_CHUNK)];
+  private cur: Uint8Array = this.chunks[0];
+  /** A DataView per chunk for the u32 fields (one unaligned load/store instead of four bytes). */
+  private views: DataView[] = [new DataView(this.chunks[0].buffer)];
+  private curView: DataView = this.views[0];
   private ci = 0;      // current chunk index
-  private pos = 0;     // next free word in cur
+  private pos = 0;     // next free byte in cur
   private n = 0;       // events
   private every64: number[] = [];
   private opFirst = new Uint32Array(1024);
@@ -121,14 +183,35 @@ export class EventLog {
   private rcGfn = new Float64Array(256);
   private rcN = 0;
   private listeners: EventListener[] = [];
-  // sequential-access cursor
+  /** Used bytes of each full chunk (its tail is padding). */
+  private chunkEnd: number[] = [];
+  // Writer's "same table" state: the previous pteWrite's table MFN (restarts every 64th event).
+  private wTable = 0;
+  /** Descriptor hi bits 16–31 (upper attributes) seen first: a pteWrite names them by a 4-bit code. */
+  private hiDict = new Float64Array(HI_LITERAL).fill(-1); // -1: free slot
+  // Sequential-access cursor: event, byte address, "same table" state before it.
   private cursorI = -1;
   private cursorW = 0;
-  /** Used words of each full chunk (its tail is padding). */
-  private chunkEnd: number[] = [];
+  private cursorT = 0;
+  /** The "same table" state before the event addrOf returned. */
+  private aT = 0;
 
   get length(): number { return this.n; }
   get opCount(): number { return this.ops; }
+
+  /** Encoded event bytes (without the index and the unused tail of the last chunk). */
+  get byteLength(): number {
+    let b = this.pos;
+    for (let k = 0; k < this.ci; k++) b += this.chunkEnd[k];
+    return b;
+  }
+  /** Bytes the log holds: chunks (allocated), index, op table, columns, dictionary (diagnostic objects not counted). */
+  memoryBytes(): number {
+    let b = 0;
+    for (const c of this.chunks) b += c.byteLength;
+    return b + this.every64.length * 8 + this.chunkEnd.length * 8 + this.opFirst.byteLength + this.rcVal.byteLength +
+      this.rcGfn.byteLength + this.hiDict.byteLength + this.views.length * 64;
+  }
 
   subscribe(fn: EventListener): () => void {
     this.listeners.push(fn);
@@ -137,21 +220,23 @@ export class EventLog {
 
   // ---- append (hot path) -------------------------------------------------------------
 
-  /** Reserves `size` words for a new event; returns the word offset in `this.cur`. */
-  private begin(size: number): number {
-    if (this.pos + size > this.cur.length) {
+  /** Room for the longest event at this.pos; every 64th event is indexed and restarts the delta state. */
+  private reserve(): Uint8Array {
+    if (this.pos + MAX_EVENT > this.cur.length) {
       this.chunkEnd[this.ci] = this.pos;
       this.ci++;
-      if (this.ci === this.chunks.length) this.chunks.push(new Uint32Array(this.ci >= 6 ? CHUNK : FIRST_CHUNK << this.ci));
-      this.cur = this.chunks[this.ci];
+      if (this.ci === this.chunks.length) {
+        const b = new Uint8Array(this.ci >= 6 ? CHUNK : FIRST_CHUNK << this.ci);
+        this.chunks.push(b); this.views.push(new DataView(b.buffer));
+      }
+      this.cur = this.chunks[this.ci]; this.curView = this.views[this.ci];
       this.pos = 0;
     }
-    if ((this.n & 63) === 0) this.every64.push(this.ci * CHUNK + this.pos);
-    const w = this.pos;
-    this.pos += size;
-    return w;
+    if ((this.n & 63) === 0) { this.every64.push(this.ci * CHUNK + this.pos); this.wTable = 0; }
+    return this.cur;
   }
-  private done(): void {
+  private done(p: number): void {
+    this.pos = p;
     const i = this.n++;
     if (this.listeners.length !== 0) for (const l of this.listeners) l(this, i);
   }
@@ -161,99 +246,135 @@ export class EventLog {
     if (!this.enabled) return op;
     if (op === this.opFirst.length) { const t = new Uint32Array(op * 2); t.set(this.opFirst); this.opFirst = t; }
     this.opFirst[op] = this.n;
-    const w = this.begin(1);
-    this.cur[w] = K.opBegin | (opKind << 5) | ((domain & 0xffff) << 9);
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.opBegin;
+    this.done(putU(c, p + 1, ((opKind & 15) | ((domain & 0xffff) << 4)) >>> 0));
     return op;
   }
   opEnd(rc: number): void {
     if (!this.enabled) return;
-    if (rc === 0) { const w = this.begin(1); this.cur[w] = K.opEnd | OE_RC0; this.done(); return; }
-    const w = this.begin(2), c = this.cur;
-    c[w] = K.opEnd; c[w + 1] = rc;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    if ((rc | 0) === 0) { c[p] = K.opEnd | F5; this.done(p + 1); return; }
+    c[p] = K.opEnd;
+    this.done(putU(c, p + 1, zz(rc | 0)));
   }
+  /** The GFN as a u32 (frame byte bit 4 clear) or, above 2^32, a varint (bit 4 set). */
   frameEnter(frame: number, level: number, gfn: number): void {
     if (!this.enabled) return;
-    const w = this.begin(2), c = this.cur;
-    c[w] = K.frameEnter | (frame << 5) | (level << 9) | (Math.floor(gfn / TWO32) << 12);
-    c[w + 1] = gfn >>> 0;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.frameEnter | ((level & 7) << 5);
+    if ((gfn >>> 0) === gfn) { c[p + 1] = frame & 15; put32(this.curView, p + 2, gfn); this.done(p + 6); return; }
+    c[p + 1] = (frame & 15) | FE_BIG;
+    this.done(putBig(c, p + 2, wrapHi(gfn, 0xfffff)));
   }
+  /** Header bits 6–7: frame + 1 for the three most frequent frames (no frame byte). */
   frameLeave(frame: number, rc: number): void {
     if (!this.enabled) return;
-    if (rc === 0) { const w = this.begin(1); this.cur[w] = K.frameLeave | (frame << 5) | FL_RC0; this.done(); return; }
-    const w = this.begin(2), c = this.cur;
-    c[w] = K.frameLeave | (frame << 5); c[w + 1] = rc;
-    this.done();
+    const c = this.reserve();
+    let p = this.pos;
+    const f = frame & 15, r = rc | 0;
+    c[p++] = K.frameLeave | (r === 0 ? F5 : 0) | (f < 3 ? (f + 1) << 6 : 0);
+    if (f >= 3) c[p++] = f;
+    this.done(r === 0 ? p : putU(c, p, zz(r)));
   }
+  /**
+   * Header flags (live, old/new zero), a 24-bit field (index, level, raw, same table, the hi
+   * codes), the table MFN (u32) unless it is the previous pteWrite's, then each non-zero
+   * descriptor. Fixed-width fields, not varints or a dictionary of whole descriptors, and few
+   * branches: V8 inlines this into the engine's store only while its bytecode stays small (460
+   * bytes, and a budget shared with the caller), and a call per store cost more than the encoding.
+   */
   pteWrite(table: number, index: number, level: number, oldLo: number, oldHi: number, newLo: number, newHi: number, live: boolean, raw: boolean): void {
     if (!this.enabled) return;
-    const oz = oldLo === 0 && oldHi === 0, nz = newLo === 0 && newHi === 0;
-    const w = this.begin(2 + (oz ? 0 : 2) + (nz ? 0 : 2)), c = this.cur;
-    c[w] = K.pteWrite | ((level & 3) << 5) | (live ? 0x80 : 0) | (raw ? 0x100 : 0) | ((index & 511) << 9) | (oz ? OLD_ZERO : 0) | (nz ? NEW_ZERO : 0);
-    c[w + 1] = table;
-    let j = w + 2;
-    if (!oz) { c[j] = oldLo; c[j + 1] = oldHi; j += 2; }
-    if (!nz) { c[j] = newLo; c[j + 1] = newHi; }
-    this.done();
+    const oc = (oldLo | oldHi) === 0 ? -1 : this.hiCode(oldHi), nc = (newLo | newHi) === 0 ? -1 : this.hiCode(newHi);
+    this.reserve();
+    const v = this.curView, t = table >>> 0, same = t === this.wTable, at = this.pos;
+    let p = at + 4;
+    if (!same) { put32(v, p, t); p += 4; this.wTable = t; }
+    // A descriptor: lo half, then hi bits 0–15 (OA bits 32–47), or the whole hi half for code
+    // HI_LITERAL (the whole hi is stored either way; the next field overwrites its top bytes).
+    if (oc >= 0) { put32(v, p, oldLo); put32(v, p + 4, oldHi); p += oc === HI_LITERAL ? 8 : 6; }
+    if (nc >= 0) { put32(v, p, newLo); put32(v, p + 4, newHi); p += nc === HI_LITERAL ? 8 : 6; }
+    const f = (index & 511) | ((level & 3) << 9) | (raw ? PW_RAW : 0) | (same ? PW_SAME_TABLE : 0) | ((oc & 15) << 13) | ((nc & 15) << 17);
+    put32(v, at, K.pteWrite | (live ? F5 : 0) | (oc < 0 ? OLD_ZERO : 0) | (nc < 0 ? NEW_ZERO : 0) | (f << 8));
+    this.done(p);
   }
-  pteClean(table: number, index: number): void { this.tableIdx(K.pteClean, table, index); }
+  /** Code of a hi half's bits 16–31: their dictionary index (added when new), HI_LITERAL when the dictionary is full. */
+  private hiCode(hi: number): number {
+    const a = (hi & 0xffff0000) >>> 0;
+    // First come, first coded: a log's few attribute values take the first slots, so the scan
+    // usually stops at slot 0 or 1 (a hashed cache in front of it cost more than it saved).
+    const d = this.hiDict;
+    for (let k = 0; k < HI_LITERAL; k++) {
+      const x = d[k];
+      if (x === a) return k;
+      if (x < 0) { d[k] = a; return k; }
+    }
+    return HI_LITERAL;
+  }
+  pteClean(table: number, index: number): void {
+    if (!this.enabled) return;
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.pteClean;
+    this.done(putU(c, putU(c, p + 1, index & 511), table >>> 0));
+  }
   tlbFlush(vmid: number, cause: number): void {
     if (!this.enabled) return;
-    const w = this.begin(1);
-    this.cur[w] = K.tlbFlush | (cause << 5) | ((vmid & 0xffff) << 9);
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.tlbFlush;
+    this.done(putU(c, p + 1, ((cause & 15) | ((vmid & 0xffff) << 4)) >>> 0));
   }
   needFlushSet(): void { this.simple(K.needFlushSet); }
   mapcacheInvalidate(): void { this.simple(K.mapcacheInvalidate); }
-  tableAlloc(table: number, level: number, why: 0 | 1 | 2): void { this.tableIdx(K.tableAlloc, table, level | (why << 3)); }
-  tableZero(table: number): void { this.tableIdx(K.tableZero, table, 0); }
-  tableClean(table: number): void { this.tableIdx(K.tableClean, table, 0); }
-  tableFree(table: number): void { this.tableIdx(K.tableFree, table, 0); }
+  tableAlloc(table: number, level: number, why: 0 | 1 | 2): void {
+    if (!this.enabled) return;
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.tableAlloc; c[p + 1] = (level & 7) | ((why & 3) << 3);
+    this.done(putU(c, p + 2, table >>> 0));
+  }
+  tableZero(table: number): void { this.tableEvent(K.tableZero, table); }
+  tableClean(table: number): void { this.tableEvent(K.tableClean, table); }
+  tableFree(table: number): void { this.tableEvent(K.tableFree, table); }
   iommuFlush(dfn: number, count: number, flags: number): void {
     if (!this.enabled) return;
-    const w = this.begin(3), c = this.cur;
-    c[w] = K.iommuFlush | (flags << 5) | (Math.floor(dfn / TWO32) << 8); c[w + 1] = dfn >>> 0; c[w + 2] = count;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.iommuFlush | ((flags & 7) << 5);
+    this.done(putU(c, putN(c, p + 1, wrapHi(dfn, 0xffffff)), count >>> 0));
   }
-  radixSet(gfn: number, access: number): void { this.gfnEvent(K.radixSet, gfn, access); }
-  radixDelete(gfn: number): void { this.gfnEvent(K.radixDelete, gfn, 0); }
+  radixSet(gfn: number, access: number): void {
+    if (!this.enabled) return;
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.radixSet; c[p + 1] = access & 15;
+    this.done(putN(c, p + 2, wrapHi(gfn, 0xfffff)));
+  }
+  radixDelete(gfn: number): void { this.gfnEvent(K.radixDelete, gfn); }
   stat(field: 0 | 1, level: number, delta: number): void {
     if (!this.enabled) return;
-    // Inline when `h >> 9` gives delta back exactly (an int32 within 23 signed bits).
-    if (((delta << 9) >> 9) === delta) {
-      const w = this.begin(1);
-      this.cur[w] = K.stat | (field << 5) | ((level & 3) << 6) | ST_INLINE | (delta << 9); // readers mask level & 3
-      this.done();
-      return;
-    }
-    const w = this.begin(2), c = this.cur;
-    c[w] = K.stat | (field << 5) | ((level & 3) << 6); c[w + 1] = delta;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.stat | ((field & 1) << 5) | ((level & 3) << 6);
+    this.done(putU(c, p + 1, zz(delta | 0)));
   }
   mappedRange(maxGfn: number, lowestGfn: number): void {
     if (!this.enabled) return;
-    const w = this.begin(5), c = this.cur;
-    c[w] = K.mappedRange;
-    c[w + 1] = maxGfn >>> 0; c[w + 2] = Math.floor(maxGfn / TWO32);
-    if (lowestGfn < 0) { c[w + 3] = 0xffffffff; c[w + 4] = 0xffffffff; }
-    else { c[w + 3] = lowestGfn >>> 0; c[w + 4] = Math.floor(lowestGfn / TWO32); }
-    this.done();
+    const c = this.reserve();
+    let p = this.pos;
+    c[p] = K.mappedRange | (lowestGfn < 0 ? F5 : 0);
+    p = putN(c, p + 1, wrapHi(maxGfn, 0x1fffff));
+    this.done(lowestGfn < 0 ? p : putN(c, p, wrapHi(lowestGfn, 0x1fffff)));
   }
   putPage(mfn: number, count: number): void {
     if (!this.enabled) return;
-    const w = this.begin(3), c = this.cur;
-    c[w] = K.putPage | (Math.floor(mfn / TWO32) << 5); c[w + 1] = mfn >>> 0; c[w + 2] = count;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.putPage;
+    this.done(putU(c, putN(c, p + 1, wrapHi(mfn, 0x7ffffff)), count >>> 0));
   }
-  xenheapGfnClear(mfn: number): void { this.gfnEvent(K.xenheapGfnClear, mfn, 0); }
+  xenheapGfnClear(mfn: number): void { this.gfnEvent(K.xenheapGfnClear, mfn); }
   diagnostic(d: EngineDiagnostic): void {
     if (!this.enabled) return;
-    const w = this.begin(2);
-    this.cur[w] = K.diagnostic; this.cur[w + 1] = this.diags.length;
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.diagnostic;
+    this.done(putU(c, p + 1, this.diags.length));
     this.diags.push(d);
-    this.done();
   }
 
   /** The `rc-error` diagnostic of a failed call of `fn` (same event as diagnostic(), stored compactly). */
@@ -265,53 +386,84 @@ export class EventLog {
       this.rcVal = v; this.rcGfn = g;
     }
     this.rcVal[this.rcN] = rc; this.rcGfn[this.rcN] = gfn;
-    const w = this.begin(2);
-    this.cur[w] = K.diagnostic | DG_RC | (FRAMES.indexOf(fn) << 6); this.cur[w + 1] = this.rcN++;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.diagnostic | F5; c[p + 1] = FRAMES.indexOf(fn) & 31;
+    this.done(putU(c, p + 2, this.rcN++));
   }
 
   private simple(k: number): void {
     if (!this.enabled) return;
-    const w = this.begin(1);
-    this.cur[w] = k;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = k;
+    this.done(p + 1);
   }
-  private tableIdx(k: number, table: number, small: number): void {
+  private tableEvent(k: number, table: number): void {
     if (!this.enabled) return;
-    const w = this.begin(2), c = this.cur;
-    c[w] = k | (small << 9); c[w + 1] = table;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = k;
+    this.done(putU(c, p + 1, table >>> 0));
   }
-  private gfnEvent(k: number, gfn: number, small: number): void {
+  private gfnEvent(k: number, gfn: number): void {
     if (!this.enabled) return;
-    const w = this.begin(2), c = this.cur;
-    c[w] = k | (small << 5) | (Math.floor(gfn / TWO32) << 12); c[w + 1] = gfn >>> 0;
-    this.done();
+    const c = this.reserve(), p = this.pos;
+    c[p] = k;
+    this.done(putN(c, p + 1, wrapHi(gfn, 0xfffff)));
   }
 
   // ---- random access ---------------------------------------------------------------
 
-  private word(addr: number): number { return this.chunks[Math.floor(addr / CHUNK)][addr % CHUNK]; }
+  /** Position after the event at c[p]; moves the "same table" state (aT) over a pteWrite. */
+  private skip(c: Uint8Array, p: number): number {
+    const h = c[p++];
+    switch (h & 31) {
+      case K.opEnd: return (h & F5) !== 0 ? p : skipV(c, p);
+      case K.frameLeave: {
+        if ((h & 0xc0) === 0) p++;
+        return (h & F5) !== 0 ? p : skipV(c, p);
+      }
+      case K.pteWrite: {
+        const f = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16);
+        p += 3;
+        if ((f & PW_SAME_TABLE) === 0) { this.aT = (c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24)) >>> 0; p += 4; }
+        if ((h & OLD_ZERO) === 0) p += ((f >>> 13) & 15) === HI_LITERAL ? 8 : 6;
+        if ((h & NEW_ZERO) === 0) p += ((f >>> 17) & 15) === HI_LITERAL ? 8 : 6;
+        return p;
+      }
+      case K.needFlushSet: case K.mapcacheInvalidate: return p;
+      case K.frameEnter: return (c[p] & FE_BIG) !== 0 ? skipV(c, p + 1) : p + 5;
+      case K.tableAlloc: case K.radixSet: return skipV(c, p + 1);
+      case K.pteClean: case K.iommuFlush: case K.putPage: return skipV(c, skipV(c, p));
+      case K.mappedRange: return (h & F5) !== 0 ? skipV(c, p) : skipV(c, skipV(c, p));
+      case K.diagnostic: return skipV(c, (h & F5) !== 0 ? p + 1 : p);
+      default: return skipV(c, p); // opBegin, tlbFlush, tableZero/Clean/Free, radixDelete, stat, xenheapGfnClear
+    }
+  }
 
-  /** Word address of event i. */
+  /** Byte address of event i; leaves the "same table" state before it in aT. */
   private addrOf(i: number): number {
     if (i < 0 || i >= this.n) throw new RangeError(`event ${i} out of range (0..${this.n - 1})`);
     let a: number, j: number;
-    if (this.cursorI >= 0 && i >= this.cursorI && i - this.cursorI < 64) { a = this.cursorW; j = this.cursorI; }
-    else { a = this.every64[i >>> 6]; j = i & ~63; }
-    while (j < i) {
-      a += sizeOf(this.word(a));
-      j++;
-      // events never straddle chunks: a chunk's unused tail is skipped
-      const ci = Math.floor(a / CHUNK);
-      if (this.chunkEnd[ci] !== undefined && a - ci * CHUNK >= this.chunkEnd[ci]) a = (ci + 1) * CHUNK;
+    if (this.cursorI >= 0 && i >= this.cursorI && i - this.cursorI < 64) {
+      a = this.cursorW; j = this.cursorI; this.aT = this.cursorT;
+    } else { a = this.every64[i >>> 6]; j = i & ~63; this.aT = 0; }
+    if (j < i) {
+      let ci = Math.floor(a / CHUNK), w = a - ci * CHUNK, c = this.chunks[ci];
+      for (; j < i; j++) {
+        if ((j & 63) === 0) this.aT = 0;
+        w = this.skip(c, w);
+        // events never straddle chunks: a chunk's unused tail is skipped
+        if (ci < this.ci && w >= this.chunkEnd[ci]) { ci++; c = this.chunks[ci]; w = 0; }
+      }
+      a = ci * CHUNK + w;
     }
-    this.cursorI = i; this.cursorW = a;
+    if ((i & 63) === 0) this.aT = 0;
+    this.cursorI = i; this.cursorW = a; this.cursorT = this.aT;
     return a;
   }
 
-  kindAt(i: number): P2mEventKind { return KIND_NAMES[this.word(this.addrOf(i)) & 31]; }
-  kindCodeAt(i: number): number { return this.word(this.addrOf(i)) & 31; }
+  private headerAt(a: number): number { const ci = Math.floor(a / CHUNK); return this.chunks[ci][a - ci * CHUNK]; }
+  kindAt(i: number): P2mEventKind { return KIND_NAMES[this.headerAt(this.addrOf(i)) & 31]; }
+  kindCodeAt(i: number): number { return this.headerAt(this.addrOf(i)) & 31; }
 
   /** Op number containing event i (-1 before the first op). */
   opAt(i: number): number {
@@ -332,106 +484,173 @@ export class EventLog {
 
   get(i: number): P2mEvent {
     const a = this.addrOf(i);
-    const c = this.chunks[Math.floor(a / CHUNK)], w = a % CHUNK;
-    const h = c[w];
-    const hiOf = (x: number) => x >>> 12;
+    const ci = Math.floor(a / CHUNK), c = this.chunks[ci];
+    let p = a - ci * CHUNK;
+    const h = c[p++];
     switch (h & 31) {
-      case K.opBegin: return { kind: 'opBegin', op: this.opAt(i), opKind: OP_KINDS[(h >>> 5) & 15], domain: (h >>> 9) & 0xffff };
-      case K.opEnd: return { kind: 'opEnd', op: this.opAt(i), rc: (h & OE_RC0) !== 0 ? 0 : c[w + 1] | 0 };
-      case K.frameEnter: return { kind: 'frameEnter', frame: FRAMES[(h >>> 5) & 15], level: (h >>> 9) & 7, gfn: hiOf(h) * TWO32 + c[w + 1] };
-      case K.frameLeave: return { kind: 'frameLeave', frame: FRAMES[(h >>> 5) & 15], rc: (h & FL_RC0) !== 0 ? 0 : c[w + 1] | 0 };
+      case K.opBegin: { const v = getN(c, p); return { kind: 'opBegin', op: this.opAt(i), opKind: OP_KINDS[v & 15], domain: (v >>> 4) & 0xffff }; }
+      case K.opEnd: return { kind: 'opEnd', op: this.opAt(i), rc: (h & F5) !== 0 ? 0 : unzz(getN(c, p)) };
+      case K.frameEnter: {
+        const gfn = (c[p] & FE_BIG) !== 0 ? getN(c, p + 1) : this.views[ci].getUint32(p + 1, true);
+        return { kind: 'frameEnter', frame: FRAMES[c[p] & 15], level: (h >>> 5) & 7, gfn };
+      }
+      case K.frameLeave: {
+        const f = (h & 0xc0) !== 0 ? (h >>> 6) - 1 : c[p++];
+        return { kind: 'frameLeave', frame: FRAMES[f], rc: (h & F5) !== 0 ? 0 : unzz(getN(c, p)) };
+      }
       case K.pteWrite: {
-        const oz = (h & OLD_ZERO) !== 0, nz = (h & NEW_ZERO) !== 0, j = w + (oz ? 2 : 4);
+        const v = this.views[ci], f = c[p] | (c[p + 1] << 8) | (c[p + 2] << 16);
+        p += 3;
+        if ((f & PW_SAME_TABLE) === 0) { this.aT = v.getUint32(p, true); p += 4; }
+        let old = 0n, nw = 0n;
+        if ((h & OLD_ZERO) === 0) {
+          const code = (f >>> 13) & 15, lo = v.getUint32(p, true);
+          old = big(lo, code === HI_LITERAL ? v.getUint32(p + 4, true) : (this.hiDict[code] | v.getUint16(p + 4, true)) >>> 0);
+          p += code === HI_LITERAL ? 8 : 6;
+        }
+        if ((h & NEW_ZERO) === 0) {
+          const code = (f >>> 17) & 15, lo = v.getUint32(p, true);
+          nw = big(lo, code === HI_LITERAL ? v.getUint32(p + 4, true) : (this.hiDict[code] | v.getUint16(p + 4, true)) >>> 0);
+        }
         return {
-          kind: 'pteWrite', table: c[w + 1], index: (h >>> 9) & 511, level: (h >>> 5) & 3,
-          old: oz ? 0n : big(c[w + 2], c[w + 3]), new: nz ? 0n : big(c[j], c[j + 1]), live: (h & 0x80) !== 0, raw: (h & 0x100) !== 0,
+          kind: 'pteWrite', table: this.aT, index: f & 511, level: (f >>> 9) & 3,
+          old, new: nw, live: (h & F5) !== 0, raw: (f & PW_RAW) !== 0,
         };
       }
-      case K.pteClean: return { kind: 'pteClean', table: c[w + 1], index: (h >>> 9) & 511 };
-      case K.tlbFlush: return { kind: 'tlbFlush', vmid: (h >>> 9) & 0xffff, cause: FLUSH_CAUSES[(h >>> 5) & 15] };
+      case K.pteClean: { const index = getN(c, p); return { kind: 'pteClean', table: getN(c, rp), index }; }
+      case K.tlbFlush: { const v = getN(c, p); return { kind: 'tlbFlush', vmid: (v >>> 4) & 0xffff, cause: FLUSH_CAUSES[v & 15] }; }
       case K.needFlushSet: return { kind: 'needFlushSet' };
-      case K.tableAlloc: return { kind: 'tableAlloc', table: c[w + 1], level: (h >>> 9) & 7, why: WHY[(h >>> 12) & 3] };
-      case K.tableZero: return { kind: 'tableZero', table: c[w + 1] };
-      case K.tableClean: return { kind: 'tableClean', table: c[w + 1] };
-      case K.tableFree: return { kind: 'tableFree', table: c[w + 1] };
-      case K.iommuFlush: return { kind: 'iommuFlush', dfn: (h >>> 8) * TWO32 + c[w + 1], count: c[w + 2], flags: (h >>> 5) & 7 };
-      case K.radixSet: return { kind: 'radixSet', gfn: hiOf(h) * TWO32 + c[w + 1], access: (h >>> 5) & 15 };
-      case K.radixDelete: return { kind: 'radixDelete', gfn: hiOf(h) * TWO32 + c[w + 1] };
-      case K.stat: return { kind: 'stat', field: (h & 0x20) ? 'shattered' : 'mappings', level: (h >>> 6) & 3, delta: (h & ST_INLINE) !== 0 ? h >> 9 : c[w + 1] | 0 };
+      case K.tableAlloc: return { kind: 'tableAlloc', table: getN(c, p + 1), level: c[p] & 7, why: WHY[(c[p] >>> 3) & 3] };
+      case K.tableZero: return { kind: 'tableZero', table: getN(c, p) };
+      case K.tableClean: return { kind: 'tableClean', table: getN(c, p) };
+      case K.tableFree: return { kind: 'tableFree', table: getN(c, p) };
+      case K.iommuFlush: { const dfn = getN(c, p); return { kind: 'iommuFlush', dfn, count: getN(c, rp), flags: (h >>> 5) & 7 }; }
+      case K.radixSet: return { kind: 'radixSet', gfn: getN(c, p + 1), access: c[p] & 15 };
+      case K.radixDelete: return { kind: 'radixDelete', gfn: getN(c, p) };
+      case K.stat: return { kind: 'stat', field: (h & F5) !== 0 ? 'shattered' : 'mappings', level: (h >>> 6) & 3, delta: unzz(getN(c, p)) };
       case K.mappedRange: {
-        const low = c[w + 3] === 0xffffffff && c[w + 4] === 0xffffffff ? -1 : c[w + 4] * TWO32 + c[w + 3];
-        return { kind: 'mappedRange', maxMappedGfn: c[w + 2] * TWO32 + c[w + 1], lowestMappedGfn: low };
+        const max = getN(c, p);
+        return { kind: 'mappedRange', maxMappedGfn: max, lowestMappedGfn: (h & F5) !== 0 ? -1 : getN(c, rp) };
       }
-      case K.putPage: return { kind: 'putPage', mfn: (h >>> 5) * TWO32 + c[w + 1], count: c[w + 2] };
+      case K.putPage: { const mfn = getN(c, p); return { kind: 'putPage', mfn, count: getN(c, rp) }; }
       case K.mapcacheInvalidate: return { kind: 'mapcacheInvalidate' };
-      case K.xenheapGfnClear: return { kind: 'xenheapGfnClear', mfn: hiOf(h) * TWO32 + c[w + 1] };
+      case K.xenheapGfnClear: return { kind: 'xenheapGfnClear', mfn: getN(c, p) };
       default: {
-        if ((h & DG_RC) === 0) return { kind: 'diagnostic', diag: this.diags[c[w + 1]] };
-        const j = c[w + 1];
-        return { kind: 'diagnostic', diag: rcErrorDiagnostic(FRAMES[(h >>> 6) & 31], this.rcVal[j], this.rcGfn[j]) };
+        if ((h & F5) === 0) return { kind: 'diagnostic', diag: this.diags[getN(c, p)] };
+        const j = getN(c, p + 1);
+        return { kind: 'diagnostic', diag: rcErrorDiagnostic(FRAMES[c[p] & 31], this.rcVal[j], this.rcGfn[j]) };
       }
     }
   }
 
   /**
-   * Feeds events [from, to) to `sink` straight from the columns: one sequential pass over the
-   * words, no event objects and no bigint (descriptors stay u32 halves). This is the path for
-   * consumers that look at every event (BBM checker, TLB model): `get(i)` builds an object per
-   * event and was ~3× slower on a 1M-op replay. Kinds the sink has no method for are skipped.
+   * Feeds events [from, to) to `sink` straight from the bytes: one sequential pass, no event
+   * objects and no bigint (descriptors stay u32 halves). This is the path for consumers that
+   * look at every event (BBM checker, TLB model): `get(i)` builds an object per event and was
+   * ~3× slower on a 1M-op replay. Kinds the sink has no method for are skipped.
    */
   feed(sink: RawEventSink, from = 0, to = this.n): void {
     to = Math.min(to, this.n);
     if (from >= to) return;
-    let a = this.addrOf(from);
+    const a = this.addrOf(from);
+    let t = this.aT;
     let ci = Math.floor(a / CHUNK), w = a - ci * CHUNK;
-    let c = this.chunks[ci];
     // Ops are numbered by their opBegin events in order: continue from the op before `from`.
     let op = from === 0 ? -1 : this.opAt(from - 1);
-    const frame = sink.onFrameEnter;
-    for (let i = from; i < to; i++) {
-      const end = this.chunkEnd[ci];
-      if (end !== undefined && w >= end) { ci++; c = this.chunks[ci]; w = 0; }
-      const h = c[w];
-      const k = h & 31;
-      switch (k) {
-        case K.opBegin: op++; sink.onOpBegin(i, op, OP_KINDS[(h >>> 5) & 15], (h >>> 9) & 0xffff); break;
-        case K.opEnd: sink.onOpEnd(i, op, (h & OE_RC0) !== 0 ? 0 : c[w + 1] | 0); break;
-        case K.frameEnter:
-          if (frame !== undefined) sink.onFrameEnter!(i, FRAMES[(h >>> 5) & 15], (h >>> 9) & 7, (h >>> 12) * TWO32 + c[w + 1]);
-          break;
-        case K.pteWrite: {
-          let oLo = 0, oHi = 0, nLo = 0, nHi = 0, j = w + 2;
-          if ((h & OLD_ZERO) === 0) { oLo = c[j]; oHi = c[j + 1]; j += 2; }
-          if ((h & NEW_ZERO) === 0) { nLo = c[j]; nHi = c[j + 1]; }
-          sink.onPteWrite(i, c[w + 1], (h >>> 9) & 511, (h >>> 5) & 3, oLo, oHi, nLo, nHi, (h & 0x80) !== 0, (h & 0x100) !== 0);
-          break;
-        }
-        case K.pteClean: sink.onPteClean(i, c[w + 1], (h >>> 9) & 511); break;
-        case K.tlbFlush: sink.onTlbFlush(i, (h >>> 9) & 0xffff, FLUSH_CAUSES[(h >>> 5) & 15]); break;
-        case K.needFlushSet: sink.onNeedFlushSet(i); break;
-        case K.tableAlloc: sink.onTableAlloc(i, c[w + 1], (h >>> 9) & 7, WHY[(h >>> 12) & 3]); break;
-        case K.tableZero: sink.onTableZero(i, c[w + 1]); break;
-        case K.tableClean: sink.onTableClean(i, c[w + 1]); break;
-        case K.tableFree: sink.onTableFree(i, c[w + 1]); break;
-        case K.stat:
-          if (sink.onStat !== undefined) sink.onStat(i, (h & 0x20) ? 1 : 0, (h >>> 6) & 3, (h & ST_INLINE) !== 0 ? h >> 9 : c[w + 1] | 0);
-          break;
-        case K.mappedRange:
-          if (sink.onMappedRange !== undefined) {
-            const low = c[w + 3] === 0xffffffff && c[w + 4] === 0xffffffff ? -1 : c[w + 4] * TWO32 + c[w + 3];
-            sink.onMappedRange(i, c[w + 2] * TWO32 + c[w + 1], low);
+    const hasFrame = sink.onFrameEnter !== undefined, hasStat = sink.onStat !== undefined;
+    const hiDict = this.hiDict;
+    let i = from;
+    // One chunk at a time with its end in a local; each case advances `w` itself. The frequent
+    // kinds are decoded here, the rest in feedOther. Varints always go through getN: a separate
+    // one-byte fast path left slow paths that a short warm-up never ran, and each first run of
+    // one deoptimised this loop (~50 ms of recompilation each on a 1M-op check).
+    while (i < to) {
+      const c = this.chunks[ci], dv = this.views[ci];
+      const end = ci < this.ci ? this.chunkEnd[ci] : this.pos;
+      for (; w < end && i < to; i++) {
+        if ((i & 63) === 0) t = 0;
+        const h = c[w];
+        switch (h & 31) {
+          case K.pteWrite: {
+            const f = c[w + 1] | (c[w + 2] << 8) | (c[w + 3] << 16);
+            w += 4;
+            if ((f & PW_SAME_TABLE) === 0) { t = dv.getUint32(w, true); w += 4; }
+            let oLo = 0, oHi = 0, nLo = 0, nHi = 0;
+            if ((h & OLD_ZERO) === 0) {
+              const code = (f >>> 13) & 15;
+              oLo = dv.getUint32(w, true);
+              if (code !== HI_LITERAL) { oHi = (hiDict[code] | dv.getUint16(w + 4, true)) >>> 0; w += 6; } else { oHi = dv.getUint32(w + 4, true); w += 8; }
+            }
+            if ((h & NEW_ZERO) === 0) {
+              const code = (f >>> 17) & 15;
+              nLo = dv.getUint32(w, true);
+              if (code !== HI_LITERAL) { nHi = (hiDict[code] | dv.getUint16(w + 4, true)) >>> 0; w += 6; } else { nHi = dv.getUint32(w + 4, true); w += 8; }
+            }
+            sink.onPteWrite(i, t, f & 511, (f >>> 9) & 3, oLo, oHi, nLo, nHi, (h & F5) !== 0, (f & PW_RAW) !== 0);
+            break;
           }
-          break;
-        case K.radixSet: if (sink.onRadixSet !== undefined) sink.onRadixSet(i, (h >>> 12) * TWO32 + c[w + 1], (h >>> 5) & 15); break;
-        case K.radixDelete: if (sink.onRadixDelete !== undefined) sink.onRadixDelete(i, (h >>> 12) * TWO32 + c[w + 1]); break;
-        default: break;
+          case K.opBegin: {
+            const v = getN(c, w + 1);
+            w = rp;
+            op++;
+            sink.onOpBegin(i, op, OP_KINDS[v & 15], (v >>> 4) & 0xffff);
+            break;
+          }
+          case K.opEnd:
+            if ((h & F5) !== 0) { w++; sink.onOpEnd(i, op, 0); } else { const v = getN(c, w + 1); w = rp; sink.onOpEnd(i, op, unzz(v)); }
+            break;
+          case K.frameEnter: {
+            const b = c[w + 1];
+            let g: number;
+            if ((b & FE_BIG) === 0) { g = dv.getUint32(w + 2, true); w += 6; } else { g = getN(c, w + 2); w = rp; }
+            if (hasFrame) sink.onFrameEnter!(i, FRAMES[b & 15], (h >>> 5) & 7, g);
+            break;
+          }
+          case K.stat: {
+            const v = getN(c, w + 1);
+            w = rp;
+            if (hasStat) sink.onStat!(i, (h & F5) !== 0 ? 1 : 0, (h >>> 6) & 3, unzz(v));
+            break;
+          }
+          case K.tlbFlush: {
+            const v = getN(c, w + 1);
+            w = rp;
+            sink.onTlbFlush(i, (v >>> 4) & 0xffff, FLUSH_CAUSES[v & 15]);
+            break;
+          }
+          case K.needFlushSet: w++; sink.onNeedFlushSet(i); break;
+          default: w = this.feedOther(sink, c, w, i); break;
+        }
       }
-      w += sizeOf(h);
+      if (w >= end && ci < this.ci) { ci++; w = 0; }
     }
     // Leave the random-access cursor where the feed stopped (a following get() is O(1)).
-    const end = this.chunkEnd[ci];
-    if (end !== undefined && w >= end) { ci++; w = 0; }
-    if (to < this.n) { this.cursorI = to; this.cursorW = ci * CHUNK + w; }
+    if (to < this.n) {
+      if ((to & 63) === 0) t = 0;
+      this.cursorI = to; this.cursorW = ci * CHUNK + w; this.cursorT = t;
+    }
+  }
+
+  /** feed's less frequent kinds (never a pteWrite: no delta state); returns the next position. */
+  private feedOther(sink: RawEventSink, c: Uint8Array, w: number, i: number): number {
+    const h = c[w];
+    switch (h & 31) {
+      case K.tableAlloc: { const b = c[w + 1]; const tb = getN(c, w + 2); sink.onTableAlloc(i, tb, b & 7, WHY[(b >>> 3) & 3]); return rp; }
+      case K.tableZero: { const tb = getN(c, w + 1); sink.onTableZero(i, tb); return rp; }
+      case K.tableFree: { const tb = getN(c, w + 1); sink.onTableFree(i, tb); return rp; }
+      case K.tableClean: { const tb = getN(c, w + 1); sink.onTableClean(i, tb); return rp; }
+      case K.pteClean: { const x = getN(c, w + 1); const tb = getN(c, rp); sink.onPteClean(i, tb, x); return rp; }
+      case K.mappedRange: {
+        const max = getN(c, w + 1);
+        const low = (h & F5) !== 0 ? -1 : getN(c, rp);
+        const next = rp;
+        sink.onMappedRange?.(i, max, low);
+        return next;
+      }
+      case K.radixSet: { const g = getN(c, w + 2); const next = rp; sink.onRadixSet?.(i, g, c[w + 1] & 15); return next; }
+      case K.radixDelete: { const g = getN(c, w + 1); const next = rp; sink.onRadixDelete?.(i, g); return next; }
+      default: return this.skip(c, w);
+    }
   }
 
   /** All events (tests, small logs). */

@@ -1,0 +1,184 @@
+// The event log's byte encoding must give back exactly what was appended, for every kind and for
+// the values that take its rare forms: GFNs/MFNs above 2^32 (varints past 28 bits), negative and
+// large return codes and stat deltas, more distinct descriptor attributes than its 15-entry
+// dictionary holds (literal hi halves), tables that repeat or change across the 64-event index
+// points (the "same table" state restarts there), and chunk boundaries. Reads in random order,
+// `feed` from any position and `kindAt` must agree with the appended stream.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventLog, FLUSH_CAUSES, FRAMES, OP_KINDS } from '../../../engine/p2m/event-log';
+import type { P2mEvent } from '../../../engine/p2m/events';
+import { dispatchEvent, type TlbEventSink } from '../../../engine/tlb/event-sink';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+}
+
+const TWO32 = 2 ** 32;
+const WHY = ['table', 'split', 'root'] as const;
+
+/** Appends a random stream to `log` and returns the events it must read back. */
+function fill(log: EventLog, n: number, seed: number): P2mEvent[] {
+  const next = rng(seed);
+  const out: P2mEvent[] = [];
+  let op = -1, table = 0x40000;
+  const big = () => (next() % 4 === 0 ? (next() % 0x100000) * TWO32 + next() : next() % (1 << 30));
+  for (let i = 0; i < n; i++) {
+    const r = next() % 100;
+    if (r < 6) {
+      const k = next() % OP_KINDS.length, dom = next() % 3 === 0 ? 0xffff : next() % 4;
+      op = log.opBegin(k, dom);
+      out.push({ kind: 'opBegin', op, opKind: OP_KINDS[k], domain: dom });
+    } else if (r < 10) {
+      const rc = next() % 3 === 0 ? -(1 + (next() % 200)) : next() % 5 === 0 ? 0x7fffffff : 0;
+      log.opEnd(rc);
+      out.push({ kind: 'opEnd', op, rc });
+    } else if (r < 15) {
+      const f = next() % FRAMES.length, lvl = next() % 4, g = big();
+      log.frameEnter(f, lvl, g);
+      out.push({ kind: 'frameEnter', frame: FRAMES[f], level: lvl, gfn: g });
+    } else if (r < 20) {
+      const f = next() % FRAMES.length, rc = next() % 2 === 0 ? 0 : -(1 + (next() % 40));
+      log.frameLeave(f, rc);
+      out.push({ kind: 'frameLeave', frame: FRAMES[f], rc });
+    } else if (r < 60) {
+      // Runs of stores into one table, jumps between tables, and MFNs above 2^32 >> 12.
+      if (next() % 8 === 0) table = next() % 5 === 0 ? 0xffffffff - (next() % 8) : next();
+      const idx = next() % 512, lvl = next() % 4;
+      // Attributes (hi bits 16–31): mostly two values, sometimes any of ~40 (dictionary overflow).
+      const attr = () => (next() % 10 === 0 ? (next() % 40) << 20 : next() % 2 === 0 ? 0x00800000 : 0x01000000);
+      const desc = (): [number, number] => {
+        if (next() % 3 === 0) return [0, 0];
+        return [next() >>> 0, ((attr() | (next() % 3 === 0 ? next() & 0xffff : 0)) >>> 0)];
+      };
+      const [oLo, oHi] = desc(), [nLo, nHi] = desc();
+      const live = next() % 2 === 0, raw = next() % 7 === 0;
+      log.pteWrite(table, idx, lvl, oLo, oHi, nLo, nHi, live, raw);
+      out.push({
+        kind: 'pteWrite', table: table >>> 0, index: idx, level: lvl,
+        old: (BigInt(oHi) << 32n) | BigInt(oLo), new: (BigInt(nHi) << 32n) | BigInt(nLo), live, raw,
+      });
+    } else if (r < 63) {
+      const idx = next() % 512; log.pteClean(table, idx); out.push({ kind: 'pteClean', table, index: idx });
+    } else if (r < 67) {
+      const c = next() % FLUSH_CAUSES.length, vm = next() % 3 === 0 ? 0xffff : next() % 4;
+      log.tlbFlush(vm, c); out.push({ kind: 'tlbFlush', vmid: vm, cause: FLUSH_CAUSES[c] });
+    } else if (r < 69) { log.needFlushSet(); out.push({ kind: 'needFlushSet' }); }
+    else if (r < 71) {
+      const lvl = next() % 4, why = (next() % 3) as 0 | 1 | 2, t = next();
+      log.tableAlloc(t, lvl, why); out.push({ kind: 'tableAlloc', table: t, level: lvl, why: WHY[why] });
+    } else if (r < 73) { const t = next(); log.tableZero(t); out.push({ kind: 'tableZero', table: t }); }
+    else if (r < 74) { const t = next(); log.tableClean(t); out.push({ kind: 'tableClean', table: t }); }
+    else if (r < 75) { const t = next(); log.tableFree(t); out.push({ kind: 'tableFree', table: t }); }
+    else if (r < 77) {
+      const dfn = big(), count = next(), flags = next() % 8;
+      log.iommuFlush(dfn, count, flags); out.push({ kind: 'iommuFlush', dfn, count, flags });
+    } else if (r < 79) { const g = big(), a = next() % 16; log.radixSet(g, a); out.push({ kind: 'radixSet', gfn: g, access: a }); }
+    else if (r < 80) { const g = big(); log.radixDelete(g); out.push({ kind: 'radixDelete', gfn: g }); }
+    else if (r < 88) {
+      const field = (next() % 2) as 0 | 1, lvl = next() % 4;
+      const delta = next() % 4 === 0 ? (next() | 0) : (next() % 1025) - 512;
+      log.stat(field, lvl, delta);
+      out.push({ kind: 'stat', field: field ? 'shattered' : 'mappings', level: lvl, delta });
+    } else if (r < 90) {
+      const max = big(), low = next() % 3 === 0 ? -1 : big();
+      log.mappedRange(max, low); out.push({ kind: 'mappedRange', maxMappedGfn: max, lowestMappedGfn: low });
+    } else if (r < 92) {
+      const mfn = next() % 2 ? big() : next(), count = next() % 1024;
+      log.putPage(mfn, count); out.push({ kind: 'putPage', mfn, count });
+    } else if (r < 93) { log.mapcacheInvalidate(); out.push({ kind: 'mapcacheInvalidate' }); }
+    else if (r < 95) { const m = big(); log.xenheapGfnClear(m); out.push({ kind: 'xenheapGfnClear', mfn: m }); }
+    else if (r < 97) {
+      const d = { code: 'assert-order' as const, severity: 'error' as const, message: `d${i}` };
+      log.diagnostic(d); out.push({ kind: 'diagnostic', diag: d });
+    } else {
+      const f = next() % 3 === 0 ? 'apply_p2m_changes' : 'p2m_set_entry', rc = -(1 + (next() % 30)), g = big();
+      log.rcError(f, rc, g);
+      out.push({ kind: 'diagnostic', diag: { code: 'rc-error', severity: 'warning', message: '', gfn: g } });
+    }
+  }
+  return out;
+}
+
+/** rc-error messages are built on read; compare them by their fields. */
+function norm(e: P2mEvent): P2mEvent {
+  if (e.kind === 'diagnostic' && e.diag.code === 'rc-error') return { kind: 'diagnostic', diag: { ...e.diag, message: '' } };
+  return e;
+}
+
+test('every kind and rare form reads back exactly, in order and at random', () => {
+  const log = new EventLog();
+  const want = fill(log, 60_000, 7);
+  assert.equal(log.length, want.length);
+  for (let i = 0; i < want.length; i++) assert.deepEqual(norm(log.get(i)), want[i], `event ${i}`);
+  const next = rng(99);
+  for (let k = 0; k < 5000; k++) {
+    const i = next() % want.length;
+    assert.deepEqual(norm(log.get(i)), want[i], `random read of event ${i}`);
+    assert.equal(log.kindAt(i), want[i].kind);
+  }
+  // Backwards (a view paging up) crosses every index point from the wrong side.
+  for (let i = want.length - 1; i >= want.length - 3000; i--) assert.deepEqual(norm(log.get(i)), want[i], `backward read ${i}`);
+});
+
+test('the rc-error message and the diagnostic count survive the encoding', () => {
+  const log = new EventLog();
+  log.opBegin(0, 1);
+  log.rcError('p2m_set_entry', -12, 2 ** 33 + 5);
+  const e = log.get(1);
+  assert.equal(e.kind, 'diagnostic');
+  if (e.kind === 'diagnostic') assert.match(e.diag.message, /^p2m_set_entry returned -ENOMEM \(-12\) at GFN 0x200000005$/);
+  assert.equal(log.diagnosticCount(), 1);
+});
+
+function recorder(): TlbEventSink & { calls: string[] } {
+  const calls: string[] = [];
+  const rec = (name: string) => (...a: unknown[]) => { calls.push(`${name}(${a.map(String).join(',')})`); };
+  return {
+    calls,
+    onOpBegin: rec('opBegin'), onOpEnd: rec('opEnd'), onPteWrite: rec('pteWrite'), onPteClean: rec('pteClean'),
+    onTlbFlush: rec('tlbFlush'), onNeedFlushSet: rec('needFlushSet'), onTableAlloc: rec('tableAlloc'),
+    onTableZero: rec('tableZero'), onTableClean: rec('tableClean'), onTableFree: rec('tableFree'), onFrameEnter: rec('frameEnter'),
+    onStat: rec('stat'), onMappedRange: rec('mappedRange'), onRadixSet: rec('radixSet'), onRadixDelete: rec('radixDelete'),
+  };
+}
+
+test('feed from any position gives the same calls as the materialised events', () => {
+  const log = new EventLog();
+  const want = fill(log, 40_000, 3);
+  const next = rng(5);
+  const ranges: [number, number][] = [[0, want.length], [63, 64], [64, 65], [127, 2000]];
+  for (let k = 0; k < 40; k++) { const a = next() % want.length; ranges.push([a, Math.min(want.length, a + (next() % 700))]); }
+  for (const [from, to] of ranges) {
+    const a = recorder(), b = recorder();
+    log.feed(a, from, to);
+    for (let i = from; i < to; i++) {
+      const e = log.get(i);
+      dispatchEvent(b, e, i);
+      // dispatchEvent covers the TLB kinds; the optional scalar kinds are compared here.
+      if (e.kind === 'stat') b.onStat!(i, e.field === 'shattered' ? 1 : 0, e.level, e.delta);
+      else if (e.kind === 'mappedRange') b.onMappedRange!(i, e.maxMappedGfn, e.lowestMappedGfn);
+      else if (e.kind === 'radixSet') b.onRadixSet!(i, e.gfn, e.access);
+      else if (e.kind === 'radixDelete') b.onRadixDelete!(i, e.gfn);
+    }
+    assert.deepEqual(a.calls, b.calls, `range ${from}..${to}`);
+    // After a feed the next get() continues from its end (the cursor the seeker relies on).
+    if (to < want.length) assert.deepEqual(norm(log.get(to)), want[to]);
+  }
+});
+
+test('byteLength counts encoded bytes; memoryBytes covers the chunks; a disabled log records nothing', () => {
+  const log = new EventLog();
+  fill(log, 20_000, 11);
+  assert.ok(log.byteLength > 20_000 && log.byteLength < 20_000 * 16, `${log.byteLength} bytes`);
+  assert.ok(log.memoryBytes() >= log.byteLength);
+  const off = new EventLog();
+  off.enabled = false;
+  assert.equal(off.opBegin(0, 1), 0);
+  off.pteWrite(1, 2, 3, 4, 5, 6, 7, true, false);
+  off.stat(0, 3, 1);
+  assert.equal(off.length, 0);
+  assert.equal(off.opCount, 1);
+  assert.equal(off.byteLength, 0);
+});
