@@ -618,6 +618,10 @@ export class EventLog {
             sink.onTlbFlush(i, (v >>> 4) & 0xffff, FLUSH_CAUSES[v & 15]);
             break;
           }
+          case K.frameLeave:
+            w += (h & 0xc0) === 0 ? 2 : 1;
+            if ((h & F5) === 0) w = skipV(c, w);
+            break;
           case K.needFlushSet: w++; sink.onNeedFlushSet(i); break;
           default: w = this.feedOther(sink, c, w, i); break;
         }

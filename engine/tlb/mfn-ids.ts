@@ -12,7 +12,8 @@ export class MfnIds {
 
   /** Hash of an MFN (< 2^53): fold the high bits into the low word, then Fibonacci. */
   private slot(mfn: number): number {
-    const lo = mfn >>> 0, hi = (mfn / 4294967296) >>> 0;
+    // Table MFNs are below 2^32 almost always: no float division for them.
+    const lo = mfn >>> 0, hi = mfn > 0xffffffff ? (mfn / 4294967296) >>> 0 : 0;
     return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
   }
 
