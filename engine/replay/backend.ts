@@ -117,6 +117,8 @@ export interface ReplayMachine<Snap = unknown> {
    */
   readonly logSeek?: boolean;
   prepareSeeking?(opStart: Uint32Array, fallbackInterval: number): SeekPlan<Snap>;
+  /** The same work as a generator yielding every few milliseconds (load in event-loop slices). */
+  prepareSeekingSteps?(opStart: Uint32Array, fallbackInterval: number): Generator<void, SeekPlan<Snap>>;
 }
 
 export interface ExternalFinding {

@@ -185,6 +185,12 @@ export class EngineMachine implements ReplayMachine<Snap> {
    * old one (a snapshot every `fallbackInterval` ops, no moves).
    */
   prepareSeeking(opStart: Uint32Array, fallbackInterval: number): SeekPlan<Snap> {
+    const g = this.prepareSeekingSteps(opStart, fallbackInterval);
+    for (;;) { const r = g.next(); if (r.done) return r.value; }
+  }
+
+  /** `prepareSeeking` as a generator yielding every few ms of work (the inline adapter's load slices). */
+  *prepareSeekingSteps(opStart: Uint32Array, fallbackInterval: number): Generator<void, SeekPlan<Snap>> {
     const n = this.ops.length;
     const snapshots: Snap[] = [];
     const ops: number[] = [];
@@ -204,6 +210,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
         if (mover.problem !== undefined) break;
         snapshots.push(this.snapshot()); ops.push(to);
         from = to;
+        yield;
       }
       j.trim();
       let problem = mover.problem;
@@ -211,6 +218,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
         for (const [d, p] of this.rec) {
           const diff = diffCores(this.scratch.get(d)!.core, p.core);
           if (diff !== undefined) { problem = `domain ${d}: ${diff}`; break; }
+          yield;
         }
       }
       for (const p of this.rec.values()) p.core.zeroJournal = undefined;
@@ -239,6 +247,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
     for (let i = 0; i < n; i++) {
       if (i % interval === 0) { snapshots.push(this.snapshot()); ops.push(i); }
       this.execute(i, false);
+      if ((i & 255) === 255) yield;
     }
     if (n % interval === 0) { snapshots.push(this.snapshot()); ops.push(n); }
     this.scratchOps = 0;

@@ -9,7 +9,7 @@ import type { FrameName } from '../p2m/events';
 import type { ReplayMachine } from './backend';
 import { Timeline, type TimelineBuild } from './timeline';
 import type { Seeker } from './seeker';
-import { createSeeker, firstPassInterval, firstPassMaxEvents } from './seek-setup';
+import { createSeeker, createSeekerSteps, firstPassInterval, firstPassMaxEvents } from './seek-setup';
 import { comparePos, type Granularity, type Position } from './position';
 import { frameStack, framesAhead, matchingLeave, type Frame } from './frames';
 import { buildOverlay, PositionState } from './position-state';
@@ -81,13 +81,13 @@ export class ReplayRuntime<Snap = unknown> {
   readonly loadMs: { record: number; scan: number };
 
   /** Records the whole trace synchronously; see `ReplayRuntime.load` to do it in slices. */
-  constructor(readonly machine: ReplayMachine<Snap>, opts: LoadOptions = {}, built?: TimelineBuild<Snap> & { ms: number }) {
+  constructor(readonly machine: ReplayMachine<Snap>, opts: LoadOptions = {}, built?: TimelineBuild<Snap> & { ms: number; seeker?: Seeker<Snap> }) {
     const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
     const t0 = Date.now();
     const b = built ?? Timeline.build(machine, firstPassInterval(machine, interval),
       firstPassMaxEvents(machine, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT), opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
     this.timeline = b.timeline;
-    this.seeker = createSeeker(machine, b, interval);
+    this.seeker = built?.seeker ?? createSeeker(machine, b, interval);
     const t1 = Date.now();
     // Checker findings (BBM, TLB) are costly to compute on big traces: merged in on first need.
     this.exc = scanExceptions(b.timeline, machine.events, []);
@@ -106,12 +106,23 @@ export class ReplayRuntime<Snap = unknown> {
     const t0 = Date.now();
     const g = Timeline.buildSteps(machine, firstPassInterval(machine, interval),
       firstPassMaxEvents(machine, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT), 256, opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
+    let built: TimelineBuild<S> | undefined;
     for (;;) {
       const s0 = Date.now();
       let r = g.next();
       while (!r.done && Date.now() - s0 < sliceMs) r = g.next();
-      if (r.done) return new ReplayRuntime(machine, opts, { ...r.value, ms: Date.now() - t0 });
+      if (r.done) { built = r.value; break; }
       progress?.(r.value, machine.ops.length);
+      if (cancelled()) return undefined;
+      await new Promise<void>(res => setImmediate(res));
+    }
+    // Seeking preparation (log-driven seeking applies the whole log once) in slices too.
+    const sg = createSeekerSteps(machine, built, interval);
+    for (;;) {
+      const s0 = Date.now();
+      let r = sg.next();
+      while (!r.done && Date.now() - s0 < sliceMs) r = sg.next();
+      if (r.done) return new ReplayRuntime(machine, opts, { ...built, ms: Date.now() - t0, seeker: r.value });
       if (cancelled()) return undefined;
       await new Promise<void>(res => setImmediate(res));
     }

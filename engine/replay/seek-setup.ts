@@ -17,9 +17,17 @@ export function firstPassMaxEvents(machine: ReplayMachine<unknown>, maxEvents: n
 
 /** The seeker over a finished first pass (`interval` as asked by the caller). */
 export function createSeeker<S>(machine: ReplayMachine<S>, b: TimelineBuild<S>, interval: number): Seeker<S> {
+  const g = createSeekerSteps(machine, b, interval);
+  for (;;) { const r = g.next(); if (r.done) return r.value; }
+}
+
+/** `createSeeker` yielding every few milliseconds of preparation (ReplayRuntime.load's slices). */
+export function* createSeekerSteps<S>(machine: ReplayMachine<S>, b: TimelineBuild<S>, interval: number): Generator<void, Seeker<S>> {
   const n = b.timeline.opCount;
-  if (machine.logSeek && machine.prepareSeeking) {
-    const plan = machine.prepareSeeking(b.timeline.opStart, interval);
+  if (machine.logSeek && (machine.prepareSeekingSteps || machine.prepareSeeking)) {
+    const plan = machine.prepareSeekingSteps
+      ? yield* machine.prepareSeekingSteps(b.timeline.opStart, interval)
+      : machine.prepareSeeking!(b.timeline.opStart, interval);
     const spacing = Math.max(interval, Math.ceil(n / Math.max(1, plan.snapshots.length)));
     return new Seeker(machine, plan.snapshots, spacing, n, plan.snapshotOps, plan.moves);
   }

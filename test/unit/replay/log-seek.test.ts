@@ -187,3 +187,19 @@ test('log seek: a log the mover cannot reproduce falls back to snapshot + re-exe
     assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
   }
 });
+
+test('log seek: ReplayRuntime.load prepares the log moves in event-loop slices', async () => {
+  const recs = randomRecords(17, 300);
+  const m = new EngineMachine(recs, { logSeek: true, checkpointEvents: 400 });
+  let turns = 0;
+  const rt = await ReplayRuntime.load(m, {}, () => { turns++; }, () => false, 0);
+  assert.ok(rt, 'loaded');
+  assert.ok(rt.seeker.movesAlongLog);
+  assert.ok(rt.seeker.snapshotCount > 3, `${rt.seeker.snapshotCount} checkpoints`);
+  assert.ok(turns > 0);
+  for (const t of [300, 150, 149, 2]) {
+    rt.goto(t);
+    rt.stateAt();
+    assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
+  }
+});
