@@ -8,22 +8,26 @@
 // with no page object, no typed array per page and no epoch check on the hot path.
 //
 // Snapshots: a page is either OWNED (mutable, in the arrays above and the arena) or SHARED
-// (its current version is an immutable PageRecord of the last frozen directory). `freeze()`
-// turns every page owned since the previous freeze into a record (sparse: only the non-zero
-// entries, sorted; dense: eight 128-word blocks, the blocks not written since the page was
-// last materialized are shared with its previous record) and makes it shared; the first
-// write after that copies the record back into the arena. So a snapshot costs memory only
-// for the pages touched since the previous one (≈ their non-zero entries × 12 B, dense pages
-// per 512-byte block written), and freeze is O(pages touched + pages/16).
-// `restore()` marks every page UNKNOWN (O(page ids)); each one re-reads its record from the
-// restored directory on first use. Records are immutable, so one snapshot can be restored
-// into several stores (the replay core's scratch engine).
+// (its current version is an immutable PageRecord of the last frozen directory, read in
+// place). `freeze()` writes a record for every page changed (DIRTY) since the previous
+// freeze (sparse: only the non-zero entries, sorted, in a slab shared by many records;
+// dense: eight 128-word blocks, those not written since the page's previous record are
+// shared with it). The page stays owned: the record copied out, so the arena copy is still
+// private and later writes go on in place (the first one puts the page back on the dirty
+// list). So a snapshot costs memory only for the pages changed since the previous one
+// (≈ their non-zero entries × 12 B + a ~90 B record, dense pages 512 B per block written),
+// and freeze is O(pages changed + pages/16). `restore()` drops the arena and marks every
+// page UNKNOWN (O(page ids)); each re-reads its record from the restored directory on first
+// use and is copied back on first write (dense: per block). Records are immutable, so one
+// snapshot can be restored into several stores (the replay core's scratch engine).
 import { Arena, DENSE_CLASS, SLAB_BITS, SLAB_MASK, sparseClass } from './table-arena';
 
 /** Word offsets in a page's metadata (base = (id + 1) × 4, see `write`). */
 export const M_INFO = 1, M_COUNT = 2, M_LEAVES = 3;
-/** INFO word: kind in bits 0–7, level in bits 8–11, live in bit 12. */
+/** INFO word: kind in bits 0–7, level in bits 8–11, live in bit 12, dirty in bit 13. */
 export const LIVE_BIT = 1 << 12;
+/** Owned and changed since the last freeze (on the `owned` list: the next freeze records it). */
+const DIRTY_BIT = 1 << 13;
 export function levelOfInfo(info: number): number { return (info >>> 8) & 15; }
 const M_OFF = 0;
 const KIND_MASK = 255, LEVEL_MASK = 15 << 8;
@@ -61,7 +65,9 @@ export class TableStore {
    * Dense pages: bit k set = block k lives in the arena (copied from the record on first write,
    * or the page never had a dense record); clear = read it from recs[x].blocks[k].
    */
-  private dmask = new Uint8Array(0);
+  private here = new Uint8Array(0);
+  /** Dense pages: bit k clear = block k unchanged since recs[x] (the next record shares it). */
+  private wmask = new Uint8Array(0);
   /** The record a SHARED page reads from / an OWNED page was copied from. */
   private recs: (PageRecord | undefined)[] = [];
   private cap = 0;
@@ -91,8 +97,9 @@ export class TableStore {
     for (let i = this.cap; i < cap; i++) meta[i * 4 + M_INFO] = UNKNOWN;
     const links = new Int32Array(cap * 2); links.set(this.links);
     const base = new Float64Array(cap); base.set(this.base);
-    const dmask = new Uint8Array(cap); dmask.set(this.dmask);
-    this.meta = meta; this.links = links; this.base = base; this.dmask = dmask; this.cap = cap;
+    const here = new Uint8Array(cap); here.set(this.here);
+    const wmask = new Uint8Array(cap); wmask.set(this.wmask);
+    this.meta = meta; this.links = links; this.base = base; this.here = here; this.wmask = wmask; this.cap = cap;
   }
 
   /** The kind of page x = id + 1, reading its record from the directory if not known yet. */
@@ -129,20 +136,26 @@ export class TableStore {
     // on corrupt input) is stored like any page, as it always was.
     const x = id + 1;
     const kind = this.kind(x);
-    if (kind >= DENSE) return x * 4;
+    if (kind >= DENSE) {
+      // Owned: after a freeze it keeps its arena copy (the record has its own); it only has to
+      // go back on the list the next freeze records.
+      const b = x * 4;
+      if ((this.meta[b + M_INFO] & DIRTY_BIT) === 0) this.markDirty(x);
+      return b;
+    }
     this.ensure(x);
     const m = this.meta, b = x * 4, arena = this.arena;
     if (kind === ABSENT) {
       m[b + M_OFF] = arena.alloc(0); m[b + M_INFO] = 15; m[b + M_COUNT] = 0; m[b + M_LEAVES] = 0;
       this.links[2 * x] = -1; this.links[2 * x + 1] = -1; this.base[x] = 0;
-      this.recs[x] = undefined; this.dmask[x] = 0xff;
+      this.recs[x] = undefined; this.here[x] = 0xff; this.wmask[x] = 0xff;
     } else {
       const rec = this.recs[x]!;
       if (rec.blocks !== null) {
-        // Blocks are copied in on first write (dmask), not here: a seek moving along the log
+        // Blocks are copied in on first write (`here`), not now: a seek moving along the log
         // touches thousands of dense pages once each, and copying 4 KiB per page was most of it.
         const off = arena.alloc(DENSE_CLASS, true);
-        m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | DENSE; this.dmask[x] = 0;
+        m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | DENSE; this.here[x] = 0; this.wmask[x] = 0;
       } else {
         const e = rec.ent!, n = rec.n, end = rec.eoff + 3 * n;
         let slots = 16;
@@ -156,9 +169,14 @@ export class TableStore {
         m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | mask;
       }
     }
+    this.markDirty(x);
+    return b;
+  }
+
+  private markDirty(x: number): void {
+    this.meta[x * 4 + M_INFO] |= DIRTY_BIT;
     if (this.nOwned === this.owned.length) { const o = new Int32Array(this.owned.length * 2); o.set(this.owned); this.owned = o; }
     this.owned[this.nOwned++] = x;
-    return b;
   }
 
   has(id: number): boolean { return this.kind(id + 1) !== ABSENT; }
@@ -204,7 +222,7 @@ export class TableStore {
       }
     }
     if (kind === DENSE) {
-      if (((this.dmask[b >>> 2] >>> (idx >>> 6)) & 1) === 0) {
+      if (((this.here[b >>> 2] >>> (idx >>> 6)) & 1) === 0) {
         const bl = this.recs[b >>> 2]!.blocks![idx >>> 6], j = (idx & 63) << 1;
         this.lo = bl[j]; this.hi = bl[j + 1];
         return;
@@ -233,13 +251,15 @@ export class TableStore {
    */
   write(id: number, idx: number, lo: number, hi: number): number {
     let m = this.meta, b = (id + 1) * 4;
-    let kind = b < m.length ? m[b + M_INFO] & KIND_MASK : UNKNOWN;
-    if (kind < DENSE) { b = this.own(id); m = this.meta; kind = m[b + M_INFO] & KIND_MASK; }
+    const info = b < m.length ? m[b + M_INFO] : UNKNOWN;
+    let kind = info & KIND_MASK;
+    if (kind < DENSE || (info & DIRTY_BIT) === 0) { b = this.own(id); m = this.meta; kind = m[b + M_INFO] & KIND_MASK; }
     const isZero = lo === 0 && hi === 0;
     const off = m[b + M_OFF], s = this.arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
     if (kind === DENSE) {
       const bi = idx >>> 6, x = b >>> 2;
-      if (((this.dmask[x] >>> bi) & 1) === 0) { s.set(this.recs[x]!.blocks![bi], o + bi * 128); this.dmask[x] |= 1 << bi; }
+      if (((this.here[x] >>> bi) & 1) === 0) { s.set(this.recs[x]!.blocks![bi], o + bi * 128); this.here[x] |= 1 << bi; }
+      this.wmask[x] |= 1 << bi;
       const j = o + (idx << 1);
       const ol = s[j], oh = s[j + 1];
       this.lo = ol; this.hi = oh;
@@ -307,7 +327,7 @@ export class TableStore {
     }
     arena.release(ooff, sparseClass(mask + 1));
     m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | DENSE;
-    this.dmask[b >>> 2] = 0xff;
+    this.here[b >>> 2] = 0xff; this.wmask[b >>> 2] = 0xff;
   }
 
   /** Zeroes a page (ptZero): back to an empty sparse page (count and leaves 0). */
@@ -320,7 +340,7 @@ export class TableStore {
       m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | 15;
     }
     m[b + M_COUNT] = 0; m[b + M_LEAVES] = 0;
-    this.dmask[b >>> 2] = 0xff;
+    this.here[b >>> 2] = 0xff; this.wmask[b >>> 2] = 0xff;
   }
 
   /** Makes a page dense up front (split fills all 512 entries). */
@@ -349,7 +369,7 @@ export class TableStore {
     }
     const off = this.meta[x * 4 + M_OFF], s = this.arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
     if (kind === DENSE) {
-      const here = this.dmask[x], rec = this.recs[x];
+      const here = this.here[x], rec = this.recs[x];
       for (let k = 0; k < 8; k++) {
         const bl = ((here >>> k) & 1) !== 0 ? s : rec!.blocks![k], bo = ((here >>> k) & 1) !== 0 ? o + k * 128 : 0;
         for (let i = 0; i < 64; i++) { const j = bo + (i << 1); if (bl[j] !== 0 || bl[j + 1] !== 0) fn(k * 64 + i, bl[j], bl[j + 1]); }
@@ -371,11 +391,9 @@ export class TableStore {
       if (!copied.has(ci)) { const c = top[ci]; top[ci] = c === undefined ? new Array<PageRecord | undefined>(CHUNK) : c.slice(); copied.add(ci); }
       top[ci][x & (CHUNK - 1)] = rec;
       this.recs[x] = rec;
-      m[x * 4 + M_INFO] = (m[x * 4 + M_INFO] & ~KIND_MASK) | SHARED;
-      m[x * 4 + M_OFF] = 0;
+      m[x * 4 + M_INFO] &= ~DIRTY_BIT; // stays owned: its arena copy is private (the record copied out)
     }
     this.nOwned = 0;
-    this.arena.reset();
     this.dir = top;
     return { dir: top };
   }
@@ -395,10 +413,11 @@ export class TableStore {
     const off = m[b + M_OFF], s = this.arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
     let ent: Uint32Array | null = null, eoff = 0, n = 0, blocks: Uint32Array[] | null = null;
     if (kind === DENSE) {
-      // Blocks never written since the page came from its record are that record's.
-      const here = this.dmask[x], prior = here !== 0xff ? this.recs[x]!.blocks! : null;
+      // Blocks not written since the page's previous record are that record's.
+      const w = this.wmask[x], prior = w !== 0xff ? this.recs[x]!.blocks! : null;
       blocks = [];
-      for (let k = 0; k < 8; k++) blocks.push(((here >>> k) & 1) === 0 ? prior![k] : s.slice(o + k * 128, o + k * 128 + 128));
+      for (let k = 0; k < 8; k++) blocks.push(((w >>> k) & 1) === 0 ? prior![k] : s.slice(o + k * 128, o + k * 128 + 128));
+      this.wmask[x] = 0;
     } else {
       n = m[b + M_COUNT];
       if (this.rpos + 3 * n > this.rslab.length) { this.rslab = new Uint32Array(Math.max(1 << 16, 3 * n)); this.rpos = 0; }
@@ -415,7 +434,7 @@ export class TableStore {
       }
       this.rpos = e;
     }
-    return new PageRecord(info, m[b + M_COUNT], m[b + M_LEAVES], this.links[2 * x], this.links[2 * x + 1], this.base[x], ent, eoff, n, blocks);
+    return new PageRecord(info & ~DIRTY_BIT, m[b + M_COUNT], m[b + M_LEAVES], this.links[2 * x], this.links[2 * x + 1], this.base[x], ent, eoff, n, blocks);
   }
 }
 
