@@ -220,26 +220,37 @@ export class EventLog {
 
   // ---- append (hot path) -------------------------------------------------------------
 
-  /** Room for the longest event at this.pos; every 64th event is indexed and restarts the delta state. */
+  /**
+   * Room for the longest event at this.pos. This and done() are inlined into every append
+   * method, and those into the engine's hot paths only while their bytecode stays small: the
+   * rare work (a new chunk, an index point, listeners) is in methods of its own.
+   */
   private reserve(): Uint8Array {
-    if (this.pos + MAX_EVENT > this.cur.length) {
-      this.chunkEnd[this.ci] = this.pos;
-      this.ci++;
-      if (this.ci === this.chunks.length) {
-        const b = new Uint8Array(this.ci >= 6 ? CHUNK : FIRST_CHUNK << this.ci);
-        this.chunks.push(b); this.views.push(new DataView(b.buffer));
-      }
-      this.cur = this.chunks[this.ci]; this.curView = this.views[this.ci];
-      this.pos = 0;
-    }
-    if ((this.n & 63) === 0) { this.every64.push(this.ci * CHUNK + this.pos); this.wTable = 0; }
+    if (this.pos + MAX_EVENT > this.cur.length) this.nextChunk();
+    if ((this.n & 63) === 0) this.indexPoint();
     return this.cur;
+  }
+  private nextChunk(): void {
+    this.chunkEnd[this.ci] = this.pos;
+    this.ci++;
+    if (this.ci === this.chunks.length) {
+      const b = new Uint8Array(this.ci >= 6 ? CHUNK : FIRST_CHUNK << this.ci);
+      this.chunks.push(b); this.views.push(new DataView(b.buffer));
+    }
+    this.cur = this.chunks[this.ci]; this.curView = this.views[this.ci];
+    this.pos = 0;
+  }
+  /** Every 64th event is indexed and restarts the "same table" state. */
+  private indexPoint(): void {
+    this.every64.push(this.ci * CHUNK + this.pos);
+    this.wTable = 0;
   }
   private done(p: number): void {
     this.pos = p;
     const i = this.n++;
-    if (this.listeners.length !== 0) for (const l of this.listeners) l(this, i);
+    if (this.listeners.length !== 0) this.notify(i);
   }
+  private notify(i: number): void { for (const l of this.listeners) l(this, i); }
 
   opBegin(opKind: number, domain: number): number {
     const op = this.ops++;
@@ -261,10 +272,15 @@ export class EventLog {
   /** The GFN as a u32 (frame byte bit 4 clear) or, above 2^32, a varint (bit 4 set). */
   frameEnter(frame: number, level: number, gfn: number): void {
     if (!this.enabled) return;
+    if ((gfn >>> 0) !== gfn) { this.frameEnterBig(frame, level, gfn); return; }
     const c = this.reserve(), p = this.pos;
-    c[p] = K.frameEnter | ((level & 7) << 5);
-    if ((gfn >>> 0) === gfn) { c[p + 1] = frame & 15; put32(this.curView, p + 2, gfn); this.done(p + 6); return; }
-    c[p + 1] = (frame & 15) | FE_BIG;
+    c[p] = K.frameEnter | ((level & 7) << 5); c[p + 1] = frame & 15;
+    put32(this.curView, p + 2, gfn);
+    this.done(p + 6);
+  }
+  private frameEnterBig(frame: number, level: number, gfn: number): void {
+    const c = this.reserve(), p = this.pos;
+    c[p] = K.frameEnter | ((level & 7) << 5); c[p + 1] = (frame & 15) | FE_BIG;
     this.done(putBig(c, p + 2, wrapHi(gfn, 0xfffff)));
   }
   /** Header bits 6–7: frame + 1 for the three most frequent frames (no frame byte). */
