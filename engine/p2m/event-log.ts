@@ -13,10 +13,12 @@
 // table" state restarts at every 64th event, where the index holds the event's byte address, so
 // random access decodes at most 63 events. Events never straddle chunks. Ops are implicit:
 // opBegin events are numbered in order; `opAt(i)` binary-searches the op → first-event table.
+// The varint / zigzag / u32 primitives are in event-bytes.ts.
 import type {
   DiagnosticCode, EngineDiagnostic, FlushCause, FrameName, OpKind, P2mEvent, P2mEventKind,
 } from './events';
 import { errnoName } from './config';
+import { after, getN, put32, putBig, putN, putU, skipV, TWO32, unzz, wrapHi, zz } from './event-bytes';
 
 export const enum K {
   opBegin = 0, opEnd, frameEnter, frameLeave, pteWrite, pteClean, tlbFlush, needFlushSet,
@@ -60,71 +62,6 @@ export const OP_KINDS: OpKind[] = [
   'write_pte', 'tlb_flush', 'dsb', 'checkpoint', 'other',
 ];
 const WHY = ['table', 'split', 'root'] as const;
-const TWO32 = 0x1_0000_0000;
-
-
-/** Position after the last getN (a module register: no tuple or object per read). */
-let rp = 0;
-
-/**
- * Unsigned LEB128 of a u32 `v` at c[p]; returns the next position. A loop, not unrolled: every
- * append method inlines it, and V8 inlines the append methods into the engine only while their
- * bytecode stays small.
- */
-function putU(c: Uint8Array, p: number, v: number): number {
-  while (v > 0x7f) { c[p++] = v | 0x80; v >>>= 7; } // byte stores keep the low 8 bits
-  c[p] = v;
-  return p + 1;
-}
-/** LEB128 of a non-negative integer below 2^53 (GFNs, MFNs). */
-function putN(c: Uint8Array, p: number, v: number): number {
-  return v < TWO32 ? putU(c, p, v) : putBig(c, p, v);
-}
-/** LEB128 of an integer below 2^53 that may not fit a u32. */
-function putBig(c: Uint8Array, p: number, v: number): number {
-  while (v >= TWO32) { c[p++] = (v % 128) | 0x80; v = Math.floor(v / 128); }
-  return putU(c, p, v);
-}
-/** LEB128 at c[p] (up to 2^53); the next position is left in `rp`. Unrolled up to 28 bits. */
-function getN(c: Uint8Array, p: number): number {
-  let b = c[p];
-  if (b < 0x80) { rp = p + 1; return b; }
-  let v = b & 0x7f;
-  b = c[p + 1];
-  if (b < 0x80) { rp = p + 2; return v | (b << 7); }
-  v |= (b & 0x7f) << 7;
-  b = c[p + 2];
-  if (b < 0x80) { rp = p + 3; return v | (b << 14); }
-  v |= (b & 0x7f) << 14;
-  b = c[p + 3];
-  if (b < 0x80) { rp = p + 4; return v | (b << 21); }
-  return getLong(c, p + 4, v | ((b & 0x7f) << 21));
-}
-/** The rest of a LEB128 of 28 bits or more (doubles: up to 2^53). */
-function getLong(c: Uint8Array, p: number, v: number): number {
-  let b: number, m = 0x10000000;
-  do { b = c[p++]; v += (b & 0x7f) * m; m *= 128; } while (b > 0x7f);
-  rp = p;
-  return v;
-}
-/** Position after the LEB128 at c[p]. */
-function skipV(c: Uint8Array, p: number): number {
-  while (c[p++] > 0x7f) { /* continuation byte */ }
-  return p;
-}
-/** A u32 field, little-endian. */
-function put32(v: DataView, p: number, x: number): void { v.setUint32(p, x, true); }
-/** Zigzag of an int32 (small magnitudes → small unsigned), and back. */
-function zz(x: number): number { return ((x << 1) ^ (x >> 31)) >>> 0; }
-function unzz(v: number): number { return (v >>> 1) ^ -(v & 1); }
-/**
- * The value the word-based log gave back for a field whose high word had `mask` bits (a GFN's
- * 20, a DFN's 24, an MFN's 27): same masking, so every reader sees what it saw before.
- */
-function wrapHi(x: number, mask: number): number {
-  if ((x >>> 0) === x) return x;
-  return (Math.floor(x / TWO32) & mask) * TWO32 + (x >>> 0);
-}
 
 export type EventListener = (log: EventLog, index: number) => void;
 
@@ -533,22 +470,22 @@ export class EventLog {
           old, new: nw, live: (h & F5) !== 0, raw: (f & PW_RAW) !== 0,
         };
       }
-      case K.pteClean: { const index = getN(c, p); return { kind: 'pteClean', table: getN(c, rp), index }; }
+      case K.pteClean: { const index = getN(c, p); return { kind: 'pteClean', table: getN(c, after()), index }; }
       case K.tlbFlush: { const v = getN(c, p); return { kind: 'tlbFlush', vmid: (v >>> 4) & 0xffff, cause: FLUSH_CAUSES[v & 15] }; }
       case K.needFlushSet: return { kind: 'needFlushSet' };
       case K.tableAlloc: return { kind: 'tableAlloc', table: getN(c, p + 1), level: c[p] & 7, why: WHY[(c[p] >>> 3) & 3] };
       case K.tableZero: return { kind: 'tableZero', table: getN(c, p) };
       case K.tableClean: return { kind: 'tableClean', table: getN(c, p) };
       case K.tableFree: return { kind: 'tableFree', table: getN(c, p) };
-      case K.iommuFlush: { const dfn = getN(c, p); return { kind: 'iommuFlush', dfn, count: getN(c, rp), flags: (h >>> 5) & 7 }; }
+      case K.iommuFlush: { const dfn = getN(c, p); return { kind: 'iommuFlush', dfn, count: getN(c, after()), flags: (h >>> 5) & 7 }; }
       case K.radixSet: return { kind: 'radixSet', gfn: getN(c, p + 1), access: c[p] & 15 };
       case K.radixDelete: return { kind: 'radixDelete', gfn: getN(c, p) };
       case K.stat: return { kind: 'stat', field: (h & F5) !== 0 ? 'shattered' : 'mappings', level: (h >>> 6) & 3, delta: unzz(getN(c, p)) };
       case K.mappedRange: {
         const max = getN(c, p);
-        return { kind: 'mappedRange', maxMappedGfn: max, lowestMappedGfn: (h & F5) !== 0 ? -1 : getN(c, rp) };
+        return { kind: 'mappedRange', maxMappedGfn: max, lowestMappedGfn: (h & F5) !== 0 ? -1 : getN(c, after()) };
       }
-      case K.putPage: { const mfn = getN(c, p); return { kind: 'putPage', mfn, count: getN(c, rp) }; }
+      case K.putPage: { const mfn = getN(c, p); return { kind: 'putPage', mfn, count: getN(c, after()) }; }
       case K.mapcacheInvalidate: return { kind: 'mapcacheInvalidate' };
       case K.xenheapGfnClear: return { kind: 'xenheapGfnClear', mfn: getN(c, p) };
       default: {
@@ -607,30 +544,30 @@ export class EventLog {
           }
           case K.opBegin: {
             const v = getN(c, w + 1);
-            w = rp;
+            w = after();
             op++;
             sink.onOpBegin(i, op, OP_KINDS[v & 15], (v >>> 4) & 0xffff);
             break;
           }
           case K.opEnd:
-            if ((h & F5) !== 0) { w++; sink.onOpEnd(i, op, 0); } else { const v = getN(c, w + 1); w = rp; sink.onOpEnd(i, op, unzz(v)); }
+            if ((h & F5) !== 0) { w++; sink.onOpEnd(i, op, 0); } else { const v = getN(c, w + 1); w = after(); sink.onOpEnd(i, op, unzz(v)); }
             break;
           case K.frameEnter: {
             const b = c[w + 1];
             let g: number;
-            if ((b & FE_BIG) === 0) { g = dv.getUint32(w + 2, true); w += 6; } else { g = getN(c, w + 2); w = rp; }
+            if ((b & FE_BIG) === 0) { g = dv.getUint32(w + 2, true); w += 6; } else { g = getN(c, w + 2); w = after(); }
             if (hasFrame) sink.onFrameEnter!(i, FRAMES[b & 15], (h >>> 5) & 7, g);
             break;
           }
           case K.stat: {
             const v = getN(c, w + 1);
-            w = rp;
+            w = after();
             if (hasStat) sink.onStat!(i, (h & F5) !== 0 ? 1 : 0, (h >>> 6) & 3, unzz(v));
             break;
           }
           case K.tlbFlush: {
             const v = getN(c, w + 1);
-            w = rp;
+            w = after();
             sink.onTlbFlush(i, (v >>> 4) & 0xffff, FLUSH_CAUSES[v & 15]);
             break;
           }
@@ -655,20 +592,20 @@ export class EventLog {
   private feedOther(sink: RawEventSink, c: Uint8Array, w: number, i: number): number {
     const h = c[w];
     switch (h & 31) {
-      case K.tableAlloc: { const b = c[w + 1]; const tb = getN(c, w + 2); sink.onTableAlloc(i, tb, b & 7, WHY[(b >>> 3) & 3]); return rp; }
-      case K.tableZero: { const tb = getN(c, w + 1); sink.onTableZero(i, tb); return rp; }
-      case K.tableFree: { const tb = getN(c, w + 1); sink.onTableFree(i, tb); return rp; }
-      case K.tableClean: { const tb = getN(c, w + 1); sink.onTableClean(i, tb); return rp; }
-      case K.pteClean: { const x = getN(c, w + 1); const tb = getN(c, rp); sink.onPteClean(i, tb, x); return rp; }
+      case K.tableAlloc: { const b = c[w + 1]; const tb = getN(c, w + 2); sink.onTableAlloc(i, tb, b & 7, WHY[(b >>> 3) & 3]); return after(); }
+      case K.tableZero: { const tb = getN(c, w + 1); sink.onTableZero(i, tb); return after(); }
+      case K.tableFree: { const tb = getN(c, w + 1); sink.onTableFree(i, tb); return after(); }
+      case K.tableClean: { const tb = getN(c, w + 1); sink.onTableClean(i, tb); return after(); }
+      case K.pteClean: { const x = getN(c, w + 1); const tb = getN(c, after()); sink.onPteClean(i, tb, x); return after(); }
       case K.mappedRange: {
         const max = getN(c, w + 1);
-        const low = (h & F5) !== 0 ? -1 : getN(c, rp);
-        const next = rp;
+        const low = (h & F5) !== 0 ? -1 : getN(c, after());
+        const next = after();
         sink.onMappedRange?.(i, max, low);
         return next;
       }
-      case K.radixSet: { const g = getN(c, w + 2); const next = rp; sink.onRadixSet?.(i, g, c[w + 1] & 15); return next; }
-      case K.radixDelete: { const g = getN(c, w + 1); const next = rp; sink.onRadixDelete?.(i, g); return next; }
+      case K.radixSet: { const g = getN(c, w + 2); const next = after(); sink.onRadixSet?.(i, g, c[w + 1] & 15); return next; }
+      case K.radixDelete: { const g = getN(c, w + 1); const next = after(); sink.onRadixDelete?.(i, g); return next; }
       default: return this.skip(c, w);
     }
   }
