@@ -203,3 +203,35 @@ test('log seek: ReplayRuntime.load prepares the log moves in event-loop slices',
     assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
   }
 });
+
+test('log seek: what the debugger shows (PositionState inside ops, walks, lookups) equals the re-execution path', () => {
+  const recs = records(mixedTrace(21, 300, 32, true));
+  const a = new ReplayRuntime(new EngineMachine(recs, { logSeek: true, checkpointEvents: 600 }), { snapshotInterval: 8 });
+  const b = new ReplayRuntime(new EngineMachine(recs, { logSeek: false }), { snapshotInterval: 8 });
+  assert.ok(a.seeker.movesAlongLog && !b.seeker.movesAlongLog);
+  const next = rng(5);
+  const gfns = [0, 0x40000, 0x40201, 0x1ff, 0x80000, 0x100000, 0x1fffff];
+  for (let k = 0; k < 30; k++) {
+    const op = next() % (a.opCount + 1);
+    const evs = a.timeline.eventCountOf(op);
+    const pos = { op, event: evs > 0 ? next() % (evs + 1) : 0 };
+    const doms = a.machine.domains;
+    for (const d of doms) {
+      const sa = a.stateAt(pos, d), sb = b.stateAt(pos, d);
+      assert.deepEqual(JSON.stringify([sa.stats(), sa.maxMappedGfn(), sa.lowestMappedGfn(), sa.needFlush(), sa.trueCounts()]),
+        JSON.stringify([sb.stats(), sb.maxMappedGfn(), sb.lowestMappedGfn(), sb.needFlush(), sb.trueCounts()]), `op ${op} event ${pos.event} d${d}`);
+      assert.deepEqual(sa.pool(), sb.pool(), `pool at op ${op}`);
+      const mfns = [...sa.view.rootMfns];
+      for (let i = 0; i < 64; i++) mfns.push(DEFAULT_CONFIG.poolBaseMfn + i);
+      for (const mfn of mfns) {
+        assert.equal(sa.view.isTablePage(mfn), sb.view.isTablePage(mfn), `isTablePage ${mfn} at op ${op}`);
+        assert.deepEqual(Buffer.from(sa.tableBytes(mfn)), Buffer.from(sb.tableBytes(mfn)), `readMemory of ${mfn} at op ${op} event ${pos.event}`);
+      }
+      for (const g of gfns) {
+        assert.deepEqual(sa.lookup(g), sb.lookup(g), `lookup ${g} at op ${op}`);
+        assert.deepEqual(sa.walk(g).map(s => `${s.level}:${s.table}:${s.index}:${s.descriptor.toString(16)}`),
+          sb.walk(g).map(s => `${s.level}:${s.table}:${s.index}:${s.descriptor.toString(16)}`), `walk ${g} at op ${op}`);
+      }
+    }
+  }
+});
