@@ -106,7 +106,9 @@ export class EngineMachine implements ReplayMachine<Snap> {
     this.ops = t.ops;
     this.renewAfter = Math.max(1, opts.scratchRenewOps ?? SCRATCH_RENEW_OPS);
     this.logSeek = opts.logSeek ?? (typeof process === 'undefined' || process.env?.P2M_LOG_SEEK !== '0');
-    this.checkpointEvents = Math.max(1, opts.checkpointEvents ?? CHECKPOINT_EVENTS);
+    // P2M_CHECKPOINT_EVENTS: the benchmark's knob for the memory / seek-time trade-off (bench/README).
+    const envCk = typeof process === 'undefined' ? NaN : Number(process.env?.P2M_CHECKPOINT_EVENTS);
+    this.checkpointEvents = Math.max(1, opts.checkpointEvents ?? (envCk > 0 ? envCk : CHECKPOINT_EVENTS));
     if (this.specs.size === 0) spec(DEFAULT_DOMAIN);
     const pick = <K extends keyof TraceConfig>(k: K, v: TraceConfig[K] | undefined) => {
       if (v !== undefined && (opts.override || cfg[k] === undefined)) cfg = { ...cfg, [k]: v };
