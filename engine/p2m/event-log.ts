@@ -554,15 +554,17 @@ export class EventLog {
             break;
           case K.frameEnter: {
             const b = c[w + 1];
+            if (!hasFrame) { w = (b & FE_BIG) === 0 ? w + 6 : skipV(c, w + 2); break; }
             let g: number;
             if ((b & FE_BIG) === 0) { g = dv.getUint32(w + 2, true); w += 6; } else { g = getN(c, w + 2); w = after(); }
-            if (hasFrame) sink.onFrameEnter!(i, FRAMES[b & 15], (h >>> 5) & 7, g);
+            sink.onFrameEnter!(i, FRAMES[b & 15], (h >>> 5) & 7, g);
             break;
           }
           case K.stat: {
+            if (!hasStat) { w = skipV(c, w + 1); break; }
             const v = getN(c, w + 1);
             w = after();
-            if (hasStat) sink.onStat!(i, (h & F5) !== 0 ? 1 : 0, (h >>> 6) & 3, unzz(v));
+            sink.onStat!(i, (h & F5) !== 0 ? 1 : 0, (h >>> 6) & 3, unzz(v));
             break;
           }
           case K.tlbFlush: {
