@@ -24,7 +24,7 @@ function check(s: TableStore, m: Model, ids: number, what: string): void {
     assert.deepEqual(seen, want, `${what}: entries of page ${id}`);
     for (const i of [0, 1, 63, 64, 200, 511]) {
       s.read(id, i);
-      const v = p.e.get(i) ?? [0, 0];
+      const v: [number, number] = p.e.get(i) ?? [0, 0];
       assert.deepEqual([s.lo, s.hi], v, `${what}: read(${id}, ${i})`);
     }
     assert.deepEqual([s.count(id), s.level(id), s.isLive(id), s.leaves(id), s.baseGfn(id), s.prev(id), s.next(id)],
