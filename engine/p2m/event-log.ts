@@ -132,6 +132,11 @@ export class EventLog {
   private cursorT = 0;
   /** The "same table" state before the event addrOf returned. */
   private aT = 0;
+  // feed's position between feedChunk calls: byte, event, op number, "same table" state.
+  private fW = 0;
+  private fI = 0;
+  private fOp = -1;
+  private fT = 0;
 
   get length(): number { return this.n; }
   get opCount(): number { return this.ops; }
@@ -506,88 +511,97 @@ export class EventLog {
     to = Math.min(to, this.n);
     if (from >= to) return;
     const a = this.addrOf(from);
-    let t = this.aT;
-    let ci = Math.floor(a / CHUNK), w = a - ci * CHUNK;
+    let ci = Math.floor(a / CHUNK);
+    this.fW = a - ci * CHUNK; this.fI = from; this.fT = this.aT;
     // Ops are numbered by their opBegin events in order: continue from the op before `from`.
-    let op = from === 0 ? -1 : this.opAt(from - 1);
-    const hasFrame = sink.onFrameEnter !== undefined, hasStat = sink.onStat !== undefined;
-    const hiDict = this.hiDict;
-    let i = from;
-    // One chunk at a time with its end in a local; each case advances `w` itself. The frequent
-    // kinds are decoded here, the rest in feedOther. Varints always go through getN: a separate
-    // one-byte fast path left slow paths that a short warm-up never ran, and each first run of
-    // one deoptimised this loop (~50 ms of recompilation each on a 1M-op check).
-    while (i < to) {
-      const c = this.chunks[ci], dv = this.views[ci];
+    this.fOp = from === 0 ? -1 : this.opAt(from - 1);
+    // One call per chunk, not one loop over the whole range: a short first feed (a warm-up)
+    // calls feedChunk several times, so V8 has it optimised when a long feed comes, instead of
+    // compiling an on-stack-replacement version of a whole-range loop again.
+    while (this.fI < to) {
       const end = ci < this.ci ? this.chunkEnd[ci] : this.pos;
-      for (; w < end && i < to; i++) {
-        if ((i & 63) === 0) t = 0;
-        const h = c[w];
-        switch (h & 31) {
-          case K.pteWrite: {
-            const f = c[w + 1] | (c[w + 2] << 8) | (c[w + 3] << 16);
-            w += 4;
-            if ((f & PW_SAME_TABLE) === 0) { t = dv.getUint32(w, true); w += 4; }
-            let oLo = 0, oHi = 0, nLo = 0, nHi = 0;
-            if ((h & OLD_ZERO) === 0) {
-              const code = (f >>> 13) & 15;
-              oLo = dv.getUint32(w, true);
-              if (code !== HI_LITERAL) { oHi = (hiDict[code] | dv.getUint16(w + 4, true)) >>> 0; w += 6; } else { oHi = dv.getUint32(w + 4, true); w += 8; }
-            }
-            if ((h & NEW_ZERO) === 0) {
-              const code = (f >>> 17) & 15;
-              nLo = dv.getUint32(w, true);
-              if (code !== HI_LITERAL) { nHi = (hiDict[code] | dv.getUint16(w + 4, true)) >>> 0; w += 6; } else { nHi = dv.getUint32(w + 4, true); w += 8; }
-            }
-            sink.onPteWrite(i, t, f & 511, (f >>> 9) & 3, oLo, oHi, nLo, nHi, (h & F5) !== 0, (f & PW_RAW) !== 0);
-            break;
-          }
-          case K.opBegin: {
-            const v = getN(c, w + 1);
-            w = after();
-            op++;
-            sink.onOpBegin(i, op, OP_KINDS[v & 15], (v >>> 4) & 0xffff);
-            break;
-          }
-          case K.opEnd:
-            if ((h & F5) !== 0) { w++; sink.onOpEnd(i, op, 0); } else { const v = getN(c, w + 1); w = after(); sink.onOpEnd(i, op, unzz(v)); }
-            break;
-          case K.frameEnter: {
-            const b = c[w + 1];
-            if (!hasFrame) { w = (b & FE_BIG) === 0 ? w + 6 : skipV(c, w + 2); break; }
-            let g: number;
-            if ((b & FE_BIG) === 0) { g = dv.getUint32(w + 2, true); w += 6; } else { g = getN(c, w + 2); w = after(); }
-            sink.onFrameEnter!(i, FRAMES[b & 15], (h >>> 5) & 7, g);
-            break;
-          }
-          case K.stat: {
-            if (!hasStat) { w = skipV(c, w + 1); break; }
-            const v = getN(c, w + 1);
-            w = after();
-            sink.onStat!(i, (h & F5) !== 0 ? 1 : 0, (h >>> 6) & 3, unzz(v));
-            break;
-          }
-          case K.tlbFlush: {
-            const v = getN(c, w + 1);
-            w = after();
-            sink.onTlbFlush(i, (v >>> 4) & 0xffff, FLUSH_CAUSES[v & 15]);
-            break;
-          }
-          case K.frameLeave:
-            w += (h & 0xc0) === 0 ? 2 : 1;
-            if ((h & F5) === 0) w = skipV(c, w);
-            break;
-          case K.needFlushSet: w++; sink.onNeedFlushSet(i); break;
-          default: w = this.feedOther(sink, c, w, i); break;
-        }
-      }
-      if (w >= end && ci < this.ci) { ci++; w = 0; }
+      this.feedChunk(sink, ci, end, to);
+      if (this.fW >= end && ci < this.ci) { ci++; this.fW = 0; }
     }
     // Leave the random-access cursor where the feed stopped (a following get() is O(1)).
     if (to < this.n) {
-      if ((to & 63) === 0) t = 0;
-      this.cursorI = to; this.cursorW = ci * CHUNK + w; this.cursorT = t;
+      this.cursorI = to; this.cursorW = ci * CHUNK + this.fW; this.cursorT = (to & 63) === 0 ? 0 : this.fT;
     }
+  }
+
+  /**
+   * Events of chunk `ci` from byte fW / event fI while before `end` and `to`; fW, fI, fOp, fT
+   * (position, event, op number, "same table" state) carry over between chunks. Frequent kinds
+   * are decoded here, the rest in feedOther. Varints always go through getN: a separate one-byte
+   * fast path left slow paths a short warm-up never ran, and each first run of one deoptimised
+   * this loop (~50 ms of recompilation each on a 1M-op check).
+   */
+  private feedChunk(sink: RawEventSink, ci: number, end: number, to: number): void {
+    const c = this.chunks[ci], dv = this.views[ci], hiDict = this.hiDict;
+    const hasFrame = sink.onFrameEnter !== undefined, hasStat = sink.onStat !== undefined;
+    let w = this.fW, i = this.fI, op = this.fOp, t = this.fT;
+    for (; w < end && i < to; i++) {
+      if ((i & 63) === 0) t = 0;
+      const h = c[w];
+      switch (h & 31) {
+        case K.pteWrite: {
+          const f = c[w + 1] | (c[w + 2] << 8) | (c[w + 3] << 16);
+          w += 4;
+          if ((f & PW_SAME_TABLE) === 0) { t = dv.getUint32(w, true); w += 4; }
+          let oLo = 0, oHi = 0, nLo = 0, nHi = 0;
+          if ((h & OLD_ZERO) === 0) {
+            const code = (f >>> 13) & 15;
+            oLo = dv.getUint32(w, true);
+            if (code !== HI_LITERAL) { oHi = (hiDict[code] | dv.getUint16(w + 4, true)) >>> 0; w += 6; } else { oHi = dv.getUint32(w + 4, true); w += 8; }
+          }
+          if ((h & NEW_ZERO) === 0) {
+            const code = (f >>> 17) & 15;
+            nLo = dv.getUint32(w, true);
+            if (code !== HI_LITERAL) { nHi = (hiDict[code] | dv.getUint16(w + 4, true)) >>> 0; w += 6; } else { nHi = dv.getUint32(w + 4, true); w += 8; }
+          }
+          sink.onPteWrite(i, t, f & 511, (f >>> 9) & 3, oLo, oHi, nLo, nHi, (h & F5) !== 0, (f & PW_RAW) !== 0);
+          break;
+        }
+        case K.opBegin: {
+          const v = getN(c, w + 1);
+          w = after();
+          op++;
+          sink.onOpBegin(i, op, OP_KINDS[v & 15], (v >>> 4) & 0xffff);
+          break;
+        }
+        case K.opEnd:
+          if ((h & F5) !== 0) { w++; sink.onOpEnd(i, op, 0); } else { const v = getN(c, w + 1); w = after(); sink.onOpEnd(i, op, unzz(v)); }
+          break;
+        case K.frameEnter: {
+          const b = c[w + 1];
+          if (!hasFrame) { w = (b & FE_BIG) === 0 ? w + 6 : skipV(c, w + 2); break; }
+          let g: number;
+          if ((b & FE_BIG) === 0) { g = dv.getUint32(w + 2, true); w += 6; } else { g = getN(c, w + 2); w = after(); }
+          sink.onFrameEnter!(i, FRAMES[b & 15], (h >>> 5) & 7, g);
+          break;
+        }
+        case K.stat: {
+          if (!hasStat) { w = skipV(c, w + 1); break; }
+          const v = getN(c, w + 1);
+          w = after();
+          sink.onStat!(i, (h & F5) !== 0 ? 1 : 0, (h >>> 6) & 3, unzz(v));
+          break;
+        }
+        case K.tlbFlush: {
+          const v = getN(c, w + 1);
+          w = after();
+          sink.onTlbFlush(i, (v >>> 4) & 0xffff, FLUSH_CAUSES[v & 15]);
+          break;
+        }
+        case K.frameLeave:
+          w += (h & 0xc0) === 0 ? 2 : 1;
+          if ((h & F5) === 0) w = skipV(c, w);
+          break;
+        case K.needFlushSet: w++; sink.onNeedFlushSet(i); break;
+        default: w = this.feedOther(sink, c, w, i); break;
+      }
+    }
+    this.fW = w; this.fI = i; this.fOp = op; this.fT = t;
   }
 
   /** feed's less frequent kinds (never a pteWrite: no delta state); returns the next position. */
