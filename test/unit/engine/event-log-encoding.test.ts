@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventLog, FLUSH_CAUSES, FRAMES, OP_KINDS } from '../../../engine/p2m/event-log';
 import type { P2mEvent } from '../../../engine/p2m/events';
-import { dispatchEvent, type TlbEventSink } from '../../../engine/tlb/event-sink';
+import { dispatchEvent } from '../../../engine/tlb/event-sink';
+import { callRecorder } from './helpers';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -132,17 +133,6 @@ test('the rc-error message and the diagnostic count survive the encoding', () =>
   assert.equal(log.diagnosticCount(), 1);
 });
 
-function recorder(): TlbEventSink & { calls: string[] } {
-  const calls: string[] = [];
-  const rec = (name: string) => (...a: unknown[]) => { calls.push(`${name}(${a.map(String).join(',')})`); };
-  return {
-    calls,
-    onOpBegin: rec('opBegin'), onOpEnd: rec('opEnd'), onPteWrite: rec('pteWrite'), onPteClean: rec('pteClean'),
-    onTlbFlush: rec('tlbFlush'), onNeedFlushSet: rec('needFlushSet'), onTableAlloc: rec('tableAlloc'),
-    onTableZero: rec('tableZero'), onTableClean: rec('tableClean'), onTableFree: rec('tableFree'), onFrameEnter: rec('frameEnter'),
-    onStat: rec('stat'), onMappedRange: rec('mappedRange'), onRadixSet: rec('radixSet'), onRadixDelete: rec('radixDelete'),
-  };
-}
 
 test('feed from any position gives the same calls as the materialised events', () => {
   const log = new EventLog();
@@ -151,7 +141,7 @@ test('feed from any position gives the same calls as the materialised events', (
   const ranges: [number, number][] = [[0, want.length], [63, 64], [64, 65], [127, 2000]];
   for (let k = 0; k < 40; k++) { const a = next() % want.length; ranges.push([a, Math.min(want.length, a + (next() % 700))]); }
   for (const [from, to] of ranges) {
-    const a = recorder(), b = recorder();
+    const a = callRecorder(true), b = callRecorder(true);
     log.feed(a, from, to);
     for (let i = from; i < to; i++) {
       const e = log.get(i);

@@ -5,21 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { P2m } from '../../../engine/p2m/p2m';
 import { EventLog } from '../../../engine/p2m/event-log';
-import { dispatchEvent, type TlbEventSink } from '../../../engine/tlb/event-sink';
+import { dispatchEvent } from '../../../engine/tlb/event-sink';
+import { callRecorder } from './helpers';
 import { BbmChecker } from '../../../engine/tlb/bbm-checker';
 import { feedLog } from '../../../engine/tlb/event-sink';
 
-/** A sink that records every call as a string. */
-function recorder(): TlbEventSink & { calls: string[] } {
-  const calls: string[] = [];
-  const rec = (name: string) => (...a: unknown[]) => { calls.push(`${name}(${a.map(String).join(',')})`); };
-  return {
-    calls,
-    onOpBegin: rec('opBegin'), onOpEnd: rec('opEnd'), onPteWrite: rec('pteWrite'), onPteClean: rec('pteClean'),
-    onTlbFlush: rec('tlbFlush'), onNeedFlushSet: rec('needFlushSet'), onTableAlloc: rec('tableAlloc'),
-    onTableZero: rec('tableZero'), onTableClean: rec('tableClean'), onTableFree: rec('tableFree'), onFrameEnter: rec('frameEnter'),
-  };
-}
 
 function workload(calls: number): P2m {
   const p = new P2m({ ipaBits: 40, poolPages: 'unlimited', cleanPte: true, log: new EventLog() });
@@ -41,7 +31,7 @@ test('feed delivers the same calls as dispatching get(i) objects', () => {
   assert.ok(log.length > 300_000, `log has ${log.length} events`);
   const ranges: [number, number][] = [[0, log.length], [1, 5000], [777, 131_073], [log.length - 1000, log.length], [5, 5]];
   for (const [from, to] of ranges) {
-    const a = recorder(), b = recorder();
+    const a = callRecorder(), b = callRecorder();
     log.feed(a, from, to);
     for (let i = from; i < to; i++) dispatchEvent(b, log.get(i), i);
     assert.equal(a.calls.length, b.calls.length, `range ${from}..${to}`);
@@ -85,7 +75,7 @@ test('pteWrite stores only its non-zero sides and reads back exactly (get and fe
     got.push(`pteWrite(${e.table},${e.index},${e.level},${lo(e.old)},${hi(e.old)},${lo(e.new)},${hi(e.new)},${e.live},${e.raw})`);
   }
   assert.deepEqual(got, want);
-  const r = recorder();
+  const r = callRecorder();
   log.feed(r);
   assert.deepEqual(r.calls.filter(c => c.startsWith('pteWrite')).map(c => c.replace(/^pteWrite\(\d+,/, 'pteWrite(')), want);
   // Random access lands on the right events after variable-size records.
@@ -101,7 +91,7 @@ test('feed delivers stat, mappedRange and radix events to the optional sink meth
   }
   const got: string[] = [], want: string[] = [];
   p.log.feed({
-    ...recorder(),
+    ...callRecorder(),
     onStat: (i, f, l, d) => { got.push(`${i} stat ${f ? 'shattered' : 'mappings'} ${l} ${d}`); },
     onMappedRange: (i, m, lo) => { got.push(`${i} range ${m} ${lo}`); },
     onRadixSet: (i, g, a) => { got.push(`${i} radixSet ${g} ${a}`); },

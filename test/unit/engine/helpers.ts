@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { P2m } from '../../../engine/p2m/p2m';
 import type { P2mConfig } from '../../../engine/p2m/config';
 import type { P2mEvent } from '../../../engine/p2m/events';
+import type { TlbEventSink } from '../../../engine/tlb/event-sink';
 
 export const R0 = 0x40000, R1 = 0x40001;
 /** Pool page Pn's MFN with the default pool base. */
@@ -68,4 +69,22 @@ export function assertRange(p: P2m, max: number, lowest: number): void {
 
 export function count(events: P2mEvent[], pred: (e: P2mEvent) => boolean): number {
   return events.filter(pred).length;
+}
+
+/**
+ * A raw event sink that records every call as a string (feed vs dispatched objects). With
+ * `scalars`, also the optional stat / mappedRange / radix methods, which dispatchEvent never calls.
+ */
+export function callRecorder(scalars = false): TlbEventSink & { calls: string[] } {
+  const calls: string[] = [];
+  const rec = (name: string) => (...a: unknown[]) => { calls.push(`${name}(${a.map(String).join(',')})`); };
+  const base = {
+    calls,
+    onOpBegin: rec('opBegin'), onOpEnd: rec('opEnd'), onPteWrite: rec('pteWrite'), onPteClean: rec('pteClean'),
+    onTlbFlush: rec('tlbFlush'), onNeedFlushSet: rec('needFlushSet'), onTableAlloc: rec('tableAlloc'),
+    onTableZero: rec('tableZero'), onTableClean: rec('tableClean'), onTableFree: rec('tableFree'), onFrameEnter: rec('frameEnter'),
+  };
+  return scalars
+    ? { ...base, onStat: rec('stat'), onMappedRange: rec('mappedRange'), onRadixSet: rec('radixSet'), onRadixDelete: rec('radixDelete') }
+    : base;
 }
