@@ -49,22 +49,41 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
   const n = size === 'small' ? 20_000 : 1_000_000;
   const bytes = buildFile(n);
   pipeline(buildFile(5_000)); // warm-up (JIT), not counted
-  (globalThis as { gc?: () => void }).gc?.();
-  const r = pipeline(bytes);
-  const cpu = r.parse.cpu + r.replay.cpu + r.check.cpu;
-  const wall = r.parse.wall + r.replay.wall + r.check.wall;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  // The headline run is the first full-size one in this process, as a one-shot CLI run would
+  // be: the 5,000-op warm-up leaves part of V8's compiling in it. A second run of the same
+  // input (after the first one's state is dropped) shows the steady state that a long-lived
+  // language server or worker gets.
+  const cold = figures(pipeline(bytes));
+  gc?.();
+  const warm = figures(pipeline(bytes));
   return {
     name: 'replay-check',
     metrics: {
-      ops: r.ops, events: r.p.log.length, failed: r.replay.value,
-      parseCpuSeconds: +r.parse.cpu.toFixed(3), replayCpuSeconds: +r.replay.cpu.toFixed(3), checkCpuSeconds: +r.check.cpu.toFixed(3),
-      totalCpuSeconds: +cpu.toFixed(3), totalSeconds: +wall.toFixed(3),
-      opsPerCpuSec: Math.round(r.ops / cpu), replayOpsPerCpuSec: Math.round(r.ops / r.replay.cpu),
-      checkEventsPerCpuSec: Math.round(r.p.log.length / r.check.cpu),
-      logBytesPerEvent: +(r.p.log.byteLength / r.p.log.length).toFixed(2), logMB: +(r.p.log.memoryBytes() / 2 ** 20).toFixed(1),
-      violations: r.checker.counts.violations, flushes: r.checker.counts.flushes,
-      heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+      ops: cold.ops, events: cold.events, failed: cold.failed,
+      parseCpuSeconds: cold.parse, replayCpuSeconds: cold.replay, checkCpuSeconds: cold.check,
+      totalCpuSeconds: cold.total, totalSeconds: cold.wall,
+      opsPerCpuSec: Math.round(cold.ops / cold.total), replayOpsPerCpuSec: Math.round(cold.ops / cold.replay),
+      checkEventsPerCpuSec: Math.round(cold.events / cold.check),
+      warmParseCpuSeconds: warm.parse, warmReplayCpuSeconds: warm.replay, warmCheckCpuSeconds: warm.check,
+      warmTotalCpuSeconds: warm.total, warmOpsPerCpuSec: Math.round(warm.ops / warm.total),
+      logBytesPerEvent: cold.logBytesPerEvent, logMB: cold.logMB,
+      violations: cold.violations, flushes: cold.flushes, heapUsedMB: cold.heapUsedMB,
       target: 'totalCpuSeconds <= 0.5, opsPerCpuSec >= 2000000',
     },
+  };
+}
+
+/** The numbers of one pipeline run (so its engine, log and records can be dropped). */
+function figures(r: ReturnType<typeof pipeline>) {
+  const round = (x: number) => +x.toFixed(3);
+  return {
+    ops: r.ops, events: r.p.log.length, failed: r.replay.value,
+    parse: round(r.parse.cpu), replay: round(r.replay.cpu), check: round(r.check.cpu),
+    total: round(r.parse.cpu + r.replay.cpu + r.check.cpu), wall: round(r.parse.wall + r.replay.wall + r.check.wall),
+    logBytesPerEvent: +(r.p.log.byteLength / r.p.log.length).toFixed(2), logMB: +(r.p.log.memoryBytes() / 2 ** 20).toFixed(1),
+    violations: r.checker.counts.violations, flushes: r.checker.counts.flushes,
+    heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
   };
 }
