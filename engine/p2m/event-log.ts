@@ -92,6 +92,8 @@ export interface RawEventSink {
   onMappedRange?(i: number, maxMappedGfn: number, lowestMappedGfn: number): void;
   onRadixSet?(i: number, gfn: number, access: number): void;
   onRadixDelete?(i: number, gfn: number): void;
+  /** Optional: a diagnostic event's index (`get(i)` reads it); `rcError` for a compact rc-error. */
+  onDiagnostic?(i: number, rcError: boolean): void;
 }
 
 
@@ -622,6 +624,7 @@ export class EventLog {
       }
       case K.radixSet: { const g = getN(c, w + 2); const next = after(); sink.onRadixSet?.(i, g, c[w + 1] & 15); return next; }
       case K.radixDelete: { const g = getN(c, w + 1); const next = after(); sink.onRadixDelete?.(i, g); return next; }
+      case K.diagnostic: sink.onDiagnostic?.(i, (h & F5) !== 0); return this.skip(c, w);
       default: return this.skip(c, w);
     }
   }

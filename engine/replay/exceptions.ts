@@ -2,6 +2,7 @@
 // (Xen ASSERTs, simulator checks, stats drift, checkpoint mismatches, lost records), error
 // return codes at opEnd, and findings of checkers that watched the recording pass.
 
+import type { RawEventSink } from '../p2m/event-log';
 import type { DiagnosticCode } from '../p2m/events';
 import { tableOf } from './op-table';
 import type { EventSource, ExternalFinding } from './backend';
@@ -43,23 +44,39 @@ export function scanExceptions(tl: Timeline, events: EventSource, external: read
   const sites: ExceptionSite[] = [];
   const rc = new Int32Array(tl.opCount);
   let op = 0;
-  for (let e = 0; e < events.length; e++) {
-    while (op + 1 < tl.opCount && tl.opStart[op + 1] <= e) op++;
-    const k = events.kindAt(e);
-    if (k === 'opEnd') {
-      const ev = events.get(e);
-      if (ev.kind !== 'opEnd') continue;
-      rc[op] = ev.rc;
-      const f = ERRNO[ev.rc];
-      if (f) sites.push({ filter: f, event: e, op, rule: ERRNO_NAME[ev.rc], message: `operation returned ${ERRNO_NAME[ev.rc]}`, evidence: [e] });
-    } else if (k === 'diagnostic') {
-      const ev = events.get(e);
-      if (ev.kind !== 'diagnostic') continue;
-      const f = filterOfDiagnostic(ev.diag.code);
-      // BBM/TLB diagnostics in the log and external findings describe the same thing; prefer the richer external one.
-      if (f && !((f === 'bbm-violation' || f === 'stale-tlb') && external.length > 0)) {
-        sites.push({ filter: f, event: e, op, rule: ev.diag.code, message: ev.diag.message, evidence: [e] });
-      }
+  const opOf = (e: number) => { while (op + 1 < tl.opCount && tl.opStart[op + 1] <= e) op++; return op; };
+  const onOpEnd = (e: number, r: number) => {
+    const o = opOf(e);
+    rc[o] = r;
+    const f = ERRNO[r];
+    if (f) sites.push({ filter: f, event: e, op: o, rule: ERRNO_NAME[r], message: `operation returned ${ERRNO_NAME[r]}`, evidence: [e] });
+  };
+  const onDiagnostic = (e: number) => {
+    const ev = events.get(e);
+    if (ev.kind !== 'diagnostic') return;
+    const f = filterOfDiagnostic(ev.diag.code);
+    // BBM/TLB diagnostics in the log and external findings describe the same thing; prefer the richer external one.
+    if (f && !((f === 'bbm-violation' || f === 'stale-tlb') && external.length > 0)) {
+      sites.push({ filter: f, event: e, op: opOf(e), rule: ev.diag.code, message: ev.diag.message, evidence: [e] });
+    }
+  };
+  const raw = events as EventSource & { feed?: (s: RawEventSink) => void };
+  if (typeof raw.feed === 'function') {
+    // The engine's log: one raw pass (no object per event); only the non-rc diagnostics are
+    // materialised (a compact rc-error never raises a filter: its opEnd does). Reading every
+    // event with kindAt/get cost ~1 s of a 1M-op debug session's load.
+    const none = () => {};
+    raw.feed({
+      onOpBegin: none, onPteWrite: none, onPteClean: none, onTlbFlush: none, onNeedFlushSet: none,
+      onTableAlloc: none, onTableZero: none, onTableClean: none, onTableFree: none,
+      onOpEnd: (e, _op, r) => onOpEnd(e, r),
+      onDiagnostic: (e, rcError) => { if (!rcError) onDiagnostic(e); },
+    });
+  } else {
+    for (let e = 0; e < events.length; e++) {
+      const k = events.kindAt(e);
+      if (k === 'opEnd') { const ev = events.get(e); if (ev.kind === 'opEnd') onOpEnd(e, ev.rc); }
+      else if (k === 'diagnostic') onDiagnostic(e);
     }
   }
   const t = tableOf(tl.ops);
