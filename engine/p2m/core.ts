@@ -22,7 +22,8 @@ export class P2mCore {
   readonly cfg: Omit<P2mConfig, 'log'>;
   readonly geo: Geometry;
   readonly log: EventLog;
-  readonly store = new TableStore();
+  /** The table pages; a view engine may be given another implementation (see the constructor). */
+  readonly store: TableStore;
   pool: Pool;
   // ---- Xen state (§4) ----
   maxMappedGfn = 0;
@@ -60,7 +61,12 @@ export class P2mCore {
   gfn = 0;
   private readonly xenheap: Set<number>;
 
-  constructor(config: Partial<P2mConfig> = {}) {
+  /**
+   * `config.store` (optional, views only): a table store to read instead of a fresh one, e.g. the
+   * replay's time-indexed store answering "as of op k" (engine/replay/time-store.ts). An engine
+   * given one is for queries only; recording engines never pass it (the store stays monomorphic).
+   */
+  constructor(config: Partial<P2mConfig> & { store?: TableStore } = {}) {
     // These fields hold GFNs and u32 halves that outgrow V8's small integers within the first
     // few ops; storing a non-small value first gives them their final (double) representation
     // now, instead of a map change that deoptimises every compiled engine function mid-replay.
@@ -71,7 +77,8 @@ export class P2mCore {
     this.tmpHi = -0; this.tmpHi = 0;
     this.prevLo = -0; this.prevLo = 0;
     this.prevHi = -0; this.prevHi = 0;
-    const { log, ...rest } = config;
+    const { log, store, ...rest } = config;
+    this.store = store ?? new TableStore();
     this.cfg = { ...DEFAULT_CONFIG, ...rest };
     this.log = log ?? new EventLog();
     const row = ipaRow(this.cfg.arch, this.cfg.ipaBits);

@@ -2,6 +2,7 @@
 // (`domain` lines: vmid, pool, hardware domain). One place, so the full replay machine and the
 // UI's index-only session build identical engines from the same trace.
 import type { EventLog } from '../p2m/event-log';
+import type { TableStore } from '../p2m/table-store';
 import type { P2m } from '../p2m/p2m';
 import { createP2m } from '../strategy/create-p2m';
 import type { StrategyName } from '../strategy/registry';
@@ -10,8 +11,11 @@ import type { TraceConfig } from '../trace/records';
 export interface DomainSpec { domain: number; vmid: number; poolPages?: number | 'unlimited'; hardwareDomain?: boolean }
 
 /** A P2m for domain `s` under the trace config `cfg`, recording into `log`. */
-export function createDomainP2m(cfg: TraceConfig, s: DomainSpec, log: EventLog, strategy: StrategyName): P2m {
+export function createDomainP2m(cfg: TraceConfig, s: DomainSpec, log: EventLog, strategy: StrategyName, store?: TableStore): P2m {
+  // `store`: a view engine's table store (time-store.ts), handed to the core's optional hook.
+  const extra: { store?: TableStore } = store ? { store } : {};
   return createP2m({
+    ...extra,
     strategy, domid: s.domain, vmid: s.vmid, log,
     arch: cfg.arch ?? 'arm64', ipaBits: cfg.ipaBits ?? 40,
     poolPages: s.poolPages ?? cfg.poolPages ?? 64, isHardwareDomain: s.hardwareDomain ?? false,

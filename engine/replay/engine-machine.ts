@@ -21,6 +21,10 @@ import { MovedDomainView, P2mDomainView } from './p2m-domain-view';
 import { createDomainP2m, type DomainSpec } from './domain-config';
 import { runRecord } from './run-record';
 import { K_OBJECT, K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
+import { ScalarColumns } from './time-columns';
+import { buildTimeIndex, indexBytes } from './time-index';
+import { diffTimeEngine, setTime, timeEngine, type TimeEngine } from './time-store';
+import { EventLog as ViewLog } from '../p2m/event-log';
 
 export interface EngineMachineOptions {
   arch?: 'arm64' | 'arm32';
@@ -38,6 +42,13 @@ export interface EngineMachineOptions {
   logSeek?: boolean;
   /** Events between two log-seek checkpoints (default CHECKPOINT_EVENTS; tests lower it). */
   checkpointEvents?: number;
+  /**
+   * With `logSeek`: answer views at any op from a time index (per-entry write histories and
+   * per-op scalars, time-index.ts) instead of moving an engine set between checkpoints. Falls
+   * back to the log-mover mode for a trace the index cannot describe. Default: env
+   * P2M_LOG_SEEK=time (the log-mover mode stays the default).
+   */
+  timeSeek?: boolean;
 }
 
 type Snap = Map<number, P2mSnapshot>;
@@ -76,6 +87,16 @@ export class EngineMachine implements ReplayMachine<Snap> {
   private mover?: LogMover;
   /** Why log seeking was turned off for this trace (verification), if it was. */
   logSeekProblem?: string;
+  /** See EngineMachineOptions.timeSeek. */
+  readonly timeSeek: boolean;
+  /** Per-op scalars of each domain, recorded during the first pass (time mode). */
+  private scalarCols?: Map<number, ScalarColumns>;
+  /** The view engines of the time mode (after prepareSeeking), and their boundary. */
+  private timeEngines?: Map<number, TimeEngine>;
+  /** Why the time mode fell back to log moves for this trace, if it did. */
+  timeSeekProblem?: string;
+  /** Sizes of the time index (bench figures). */
+  timeIndexBytes?: { histories: number; scalars: number; writes: number };
   /** Problems found while mapping records to operations (unsupported records…). */
   readonly notes: string[] = [];
 
@@ -106,6 +127,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
     this.ops = t.ops;
     this.renewAfter = Math.max(1, opts.scratchRenewOps ?? SCRATCH_RENEW_OPS);
     this.logSeek = opts.logSeek ?? (typeof process === 'undefined' || process.env?.P2M_LOG_SEEK !== '0');
+    this.timeSeek = this.logSeek && (opts.timeSeek ?? (typeof process !== 'undefined' && process.env?.P2M_LOG_SEEK === 'time'));
     // P2M_CHECKPOINT_EVENTS: the benchmark's knob for the memory / seek-time trade-off (bench/README).
     const envCk = typeof process === 'undefined' ? NaN : Number(process.env?.P2M_CHECKPOINT_EVENTS);
     this.checkpointEvents = Math.max(1, opts.checkpointEvents ?? (envCk > 0 ? envCk : CHECKPOINT_EVENTS));
@@ -148,6 +170,12 @@ export class EngineMachine implements ReplayMachine<Snap> {
       // A zeroing of a reused page wipes entries no event records: keep them for moving back.
       for (const p of this.rec.values()) p.core.zeroJournal = (event, _id, entries) => { j.zeroed.set(event, entries); };
     }
+    this.timeEngines = undefined;
+    this.scalarCols = undefined;
+    if (this.timeSeek) {
+      this.scalarCols = new Map();
+      for (const [d, p] of this.rec) this.scalarCols.set(d, new ScalarColumns(p.core));
+    }
   }
 
   execute(i: number, record: boolean): void {
@@ -176,6 +204,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
       const after = scalarBits(p.core);
       if (after !== before) this.journal.scalars.push(i, before | (after << 2));
     }
+    if (record && this.scalarCols) this.scalarCols.get(p.config.domid)?.record(i, p.core);
   }
 
   /**
@@ -198,6 +227,10 @@ export class EngineMachine implements ReplayMachine<Snap> {
     const ops: number[] = [];
     this.active = this.scratch;
     const j = this.journal;
+    if (this.timeSeek && j && this.scalarCols) {
+      const plan = yield* this.prepareTime(opStart, j);
+      if (plan) return plan;
+    }
     if (this.logSeek && j) {
       const mover = new LogMover(this.log, opStart, this.coresOf(this.scratch), this.strategy, j, op => this.table.domainOf(op));
       snapshots.push(this.snapshot()); ops.push(0);
@@ -256,6 +289,54 @@ export class EngineMachine implements ReplayMachine<Snap> {
     return { snapshots, snapshotOps: Uint32Array.from(ops) };
   }
 
+  /**
+   * Time mode: builds the time index from the log, proves the view engines at the last boundary
+   * equal to the recording ones, then drops the recording and scratch sets (no checkpoint
+   * beyond an empty one at op 0: restoring it just sets boundary 0). Undefined on failure (the
+   * caller goes on with the log-mover mode, the recording set untouched).
+   */
+  private *prepareTime(opStart: Uint32Array, j: import('./log-journal').LogJournal): Generator<void, SeekPlan<Snap> | undefined> {
+    const n = this.ops.length;
+    const rec = this.coresOf(this.rec);
+    const built = buildTimeIndex(this.log, opStart, n, rec, this.scalarCols!, j, op => this.table.domainOf(op));
+    yield;
+    let problem = built.problem;
+    const engines = new Map<number, TimeEngine>();
+    if (problem === undefined) {
+      for (const [d, ix] of built.index) {
+        const s = this.specs.get(d)!;
+        const e = timeEngine(ix, store => {
+          const off = new ViewLog();
+          off.enabled = false;
+          return createDomainP2m({ ...this.cfg }, s, off, this.strategy, store);
+        });
+        setTime(e, n);
+        problem = diffTimeEngine(e, rec.get(d)!);
+        if (problem !== undefined) { problem = `domain ${d}: ${problem}`; break; }
+        engines.set(d, e);
+        yield;
+      }
+    }
+    this.scalarCols = undefined;
+    if (problem !== undefined) {
+      this.timeSeekProblem = problem;
+      this.notes.push(`time-indexed seeking disabled for this trace (${problem}); seeking moves along the log`);
+      return undefined;
+    }
+    this.timeIndexBytes = indexBytes(built.index);
+    for (const p of this.rec.values()) p.core.zeroJournal = undefined;
+    this.timeEngines = engines;
+    this.rec = new Map();
+    this.scratch = new Map();
+    this.active = this.scratch;
+    this.journal = undefined;
+    const go = (k: number) => { for (const e of engines.values()) setTime(e, k); };
+    return {
+      snapshots: [new Map()], snapshotOps: Uint32Array.of(0),
+      moves: { opStart, forward: (_a, b) => go(b), backward: (_a, b) => go(b) },
+    };
+  }
+
   private coresOf(set: Map<number, P2m>): Map<number, P2mCore> {
     const m = new Map<number, P2mCore>();
     for (const [d, p] of set) m.set(d, p.core);
@@ -269,6 +350,8 @@ export class EngineMachine implements ReplayMachine<Snap> {
   }
 
   restore(s: Snap): void {
+    // Time mode: the one checkpoint is boundary 0 (see prepareTime).
+    if (this.timeEngines) { for (const e of this.timeEngines.values()) setTime(e, 0); return; }
     // Workaround (engine TableStore): a copy-on-write clone takes a fresh region of the
     // store's sparse-page arena, and regions of pages dropped by a restore are never reused,
     // so a scratch set that keeps being restored and re-executed grows by ~1 KB per op
@@ -293,6 +376,11 @@ export class EngineMachine implements ReplayMachine<Snap> {
   }
 
   view(domain: number): DomainView {
+    if (this.timeEngines) {
+      const e = this.timeEngines.get(domain) ?? this.timeEngines.values().next().value;
+      if (!e) throw new Error('engine machine has no domain');
+      return new P2mDomainView(e.p);
+    }
     const p = this.active.get(domain) ?? this.active.values().next().value;
     if (!p) throw new Error('engine machine has no domain');
     // A moved engine keeps pages created after the current op (see MovedDomainView).

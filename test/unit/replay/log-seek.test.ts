@@ -4,7 +4,9 @@
 // stats, true counts, mapped range, need_flush, pool, dump) must equal a fresh engine executed
 // to that op, for all three strategies, pool-limited traces (failed calls, rolled-back splits,
 // reused pages with stale entries), mem_access, relinquish, invalidate_root, several domains,
-// write_pte lines and golden-scenario traces.
+// write_pte lines and golden-scenario traces. Every comparison runs in both log-seek modes:
+// `moves` (the engine set moved between checkpoints) and `time` (views answered from the time
+// index, time-store.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { EngineMachine, type EngineMachineOptions } from '../../../engine/replay
 import { ReplayRuntime } from '../../../engine/replay/runtime';
 import { DEFAULT_CONFIG } from '../../../engine/p2m/config';
 import { LogMover } from '../../../engine/replay/log-mover';
+import { HistoryBuilder } from '../../../engine/replay/time-history';
 import type { TraceRecord } from '../../../engine/trace/records';
 import { ROOT, rng, randomRecords } from './helpers';
 
@@ -107,10 +110,15 @@ function freshAt(recs: TraceRecord[], opts: EngineMachineOptions, op: number): F
   return fingerprint(m);
 }
 
-function checkSeeks(name: string, recs: TraceRecord[], opts: EngineMachineOptions, seeds: number, checkpointEvents: number): void {
-  const m = new EngineMachine(recs, { ...opts, logSeek: true, checkpointEvents });
+/** The two log-seek modes: moving one engine set (log-mover.ts), or the time index (time-store.ts). */
+const MODES: { name: string; timeSeek: boolean }[] = [{ name: 'moves', timeSeek: false }, { name: 'time', timeSeek: true }];
+
+function checkSeeks(name: string, recs: TraceRecord[], opts: EngineMachineOptions, seeds: number, checkpointEvents: number, timeSeek = false): void {
+  const m = new EngineMachine(recs, { ...opts, logSeek: true, checkpointEvents, timeSeek });
   const rt = new ReplayRuntime(m, { snapshotInterval: 8 });
   assert.equal(m.logSeekProblem, undefined, `${name}: log seeking was disabled`);
+  assert.equal(m.timeSeekProblem, undefined, `${name}: time-indexed seeking was disabled`);
+  assert.equal(m.timeIndexBytes !== undefined, timeSeek, `${name}: time index built iff asked`);
   assert.ok(rt.seeker.movesAlongLog, `${name}: seeker moves along the log`);
   const n = rt.opCount;
   const next = rng(seeds);
@@ -129,30 +137,32 @@ function checkSeeks(name: string, recs: TraceRecord[], opts: EngineMachineOption
   assert.ok(rt.seeker.stats.moved > 0, `${name}: moved along the log`);
 }
 
-for (const strategy of ['upstream', 'xen-4.8', 'legacy']) {
-  test(`log seek: random pool-limited set_entry workload (${strategy})`, () => {
-    const recs = randomRecords(11, 400);
-    checkSeeks(`random ${strategy}`, recs, { strategy, override: true }, 5, 900);
-  });
-  test(`log seek: every op kind, two domains, mem_access, relinquish (${strategy})`, () => {
-    const recs = records(mixedTrace(3, 500, 24, true));
-    checkSeeks(`mixed ${strategy}`, recs, { strategy, override: true }, 7, 1200);
-  });
-  test(`log seek: unlimited pool, no mem_access (${strategy})`, () => {
-    const recs = records(mixedTrace(9, 400, 4096, false));
-    checkSeeks(`unlimited ${strategy}`, recs, { strategy, override: true }, 8, 700);
-  });
-  test(`log seek: golden scenarios (${strategy})`, () => {
-    checkSeeks(`golden ${strategy}`, records(GOLDEN), { strategy, override: true }, 2, 300);
+for (const { name: mode, timeSeek } of MODES) {
+  for (const strategy of ['upstream', 'xen-4.8', 'legacy']) {
+    test(`log seek (${mode}): random pool-limited set_entry workload (${strategy})`, () => {
+      const recs = randomRecords(11, 400);
+      checkSeeks(`random ${strategy}`, recs, { strategy, override: true }, 5, 900, timeSeek);
+    });
+    test(`log seek (${mode}): every op kind, two domains, mem_access, relinquish (${strategy})`, () => {
+      const recs = records(mixedTrace(3, 500, 24, true));
+      checkSeeks(`mixed ${strategy}`, recs, { strategy, override: true }, 7, 1200, timeSeek);
+    });
+    test(`log seek (${mode}): unlimited pool, no mem_access (${strategy})`, () => {
+      const recs = records(mixedTrace(9, 400, 4096, false));
+      checkSeeks(`unlimited ${strategy}`, recs, { strategy, override: true }, 8, 700, timeSeek);
+    });
+    test(`log seek (${mode}): golden scenarios (${strategy})`, () => {
+      checkSeeks(`golden ${strategy}`, records(GOLDEN), { strategy, override: true }, 2, 300, timeSeek);
+    });
+  }
+
+  test(`log seek (${mode}): fixture traces (seed, two domains, every statement)`, () => {
+    for (const f of ['test/fixtures/replay/seed.p2mtrace', 'test/fixtures/replay/two-domains.p2mtrace', 'test/fixtures/trace/mixed.p2mtrace']) {
+      const r = parseP2mTrace(readFileSync(path.join(ROOT, f), 'utf8'), f);
+      checkSeeks(f, r.records, {}, 4, 50, timeSeek);
+    }
   });
 }
-
-test('log seek: fixture traces (seed, two domains, every statement)', () => {
-  for (const f of ['test/fixtures/replay/seed.p2mtrace', 'test/fixtures/replay/two-domains.p2mtrace', 'test/fixtures/trace/mixed.p2mtrace']) {
-    const r = parseP2mTrace(readFileSync(path.join(ROOT, f), 'utf8'), f);
-    checkSeeks(f, r.records, {}, 4, 50);
-  }
-});
 
 test('log seek: stepping back one op costs one op of undo, no restore', () => {
   const m = new EngineMachine(randomRecords(5, 600), { logSeek: true, checkpointEvents: 100_000 });
@@ -204,9 +214,9 @@ test('log seek: ReplayRuntime.load prepares the log moves in event-loop slices',
   }
 });
 
-test('log seek: what the debugger shows (PositionState inside ops, walks, lookups) equals the re-execution path', () => {
+for (const { name: mode, timeSeek } of MODES) test(`log seek (${mode}): what the debugger shows (PositionState inside ops, walks, lookups) equals the re-execution path`, () => {
   const recs = records(mixedTrace(21, 300, 32, true));
-  const a = new ReplayRuntime(new EngineMachine(recs, { logSeek: true, checkpointEvents: 600 }), { snapshotInterval: 8 });
+  const a = new ReplayRuntime(new EngineMachine(recs, { logSeek: true, checkpointEvents: 600, timeSeek }), { snapshotInterval: 8 });
   const b = new ReplayRuntime(new EngineMachine(recs, { logSeek: false }), { snapshotInterval: 8 });
   assert.ok(a.seeker.movesAlongLog && !b.seeker.movesAlongLog);
   const next = rng(5);
@@ -233,5 +243,44 @@ test('log seek: what the debugger shows (PositionState inside ops, walks, lookup
           sb.walk(g).map(s => `${s.level}:${s.table}:${s.index}:${s.descriptor.toString(16)}`), `walk ${g} at op ${op}`);
       }
     }
+  }
+});
+
+test('log seek (time): ReplayRuntime.load builds the time index in slices; any op is a seek with no move', async () => {
+  const recs = records(mixedTrace(29, 400, 20, true));
+  const m = new EngineMachine(recs, { logSeek: true, timeSeek: true });
+  const rt = await ReplayRuntime.load(m, {}, () => {}, () => false, 0);
+  assert.ok(rt, 'loaded');
+  assert.equal(m.timeSeekProblem, undefined);
+  assert.ok(m.timeIndexBytes && m.timeIndexBytes.writes > 0, 'index holds writes');
+  assert.equal(rt.seeker.snapshotCount, 1, 'one (empty) checkpoint');
+  for (const t of [400, 0, 399, 200, 201, 57, 58, 57]) {
+    rt.goto(t);
+    rt.stateAt();
+    assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
+  }
+});
+
+test('log seek (time): an index that disagrees with the recording engines falls back to log moves, still exact', async () => {
+  // Simulate a store the index misses: every 7th recorded write is dropped, so the end-of-load
+  // proof must fail and the session must seek by moving along the log instead.
+  const proto = HistoryBuilder.prototype as unknown as { add: (p: number, i: number, k: number, lo: number, hi: number) => void };
+  const orig = proto.add;
+  let n = 0;
+  proto.add = function (this: unknown, p, i, k, lo, hi) { if (++n % 7 !== 0) orig.call(this, p, i, k, lo, hi); };
+  const recs = randomRecords(19, 200);
+  let m: EngineMachine, rt: ReplayRuntime;
+  try {
+    m = new EngineMachine(recs, { logSeek: true, timeSeek: true, checkpointEvents: 500 });
+    rt = new ReplayRuntime(m, { snapshotInterval: 8 });
+  } finally { proto.add = orig; }
+  assert.match(m.timeSeekProblem ?? '', /page|entries/);
+  assert.ok(m.notes.some(x => x.includes('time-indexed seeking disabled')));
+  assert.equal(m.timeIndexBytes, undefined);
+  assert.ok(rt.seeker.movesAlongLog);
+  for (const t of [200, 9, 150, 149, 0]) {
+    rt.goto(t);
+    rt.stateAt();
+    assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
   }
 });

@@ -1,0 +1,132 @@
+// The time index of a loaded trace (issue 9, part D): per domain, every table entry's write
+// history (time-history.ts), the scalars after every op (time-columns.ts, recorded during the
+// first pass), when each pool page came into existence, and the mem_access radix's changes.
+// Built by one pass over the recorded log right after the first pass; with it any op boundary
+// is answered directly (time-store.ts), with nothing to move and no checkpoint.
+
+import type { P2mCore } from '../p2m/core';
+import type { EventLog, RawEventSink, TableAllocWhy } from '../p2m/event-log';
+import type { OpKind } from '../p2m/events';
+import type { LogJournal } from './log-journal';
+import { EntryHistory, HistoryBuilder } from './time-history';
+import { ScalarColumns } from './time-columns';
+
+/** Boundary keys: a change inside op m is first seen at boundary m + 1; NEVER = not yet. */
+export const NEVER = 0xffffffff;
+
+/** One GFN's radix history: boundary keys ascending, access (-1 = no entry) at each. */
+export interface RadixHistory { keys: number[]; vals: number[] }
+
+export interface DomainTimeIndex {
+  readonly history: EntryHistory;
+  readonly scalars: ScalarColumns;
+  /** Per page id: first boundary at which the page exists in the store (root pages: 0). */
+  readonly born: Uint32Array;
+  readonly radix: Map<number, RadixHistory>;
+}
+
+function idOf(c: P2mCore, mfn: number): number {
+  const r = mfn - c.cfg.rootBaseMfn;
+  if (r >= 0 && r < c.geo.rootPages) return r;
+  return mfn - c.cfg.poolBaseMfn + c.geo.rootPages;
+}
+
+interface Building { core: P2mCore; hist: HistoryBuilder; born: Uint32Array; radix: Map<number, RadixHistory> }
+
+/** The one pass over the log: entry writes, zeroed entries, page births, radix changes. */
+class IndexSink implements RawEventSink {
+  private m = -1;
+  private d: Building | undefined;
+  problem: string | undefined;
+
+  constructor(private readonly opStart: Uint32Array, private readonly doms: Map<number, Building>,
+    private readonly domainOfOp: (op: number) => number, private readonly journal: LogJournal) {}
+
+  private get key(): number { return this.m + 1; }
+
+  onOpBegin(i: number, _op: number, _k: OpKind, domain?: number): void {
+    const os = this.opStart;
+    if (this.m < 0) this.m = 0;
+    while (this.m + 1 < os.length && os[this.m + 1] <= i) this.m++;
+    this.d = this.doms.get(domain ?? this.domainOfOp(this.m));
+  }
+  onOpEnd(): void { /* no state */ }
+  onPteWrite(i: number, table: number, index: number, _l: number, _ol: number, _oh: number, lo: number, hi: number): void {
+    const d = this.d;
+    if (d === undefined) { this.problem ??= `event ${i}: a store outside any op`; return; }
+    const id = idOf(d.core, table);
+    if (id < 0 || id >= d.born.length) { this.problem ??= `event ${i}: store into unknown table ${table}`; return; }
+    d.hist.add(id, index, this.key, lo, hi);
+  }
+  onPteClean(): void { /* cache maintenance */ }
+  onTlbFlush(): void { /* scalars come from the columns */ }
+  onNeedFlushSet(): void { /* idem */ }
+  onTableAlloc(i: number, table: number, _level: number, why: TableAllocWhy): void {
+    const d = this.d;
+    if (d === undefined || why === 'root') return;
+    const id = idOf(d.core, table);
+    if (id < 0 || id >= d.born.length) { this.problem ??= `event ${i}: unknown page ${table}`; return; }
+    if (d.born[id] === NEVER) d.born[id] = this.key;
+  }
+  onTableZero(i: number, table: number): void {
+    const z = this.journal.zeroed.get(i);
+    if (z === undefined) return;
+    const d = this.d;
+    if (d === undefined) { this.problem ??= `event ${i}: a zeroing outside any op`; return; }
+    const id = idOf(d.core, table);
+    // The wiped stale entries each get a write of 0 at this time.
+    for (let k = 0; k < z.length; k += 3) d.hist.add(id, z[k], this.key, 0, 0);
+  }
+  onTableClean(): void { /* cache maintenance */ }
+  onTableFree(): void { /* the pool counts come from the columns */ }
+  onRadixSet(_i: number, gfn: number, access: number): void { this.radix(gfn, access); }
+  onRadixDelete(_i: number, gfn: number): void { this.radix(gfn, -1); }
+  private radix(gfn: number, access: number): void {
+    const d = this.d;
+    if (d === undefined) { this.problem ??= 'a radix change outside any op'; return; }
+    let h = d.radix.get(gfn);
+    if (!h) d.radix.set(gfn, h = { keys: [], vals: [] });
+    const key = this.key;
+    if (h.keys.length && h.keys[h.keys.length - 1] === key) h.vals[h.vals.length - 1] = access;
+    else { h.keys.push(key); h.vals.push(access); }
+  }
+}
+
+/**
+ * Builds every domain's index from the log and the first pass's recording cores (their page
+ * count sizes the tables) and scalar columns. `problem` is set when the log holds something the
+ * index cannot place; the caller then keeps the log-mover mode.
+ */
+export function buildTimeIndex(log: EventLog, opStart: Uint32Array, opCount: number, rec: Map<number, P2mCore>,
+  scalars: Map<number, ScalarColumns>, journal: LogJournal, domainOfOp: (op: number) => number):
+  { index: Map<number, DomainTimeIndex>; problem?: string } {
+  const doms = new Map<number, Building>();
+  for (const [d, c] of rec) {
+    const pages = c.geo.rootPages + c.pool.totalMinted;
+    const born = new Uint32Array(pages).fill(NEVER);
+    born.fill(0, 0, c.geo.rootPages);
+    doms.set(d, { core: c, hist: new HistoryBuilder(), born, radix: new Map() });
+  }
+  const sink = new IndexSink(opStart, doms, domainOfOp, journal);
+  log.feed(sink, 0, log.length);
+  const index = new Map<number, DomainTimeIndex>();
+  for (const [d, b] of doms) {
+    const s = scalars.get(d);
+    if (!s) return { index, problem: `domain ${d}: no scalar columns` };
+    s.finish(opCount + 1);
+    index.set(d, { history: b.hist.build(b.born.length), scalars: s, born: b.born, radix: b.radix });
+  }
+  return sink.problem === undefined ? { index } : { index, problem: sink.problem };
+}
+
+/** Bytes held by an index (typed arrays; radix histories estimated at 16 B per change). */
+export function indexBytes(index: Map<number, DomainTimeIndex>): { histories: number; scalars: number; writes: number } {
+  let h = 0, s = 0, w = 0;
+  for (const x of index.values()) {
+    h += x.history.bytes + x.born.byteLength;
+    for (const r of x.radix.values()) h += 16 * r.keys.length + 64;
+    s += x.scalars.bytes;
+    w += x.history.writes;
+  }
+  return { histories: h, scalars: s, writes: w };
+}
