@@ -171,7 +171,16 @@ export class TraceSession implements vscode.Disposable {
   private async doSeek(position: number): Promise<CursorState> {
     const s = this.active;
     if (!s) throw new Error('no trace session');
-    const cursor = await this.query('seek', { position: Math.max(0, Math.min(s.summary.opCount, position)) });
+    let cursor: CursorState;
+    try {
+      cursor = await this.query('seek', { position: Math.max(0, Math.min(s.summary.opCount, position)) });
+    } catch (e) {
+      // A load finished (or the trace was closed) while this move was in flight: its worker
+      // was stopped under it. The move is moot, not an error — a step pressed during a load
+      // must not pop up "session closed".
+      if (this.active !== s) return this.active?.cursor ?? s.cursor;
+      throw e;
+    }
     if (this.active !== s) return cursor;
     s.cursor = cursor;
     await this.updateContext();
