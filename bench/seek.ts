@@ -1,9 +1,10 @@
 // Benchmark case: seeking in a 1,000,000-operation replay (issue 6 target: < 50 ms anywhere).
 // Builds 1M random p2m_set_entry records (mixed orders, ~30% remaps/removals), records them
 // once through the replay core (timeline + checkpoints, not the measured part), then seeks to
-// random positions — forwards and backwards — and queries the state there. Seeks move one
-// engine state along the recorded log (engine/replay/log-mover.ts); P2M_LOG_SEEK=0 measures
-// the snapshot + re-execution path instead.
+// random positions — forwards and backwards — and queries the state there. Views are answered
+// from the time index (engine/replay/time-store.ts); P2M_LOG_SEEK=moves measures one engine
+// state moved along the recorded log between checkpoints (log-mover.ts), P2M_LOG_SEEK=0 the
+// snapshot + re-execution path.
 import { getHeapStatistics } from 'node:v8';
 import { EngineMachine } from '../engine/replay/engine-machine';
 import { ReplayRuntime } from '../engine/replay/runtime';
@@ -41,6 +42,15 @@ export function buildRecords(n: number): TraceRecord[] {
  * (the machine packs set_entry records into columns), as a reader's records are in the UI.
  */
 function machineOf(n: number): EngineMachine { return new EngineMachine(buildRecords(n)); }
+
+/** Live memory after a full GC (run with `node --expose-gc`; empty otherwise): heap vs array buffers. */
+function liveMemory(): Record<string, number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return {};
+  gc();
+  const m = process.memoryUsage();
+  return { liveHeapMB: Math.round(m.heapUsed / 2 ** 20), liveArrayBuffersMB: Math.round(m.arrayBuffers / 2 ** 20) };
+}
 
 export function run(size: 'small' | 'full' = 'full'): BenchResult {
   const n = size === 'small' ? 20_000 : 1_000_000;
@@ -85,6 +95,10 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
       restores: rt.seeker.stats.restores,
       seekP50Ms: +pct(0.5).toFixed(2), seekP99Ms: +pct(0.99).toFixed(2), seekMaxMs: +samples[samples.length - 1].toFixed(2),
       stepBackP50Ms: +back[50].toFixed(2), stepBackMaxMs: +back[back.length - 1].toFixed(2),
+      seekMode: machine.timeIndexBytes ? 'time' : rt.seeker.movesAlongLog ? 'moves' : 'off',
+      indexMB: machine.timeIndexBytes ? +((machine.timeIndexBytes.histories + machine.timeIndexBytes.scalars) / 2 ** 20).toFixed(1) : 0,
+      indexWrites: machine.timeIndexBytes?.writes ?? 0,
+      ...liveMemory(),
       target: 'seekP99Ms <= 50, rssMB <= 300', rssMB: Math.round(process.memoryUsage().rss / 1e6),
       heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 1e6),
     },

@@ -45,8 +45,8 @@ export interface EngineMachineOptions {
   /**
    * With `logSeek`: answer views at any op from a time index (per-entry write histories and
    * per-op scalars, time-index.ts) instead of moving an engine set between checkpoints. Falls
-   * back to the log-mover mode for a trace the index cannot describe. Default: env
-   * P2M_LOG_SEEK=time (the log-mover mode stays the default).
+   * back to the log-mover mode for a trace the index cannot describe. Default true;
+   * P2M_LOG_SEEK=moves selects the log-mover mode, P2M_LOG_SEEK=0 snapshot + re-execution.
    */
   timeSeek?: boolean;
 }
@@ -127,7 +127,8 @@ export class EngineMachine implements ReplayMachine<Snap> {
     this.ops = t.ops;
     this.renewAfter = Math.max(1, opts.scratchRenewOps ?? SCRATCH_RENEW_OPS);
     this.logSeek = opts.logSeek ?? (typeof process === 'undefined' || process.env?.P2M_LOG_SEEK !== '0');
-    this.timeSeek = this.logSeek && (opts.timeSeek ?? (typeof process !== 'undefined' && process.env?.P2M_LOG_SEEK === 'time'));
+    // P2M_LOG_SEEK=moves keeps the log-mover mode (checkpoints) as the way to seek.
+    this.timeSeek = this.logSeek && (opts.timeSeek ?? (typeof process === 'undefined' || process.env?.P2M_LOG_SEEK !== 'moves'));
     // P2M_CHECKPOINT_EVENTS: the benchmark's knob for the memory / seek-time trade-off (bench/README).
     const envCk = typeof process === 'undefined' ? NaN : Number(process.env?.P2M_CHECKPOINT_EVENTS);
     this.checkpointEvents = Math.max(1, opts.checkpointEvents ?? (envCk > 0 ? envCk : CHECKPOINT_EVENTS));

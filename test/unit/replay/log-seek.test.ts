@@ -165,7 +165,7 @@ for (const { name: mode, timeSeek } of MODES) {
 }
 
 test('log seek: stepping back one op costs one op of undo, no restore', () => {
-  const m = new EngineMachine(randomRecords(5, 600), { logSeek: true, checkpointEvents: 100_000 });
+  const m = new EngineMachine(randomRecords(5, 600), { logSeek: true, timeSeek: false, checkpointEvents: 100_000 });
   const rt = new ReplayRuntime(m, { snapshotInterval: 8 });
   rt.goto(500);
   rt.stateAt();
@@ -185,7 +185,7 @@ test('log seek: a log the mover cannot reproduce falls back to snapshot + re-exe
   let rt: ReplayRuntime, m: EngineMachine;
   const recs = randomRecords(13, 120);
   try {
-    m = new EngineMachine(recs, { logSeek: true, checkpointEvents: 500 });
+    m = new EngineMachine(recs, { logSeek: true, timeSeek: false, checkpointEvents: 500 });
     rt = new ReplayRuntime(m, { snapshotInterval: 8 });
   } finally { proto.onStat = orig; }
   assert.match(m.logSeekProblem ?? '', /mappings|shattered/);
@@ -200,7 +200,7 @@ test('log seek: a log the mover cannot reproduce falls back to snapshot + re-exe
 
 test('log seek: ReplayRuntime.load prepares the log moves in event-loop slices', async () => {
   const recs = randomRecords(17, 300);
-  const m = new EngineMachine(recs, { logSeek: true, checkpointEvents: 400 });
+  const m = new EngineMachine(recs, { logSeek: true, timeSeek: false, checkpointEvents: 400 });
   let turns = 0;
   const rt = await ReplayRuntime.load(m, {}, () => { turns++; }, () => false, 0);
   assert.ok(rt, 'loaded');
