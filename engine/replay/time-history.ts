@@ -2,7 +2,8 @@
 // ordered list of (key, lo, hi) values stored into it over the whole trace (pteWrites, and the
 // zero each stale entry of a reused page got from a tableZero); key = the first op boundary
 // that sees the write (op + 1 for a write inside op `op`, 0 before any op). CSR by page: the
-// page's writes sorted by (index, key), in typed-array columns (14 B per write). "Entry at
+// page's writes sorted by (index, key), in typed-array columns (12 B per write: the high word
+// as a u16 code into a table of distinct values). "Entry at
 // boundary k" (before op k) is the last write to the slot with key ≤ k: two binary searches.
 
 const GROW = 1 << 16;
@@ -61,9 +62,32 @@ export class HistoryBuilder {
       for (let i = a; i < b; i++) { const x = perm[i]; scratch[cnt[this.ix[x]]++] = x; }
       perm.set(scratch.subarray(0, len), a);
     }
-    const ix = new Uint16Array(n), op = new Uint32Array(n), lo = new Uint32Array(n), hi = new Uint32Array(n);
-    for (let i = 0; i < n; i++) { const x = perm[i]; ix[i] = this.ix[x]; op[i] = this.op[x]; lo[i] = this.lo[x]; hi[i] = this.hi[x]; }
-    return new EntryHistory(start, ix, op, lo, hi);
+    const ix = new Uint16Array(n), op = new Uint32Array(n), lo = new Uint32Array(n);
+    for (let i = 0; i < n; i++) { const x = perm[i]; ix[i] = this.ix[x]; op[i] = this.op[x]; lo[i] = this.lo[x]; }
+    // High words hold attributes and the MFN's top bits: a few hundred distinct values on the
+    // bench trace, so they are stored as u16 codes into a table (2 B saved per write); a trace
+    // with more than 65,536 of them keeps the plain u32 column.
+    const codes = new Map<number, number>(), hc = new Uint16Array(n);
+    let lastHi = -1, lastCode = 0, dict = true;
+    for (let i = 0; i < n && dict; i++) {
+      const h = this.hi[perm[i]];
+      if (h !== lastHi) {
+        let c = codes.get(h);
+        if (c === undefined) { c = codes.size; if (c > 0xffff) { dict = false; break; } codes.set(h, c); }
+        lastHi = h; lastCode = c;
+      }
+      hc[i] = lastCode;
+    }
+    let hi: Uint16Array | Uint32Array, table: Uint32Array | null = null;
+    if (dict) {
+      hi = hc;
+      table = new Uint32Array(codes.size);
+      for (const [h, c] of codes) table[c] = h;
+    } else {
+      hi = new Uint32Array(n);
+      for (let i = 0; i < n; i++) hi[i] = this.hi[perm[i]];
+    }
+    return new EntryHistory(start, ix, op, lo, hi, table);
   }
 }
 
@@ -73,10 +97,16 @@ export class EntryHistory {
   hi = 0;
 
   constructor(private readonly start: Int32Array, private readonly ix: Uint16Array, private readonly ops: Uint32Array,
-    private readonly los: Uint32Array, private readonly his: Uint32Array) {}
+    private readonly los: Uint32Array, private readonly his: Uint16Array | Uint32Array,
+    /** High-word table when `his` holds u16 codes (see HistoryBuilder.build), else null. */
+    private readonly hiTable: Uint32Array | null) {}
 
   get writes(): number { return this.ix.length; }
-  get bytes(): number { return this.start.byteLength + this.ix.byteLength + this.ops.byteLength + this.los.byteLength + this.his.byteLength; }
+  get bytes(): number {
+    return this.start.byteLength + this.ix.byteLength + this.ops.byteLength + this.los.byteLength + this.his.byteLength + (this.hiTable?.byteLength ?? 0);
+  }
+
+  private hiAt(e: number): number { const t = this.hiTable; return t === null ? this.his[e] : t[this.his[e]]; }
 
   /** Entry `index` of `page` at boundary k into lo/hi (0 when never written). */
   read(page: number, index: number, k: number): void {
@@ -93,7 +123,7 @@ export class EntryHistory {
     while (lo < hi) { const m = (lo + hi) >>> 1; if (ix[m] === index && this.ops[m] <= k) lo = m + 1; else hi = m; }
     e = lo - 1;
     if (e < a) return;
-    this.lo = this.los[e]; this.hi = this.his[e];
+    this.lo = this.los[e]; this.hi = this.hiAt(e);
   }
 
   /** fn(index, lo, hi) for every non-zero entry of `page` at boundary k, ascending index. */
@@ -107,7 +137,7 @@ export class EntryHistory {
       const idx = ix[i];
       let last = -1;
       for (; i < end && ix[i] === idx; i++) if (ops[i] <= k) last = i;
-      if (last >= 0 && (this.los[last] !== 0 || this.his[last] !== 0)) out.push(idx, this.los[last], this.his[last]);
+      if (last >= 0) { const lo = this.los[last], hi = this.hiAt(last); if (lo !== 0 || hi !== 0) out.push(idx, lo, hi); }
     }
     for (let j = 0; j < out.length; j += 3) fn(out[j], out[j + 1], out[j + 2]);
   }

@@ -47,3 +47,18 @@ test('time history: reads and forEach at every boundary equal the writes replaye
   h.read(-1, 3, keys); assert.deepEqual([h.lo, h.hi], [0, 0]);
   h.read(1000, 3, keys); assert.deepEqual([h.lo, h.hi], [0, 0]);
 });
+
+test('time history: more than 65,536 distinct high words keep the plain column, reads still exact', () => {
+  const b = new HistoryBuilder();
+  const n = 70_000;
+  for (let i = 0; i < n; i++) b.add(i >>> 9, i & 511, 1 + (i % 3), i * 7 + 1, 0x80000000 + i);
+  const h = b.build(0);
+  assert.equal(h.writes, n);
+  for (let i = 0; i < n; i += 997) {
+    h.read(i >>> 9, i & 511, 3);
+    assert.deepEqual([h.lo, h.hi], [(i * 7 + 1) >>> 0, (0x80000000 + i) >>> 0], `write ${i}`);
+    h.read(i >>> 9, i & 511, 0);
+    assert.deepEqual([h.lo, h.hi], [0, 0], `write ${i} before its op`);
+  }
+  assert.ok(h.bytes >= n * 14, 'u32 high words');
+});
