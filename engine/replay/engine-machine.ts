@@ -4,6 +4,10 @@
 // shared EventLog; the *scratch* set (its log permanently disabled) is where snapshots are
 // restored and ops re-executed while seeking. Keeping them apart means re-execution can
 // never touch the recorded log or its op numbering.
+//
+// Default seeking (timeSeek): after the first pass both sets are dropped; one read-only view
+// engine per domain answers "as of op k" from the time index (time-index.ts, time-store.ts).
+// A trace the index cannot reproduce falls back to moving the scratch set along the log.
 
 import { EventLog } from '../p2m/event-log';
 import type { P2m } from '../p2m/p2m';
