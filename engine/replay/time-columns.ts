@@ -78,7 +78,6 @@ class Column {
 export class ScalarColumns {
   private readonly cols: Column[] = [];
   private readonly last = new Float64Array(FIELDS);
-  private readonly cur = new Float64Array(FIELDS);
 
   /** Starts with the engine's state before op 0. */
   constructor(c: P2mCore) {
@@ -87,14 +86,27 @@ export class ScalarColumns {
     for (let f = 0; f < FIELDS; f++) this.cols[f].push(0, this.last[f]);
   }
 
-  /** After op `op` of this domain ran on `c`: the state at boundary op + 1. */
+  /**
+   * After op `op` of this domain ran on `c`: the state at boundary op + 1. Runs once per op of
+   * the first pass, so the fields are compared in place (no copy into a buffer first); the
+   * same fields as readScalars.
+   */
   record(op: number, c: P2mCore): void {
-    const cur = this.cur, last = this.last;
-    readScalars(c, cur);
-    for (let f = 0; f < FIELDS; f++) {
-      // Object.is: -0 / NaN distinctions survive (drifted counters are plain numbers anyway).
-      if (!Object.is(cur[f], last[f])) { this.cols[f].push(op + 1, cur[f]); last[f] = cur[f]; }
+    const k = op + 1;
+    for (let l = 0; l < 4; l++) {
+      this.put(k, F_MAPPINGS + l, c.mappings[l]); this.put(k, F_SHATTERED + l, c.shattered[l]); this.put(k, F_TRUE + l, c.trueLeaves[l]);
     }
+    const p = poolFields(c);
+    this.put(k, F_MAX, c.maxMappedGfn); this.put(k, F_LOW, c.lowestMappedGfn); this.put(k, F_NEED_FLUSH, c.needFlush ? 1 : 0);
+    this.put(k, F_POOL_SIZE, p.size); this.put(k, F_MINTED, p.minted); this.put(k, F_RESERVE, p.reserve);
+    this.put(k, F_ALLOCATED, c.tablesAllocated); this.put(k, F_FREED, c.tablesFreed);
+    this.put(k, F_MEM_ACCESS, c.memAccessEnabled ? 1 : 0); this.put(k, F_DYING, c.isDying ? 1 : 0); this.put(k, F_DEFAULT_ACCESS, c.defaultAccess);
+  }
+
+  private put(k: number, f: number, v: number): void {
+    const old = this.last[f];
+    // A -0 / +0 change counts too (1 / ±0 = ±Infinity): the views get the engine's exact values.
+    if (v !== old || (v === 0 && 1 / v !== 1 / old)) { this.cols[f].push(k, v); this.last[f] = v; }
   }
 
   /** Drops spare capacity; `boundaries` = op count + 1. */
