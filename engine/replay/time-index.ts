@@ -4,6 +4,7 @@
 // Built by one pass over the recorded log right after the first pass; with it any op boundary
 // is answered directly (time-store.ts), with nothing to move and no checkpoint.
 
+import { baseOf } from '../arch/descriptor';
 import type { P2mCore } from '../p2m/core';
 import type { EventLog, RawEventSink, TableAllocWhy } from '../p2m/event-log';
 import type { OpKind } from '../p2m/events';
@@ -51,11 +52,20 @@ class IndexSink implements RawEventSink {
     this.d = this.doms.get(domain ?? this.domainOfOp(this.m));
   }
   onOpEnd(): void { /* no state */ }
-  onPteWrite(i: number, table: number, index: number, _l: number, _ol: number, _oh: number, lo: number, hi: number): void {
+  onPteWrite(i: number, table: number, index: number, level: number, _ol: number, _oh: number, lo: number, hi: number): void {
     const d = this.d;
     if (d === undefined) { this.problem ??= `event ${i}: a store outside any op`; return; }
     const id = idOf(d.core, table);
     if (id < 0 || id >= d.born.length) { this.problem ??= `event ${i}: store into unknown table ${table}`; return; }
+    // A page exists from its first allocation on (`born`). A store into a page never allocated
+    // yet, or a table descriptor (level < 3, bit 1) pointing at one, creates the page in the
+    // engine's store earlier than that: `has` would be wrong before its allocation, so such a
+    // trace keeps the log-mover mode (conservative: any such store, live or not).
+    if (d.born[id] === NEVER) { this.problem ??= `event ${i}: store into page ${id} before its allocation`; return; }
+    if (level >= 0 && level < 3 && (lo & 2) !== 0) {
+      const t = idOf(d.core, baseOf(lo, hi));
+      if (t >= 0 && t < d.born.length && d.born[t] === NEVER) { this.problem ??= `event ${i}: table entry pointing at page ${t} before its allocation`; return; }
+    }
     d.hist.add(id, index, this.key, lo, hi);
   }
   onPteClean(): void { /* cache maintenance */ }
