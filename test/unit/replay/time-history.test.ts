@@ -62,3 +62,80 @@ test('time history: more than 65,536 distinct high words keep the plain column, 
   }
   assert.ok(h.bytes >= n * 14, 'u32 high words');
 });
+
+// Split fills (runs of writes index + 1, descriptor + step, one page, one key) are kept as run
+// records; the same model check over writes that mix fills with everything that can sit next
+// to one: stale entries, zeroing ahead of a fill in its op, single remaps after it (same op
+// and later ops), two fills of a page, a carry from lo into hi, a broken fill, short runs.
+test('time history: fill runs read exactly like the writes they replace, at every boundary', () => {
+  const next = rng(7);
+  const writes: W[] = [];
+  const pages = 6, keys = 48, K4 = 0x1000, M2 = 0x200000;
+  const fill = (page: number, key: number, first: number, count: number, lo: number, hi: number, step: number): void => {
+    for (let i = 0; i < count; i++) {
+      const t = lo + i * step;
+      writes.push({ page, idx: first + i, key, lo: t >>> 0, hi: (hi + Math.floor(t / 2 ** 32)) >>> 0 });
+    }
+  };
+  const single = (page: number, key: number): void => {
+    writes.push({ page, idx: next() % 512, key, lo: next() % 5 === 0 ? 0 : next() >>> 0, hi: next() % 0x100 });
+  };
+  let fills = 0;
+  for (let key = 0; key < keys; key++) {
+    const page = next() % pages;
+    switch (key % 8) {
+      case 0: // 4K fill of a whole page (over whatever it held: stale entries on the second round)
+        fill(page, key, 0, 512, (next() & ~0xfff) | 0x67, next() % 0x40, K4); fills++; break;
+      case 1: // 2M fill, then single remaps into the same page in the same op
+        fill(page, key, 0, 512, (next() & ~0x1fffff) | 0xe7, next() % 0x40, M2); fills++;
+        for (let j = 0; j < 3; j++) writes.push({ page, idx: next() % 512, key, lo: next() >>> 0, hi: 7 });
+        break;
+      case 2: // stale entries zeroed in the op, then the fill; a zero write after it too
+        for (let j = 0; j < 20; j++) writes.push({ page, idx: next() % 512, key, lo: 0, hi: 0 });
+        fill(page, key, 0, 512, 0xfff00000 | 0x63, 0x12, K4); fills++; // lo carries into hi from index 256
+        writes.push({ page, idx: 300, key, lo: 0, hi: 0 });
+        break;
+      case 3: // two fills of one page in one op (the second wins), a partial one elsewhere
+        fill(page, key, 0, 512, 0x1000, 0, M2); fill(page, key, 0, 512, 0x2003, 1, K4); fills += 2;
+        fill((page + 1) % pages, key, 37, 100, 0xfc000007, 0xffffffff, M2); fills++; // lo carries, hi wraps to 0
+        break;
+      case 4: { // a fill broken in the middle (one entry off the pattern), and a short run
+        const at = 1 + (next() % 510);
+        fill(page, key, 0, at, 0x5000, 2, K4);
+        writes.push({ page, idx: at, key, lo: 0xdead0000, hi: 2 });
+        fill(page, key, at + 1, 511 - at, 0x5000 + (at + 1) * K4, 2, K4); fills++;
+        fill((page + 2) % pages, key, 500, 5, 0x9000, 3, K4);
+        break;
+      }
+      case 5: // a run of zeros (a wipe in index order)
+        fill(page, key, 100, 200, 0, 0, 0); break;
+      default: // single writes in later ops
+        for (let j = 0; j < 1 + (next() % 6); j++) single(next() % pages, key);
+    }
+  }
+  const b = new HistoryBuilder();
+  for (const w of writes) b.add(w.page, w.idx, w.key, w.lo, w.hi);
+  const h = b.build(pages + 1);
+  // The fills really are runs: far fewer entries than writes, and fewer bytes than 12 B each.
+  assert.ok(h.fillRuns >= fills, `${h.fillRuns} runs for ${fills} fills`);
+  assert.ok(h.entries < writes.length / 10, `${h.entries} history entries for ${writes.length} writes`);
+  assert.ok(h.bytes < writes.length, `${h.bytes} B for ${writes.length} writes`);
+  // The model: every write applied in recording order (keys never decrease along it).
+  const lo = new Float64Array((pages + 1) * 512), hi = new Float64Array((pages + 1) * 512);
+  let w = 0;
+  for (let k = 0; k <= keys; k++) {
+    for (; w < writes.length && writes[w].key <= k; w++) { const x = writes[w]; lo[x.page * 512 + x.idx] = x.lo; hi[x.page * 512 + x.idx] = x.hi; }
+    for (let page = 0; page <= pages; page++) {
+      const want: number[] = [];
+      for (let idx = 0; idx < 512; idx++) {
+        const v = [lo[page * 512 + idx], hi[page * 512 + idx]];
+        h.read(page, idx, k);
+        if (h.lo !== v[0] || h.hi !== v[1]) assert.deepEqual([h.lo, h.hi], v, `page ${page} idx ${idx} at ${k}`);
+        if (v[0] !== 0 || v[1] !== 0) want.push(idx, v[0], v[1]);
+      }
+      const got: number[] = [];
+      h.forEach(page, k, (i, l, x) => { got.push(i, l, x); });
+      assert.deepEqual(got, want, `forEach page ${page} at ${k}`);
+    }
+  }
+});
