@@ -3,7 +3,10 @@
 // large return codes and stat deltas, more distinct descriptor attributes than its 15-entry
 // dictionary holds (literal hi halves), tables that repeat or change across the 64-event index
 // points (the "same table" state restarts there), and chunk boundaries. Reads in random order,
-// `feed` from any position and `kindAt` must agree with the appended stream.
+// `feed` from any position and `kindAt` must agree with the appended stream. Split fills (runs of
+// stores stepping one descriptor by a fixed amount, stored as one-byte run events) are checked
+// the same way, with the cases where a run must stop: stale old values, a lo carrying into hi, a
+// step, flag or table change, index 511, and the restart at every 64th event.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventLog, FLUSH_CAUSES, FRAMES, OP_KINDS } from '../../../engine/p2m/event-log';
@@ -171,4 +174,134 @@ test('byteLength counts encoded bytes; memoryBytes covers the chunks; a disabled
   assert.equal(off.length, 0);
   assert.equal(off.opCount, 1);
   assert.equal(off.byteLength, 0);
+});
+
+const M32 = (1n << 32n) - 1n;
+
+/** One store appended to `log` and to `out` from a 64-bit old / new pair. */
+function store(log: EventLog, out: P2mEvent[], table: number, index: number, level: number, old: bigint, nw: bigint, live: boolean, raw: boolean): void {
+  log.pteWrite(table, index, level, Number(old & M32), Number(old >> 32n), Number(nw & M32), Number(nw >> 32n), live, raw);
+  out.push({ kind: 'pteWrite', table: table >>> 0, index: index & 511, level, old, new: nw, live, raw });
+}
+
+/**
+ * Random events (fill) interleaved with split fills: whole or partial tables written in index
+ * order from a random start, 4K / 2M / odd steps (some descending), bases just below a 4 GiB
+ * boundary (lo carries into hi mid-run), reused pages with stale old values at some indices,
+ * and now and then a foreign event, a flag change or a step change inside the run.
+ */
+function fillSplits(log: EventLog, runs: number, seed: number): P2mEvent[] {
+  const next = rng(seed);
+  const out: P2mEvent[] = [];
+  for (let r = 0; r < runs; r++) {
+    out.push(...fill(log, next() % 40, seed + r));
+    // Table MFN 0 is also the "same table" state's value after an index point.
+    const table = next() % 7 === 0 ? 0 : next() % 5 === 0 ? 0xffffffff - (next() % 4) : next() % 0x100000;
+    const level = 1 + (next() % 3), raw = next() % 4 !== 0;
+    let live = next() % 2 === 0;
+    const kind = next() % 6;
+    let step = kind === 0 ? 0x200000n : kind === 1 ? BigInt(next() % 0x10000) : kind === 2 ? (M32 + 1n - 0x1000n) : 0x1000n;
+    const attrs = (BigInt(next() % 3 === 0 ? 0x00400000 : 0x00600000) << 32n) | BigInt(0x7ff & ~3) | 3n;
+    // A base near 2^32 or 2^36 makes lo wrap (the hi half changes: a full store, then the run goes on).
+    let oa = next() % 3 === 0 ? (1n << 32n) - BigInt(1 + (next() % 20)) * 0x1000n : next() % 3 === 0 ? (1n << 36n) - 0x200000n * 3n : BigInt(next() % 0x10000000) << 12n;
+    const stale = next() % 4 === 0; // a reused page: some entries still hold old descriptors
+    const start = next() % 3 === 0 ? next() % 512 : 0, end = next() % 3 === 0 ? start + (next() % (512 - start)) + 1 : 512;
+    for (let i = start; i < end; i++) {
+      const nw = (oa & 0xfffffffff000n & ((1n << 48n) - 1n)) | attrs;
+      const old = stale && next() % 3 === 0 ? (BigInt(next()) << 12n) | attrs : 0n;
+      store(log, out, table, i, level, old, nw, live, raw);
+      oa = (oa + step) & ((1n << 48n) - 1n);
+      const x = next() % 200;
+      if (x === 0) out.push(...fill(log, 1 + (next() % 3), seed * 31 + i)); // an event of another kind inside the run
+      else if (x === 1) live = !live;
+      else if (x === 2) step = BigInt(next() % 0x400) << 12n;
+      else if (x === 3) { store(log, out, table ^ 1, i, level, 0n, nw, live, raw); } // another table between two stores
+    }
+  }
+  // fill() numbers ops from -1 per call: an opEnd belongs to the last opBegin of the whole stream.
+  let op = -1;
+  return out.map(e => (e.kind === 'opBegin' ? (op = e.op, e) : e.kind === 'opEnd' ? { ...e, op } : e));
+}
+
+/** The calls `feed` must make for events [from, to): dispatched objects plus the scalar kinds. */
+function expectedCalls(events: P2mEvent[], from: number, to: number): string[] {
+  const b = callRecorder(true);
+  for (let i = from; i < to; i++) {
+    const e = events[i];
+    dispatchEvent(b, e, i);
+    if (e.kind === 'stat') b.onStat!(i, e.field === 'shattered' ? 1 : 0, e.level, e.delta);
+    else if (e.kind === 'mappedRange') b.onMappedRange!(i, e.maxMappedGfn, e.lowestMappedGfn);
+    else if (e.kind === 'radixSet') b.onRadixSet!(i, e.gfn, e.access);
+    else if (e.kind === 'radixDelete') b.onRadixDelete!(i, e.gfn);
+  }
+  return b.calls;
+}
+
+test('split fills read back exactly: in order, at random, backwards, kindAt', () => {
+  const log = new EventLog();
+  const want = fillSplits(log, 400, 21);
+  assert.equal(log.length, want.length);
+  // Several chunks (16, 32, 64 KiB …): runs cross chunk boundaries as well as index points.
+  assert.ok(log.byteLength > 3 * (1 << 14), `${log.byteLength} bytes`);
+  for (let i = 0; i < want.length; i++) assert.deepEqual(norm(log.get(i)), want[i], `event ${i}`);
+  const next = rng(13);
+  for (let k = 0; k < 20_000; k++) {
+    const i = next() % want.length;
+    assert.deepEqual(norm(log.get(i)), want[i], `random read of event ${i}`);
+    assert.equal(log.kindAt(i), want[i].kind);
+    if (want[i].kind === 'pteWrite') assert.equal(log.kindCodeAt(i), log.kindCodeAt(want.findIndex(e => e.kind === 'pteWrite')));
+  }
+  for (let i = want.length - 1; i >= 0; i -= 1 + (i % 3)) assert.deepEqual(norm(log.get(i)), want[i], `backward read ${i}`);
+});
+
+/** Whether a recorded call's event index (its first argument) is in [from, to). */
+function within(call: string, from: number, to: number): boolean {
+  const i = Number(call.slice(call.indexOf('(') + 1, call.indexOf(',')));
+  return i >= from && i < to;
+}
+
+test('feed from inside a split-fill run gives the same calls as the materialised events', () => {
+  const log = new EventLog();
+  const want = fillSplits(log, 120, 5);
+  const next = rng(17);
+  const ranges: [number, number][] = [[0, want.length], [1, 200], [63, 130], [64, 129], [65, 66]];
+  for (let k = 0; k < 300; k++) {
+    const a = next() % want.length;
+    ranges.push([a, Math.min(want.length, a + 1 + (next() % (k % 3 === 0 ? 3000 : 70)))]);
+  }
+  const allStores = expectedCalls(want, 0, want.length).filter(x => x.startsWith('pteWrite('));
+  for (const [from, to] of ranges) {
+    const a = callRecorder(true);
+    log.feed(a, from, to);
+    const got = log.toArray(from, to);
+    // Against the appended stream (stores exactly) and the log's own get() (every call: the
+    // opBegin/opEnd op numbers of a range come from the log either way).
+    const isStore = (x: string) => x.startsWith('pteWrite(');
+    assert.deepEqual(a.calls.filter(isStore), allStores.filter(x => within(x, from, to)), `stores ${from}..${to}`);
+    const b = expectedCalls([...new Array<P2mEvent>(from), ...got], from, to);
+    assert.deepEqual(a.calls, b, `range ${from}..${to}`);
+    // The cursor a feed leaves (mid-run) serves the next get().
+    if (to < want.length) assert.deepEqual(norm(log.get(to)), want[to], `get after feed to ${to}`);
+  }
+});
+
+test('a split fill costs about one byte per store; the run restarts at index points', () => {
+  for (const step of [0x1000n, 0x200000n]) {
+    const log = new EventLog(), out: P2mEvent[] = [];
+    const attrs = (0x00600000n << 32n) | 0x7fdn;
+    for (let i = 0; i < 512; i++) store(log, out, 0x1234, i, 3, 0n, (((0x80000n << 12n) + BigInt(i) * step) & 0xfffffffff000n) | attrs, false, true);
+    // 512 stores: 8 index points each start with a full store (and the step once after it).
+    assert.ok(log.byteLength < 512 + 8 * 20, `${log.byteLength} bytes for 512 stores of step ${step}`);
+    assert.ok(log.byteLength >= 512, `${log.byteLength}`);
+    for (let i = 0; i < 512; i++) assert.deepEqual(log.get(i), out[i]);
+  }
+});
+
+test('a run on table 0 with hi 0 (the restart values) still restarts at index points', () => {
+  const log = new EventLog(), out: P2mEvent[] = [];
+  for (let i = 0; i < 300; i++) store(log, out, 0, i, 3, 0n, 0x1000n * BigInt(i + 1) | 0x7fdn, true, false);
+  for (let i = 0; i < 300; i++) assert.deepEqual(log.get(i), out[i], `event ${i}`);
+  const a = callRecorder(true);
+  log.feed(a, 0, 300);
+  assert.deepEqual(a.calls, expectedCalls(out, 0, 300));
 });
