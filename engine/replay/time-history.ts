@@ -289,9 +289,11 @@ export class FillRuns {
 
   /** Whether a history write (builder position `pos`) is overwritten by a later run of the same key. */
   supersedes(page: number, idx: number, key: number, pos: number): boolean {
-    const [a0, b] = this.range(page);
-    if (a0 === b) return false;
-    let a = a0, h = b;
+    // No tuple from range(): this runs once per history write at build.
+    if (page < 0 || page + 1 >= this.start.length) return false;
+    const b = this.start[page + 1];
+    let a = this.start[page], h = b;
+    if (a === b) return false;
     while (a < h) { const m = (a + h) >>> 1; if (this.key[m] < key) a = m + 1; else h = m; }
     for (let j = a; j < b && this.key[j] === key; j++) {
       if (this.seq[j] > pos && idx >= this.first[j] && idx < this.first[j] + this.cnt[j]) return true;
@@ -301,7 +303,8 @@ export class FillRuns {
 
   /** The latest run of `page` with key in (after, k] covering `idx`, or -1. */
   latest(page: number, idx: number, k: number, after: number): number {
-    const [a, b] = this.range(page);
+    if (page < 0 || page + 1 >= this.start.length) return -1; // (on every read: no tuple)
+    const a = this.start[page], b = this.start[page + 1];
     if (a === b) return -1;
     let l = a, h = b;
     while (l < h) { const m = (l + h) >>> 1; if (this.key[m] <= k) l = m + 1; else h = m; }
