@@ -166,9 +166,12 @@ export class EventLog {
   private fOp = -1;
   private fT = 0;
   private fN = -1;
-  private fLo = 0;
-  private fHi = 0;
-  private fD = 0;
+  /**
+   * feed's run lo, hi and step between feedChunk calls. A Uint32Array: its loads are u32 to
+   * the compiler, where a number field above 2^30 failed the loop's small-integer check on
+   * entry and deoptimised it.
+   */
+  private fRun = new Uint32Array(3);
 
   get length(): number { return this.n; }
   get opCount(): number { return this.ops; }
@@ -268,17 +271,43 @@ export class EventLog {
     this.done(r === 0 ? p : putU(c, p, zz(r)));
   }
   /**
-   * Header flags (live, old/new zero), a 24-bit field (index, level, raw, same table, the hi
-   * codes), the table MFN (u32) unless it is the previous pteWrite's, then each non-zero
-   * descriptor. Fixed-width fields, not varints or a dictionary of whole descriptors, and few
-   * branches: V8 inlines this into the engine's store only while its bytecode stays small (460
-   * bytes, and a budget shared with the caller), and a call per store cost more than the encoding.
+   * A store: a one-byte run event (pteRun) when it continues the previous store's run, else the
+   * full form (pteFull). Split in two because V8 inlines this into the engine's store only while
+   * its bytecode stays small (under 460 bytes, and a budget shared with the caller): with the run
+   * check and the full form in one method it was 550 bytes, not inlined, and a 1M-op replay took
+   * ~10% more CPU. The full form is the less frequent path (a split fill's first store per 64
+   * events), and its call costs less than a store's whole encoding inline did.
    */
   pteWrite(table: number, index: number, level: number, oldLo: number, oldHi: number, newLo: number, newHi: number, live: boolean, raw: boolean): void {
     if (!this.enabled) return;
     this.reserve(); // first: an index point here restarts the run state
     const t = table >>> 0, key = (index & 511) | ((level & 3) << 9) | (raw ? PW_RAW : 0) | (live ? RUN_LIVE : 0);
-    if (key === this.wNext && t === this.wTable && (oldLo | oldHi) === 0 && (newHi >>> 0) === this.wHi) { this.pteRun(key, newLo >>> 0); return; }
+    if (key === this.wNext && t === this.wTable && (oldLo | oldHi) === 0 && (newHi >>> 0) === this.wHi) this.pteRun(key, newLo >>> 0);
+    else this.pteFull(t, key, oldLo, oldHi, newLo, newHi);
+  }
+  /**
+   * A store continuing the run: one header byte when its lo step is the previous one's, else
+   * header bit 5 and the new step (lo difference mod 2^32) as a u32 (rare: ~2% of runs; a u32
+   * reads as one, where a varint's result in the feed loop's add deoptimised it once the step
+   * left the small-integer range). A lo that carries into hi changes hi and so is a full
+   * pteWrite: the run never adds across the halves.
+   */
+  private pteRun(key: number, lo: number): void {
+    const c = this.cur, p = this.pos, d = (lo - this.wLo) >>> 0;
+    this.wNext = nextKey(key); this.wLo = lo;
+    if (d === this.wD) { c[p] = K.pteRun; this.done(p + 1); return; }
+    this.wD = d;
+    c[p] = K.pteRun | F5;
+    put32(this.curView, p + 1, d);
+    this.done(p + 5);
+  }
+  /**
+   * The full form: header flags (live, old/new zero), a 24-bit field (the run key's index, level
+   * and raw, same table, the hi codes), the table MFN (u32) unless it is the previous pteWrite's,
+   * then each non-zero descriptor. Fixed-width fields, not varints or a dictionary of whole
+   * descriptors, and few branches (small bytecode, see pteWrite). It starts a new run.
+   */
+  private pteFull(t: number, key: number, oldLo: number, oldHi: number, newLo: number, newHi: number): void {
     this.wNext = nextKey(key); this.wLo = newLo >>> 0; this.wHi = newHi >>> 0;
     const oc = (oldLo | oldHi) === 0 ? -1 : this.hiCode(oldHi), nc = (newLo | newHi) === 0 ? -1 : this.hiCode(newHi);
     const v = this.curView, same = t === this.wTable, at = this.pos;
@@ -288,22 +317,9 @@ export class EventLog {
     // HI_LITERAL (the whole hi is stored either way; the next field overwrites its top bytes).
     if (oc >= 0) { put32(v, p, oldLo); put32(v, p + 4, oldHi); p += oc === HI_LITERAL ? 8 : 6; }
     if (nc >= 0) { put32(v, p, newLo); put32(v, p + 4, newHi); p += nc === HI_LITERAL ? 8 : 6; }
-    const f = (index & 511) | ((level & 3) << 9) | (raw ? PW_RAW : 0) | (same ? PW_SAME_TABLE : 0) | ((oc & 15) << 13) | ((nc & 15) << 17);
-    put32(v, at, K.pteWrite | (live ? F5 : 0) | (oc < 0 ? OLD_ZERO : 0) | (nc < 0 ? NEW_ZERO : 0) | (f << 8));
+    const f = (key & 0xfff) | (same ? PW_SAME_TABLE : 0) | ((oc & 15) << 13) | ((nc & 15) << 17);
+    put32(v, at, K.pteWrite | ((key & RUN_LIVE) >>> 7) | (oc < 0 ? OLD_ZERO : 0) | (nc < 0 ? NEW_ZERO : 0) | (f << 8));
     this.done(p);
-  }
-  /**
-   * A store continuing the run: one header byte when its lo step is the previous one's, else
-   * header bit 5 and the new step (lo difference mod 2^32) as a varint. A lo that carries into
-   * hi changes hi and so is a full pteWrite: the run never adds across the halves.
-   */
-  private pteRun(key: number, lo: number): void {
-    const c = this.cur, p = this.pos, d = (lo - this.wLo) >>> 0;
-    this.wNext = nextKey(key); this.wLo = lo;
-    if (d === this.wD) { c[p] = K.pteRun; this.done(p + 1); return; }
-    this.wD = d;
-    c[p] = K.pteRun | F5;
-    this.done(putU(c, p + 1, d));
   }
   /** Code of a hi half's bits 16–31: their dictionary index (added when new), HI_LITERAL when the dictionary is full. */
   private hiCode(hi: number): number {
@@ -423,7 +439,7 @@ export class EventLog {
     const h = c[p++];
     switch (h & 31) {
       case K.pteRun: {
-        if ((h & F5) !== 0) { this.aD = getN(c, p); p = after(); }
+        if ((h & F5) !== 0) { this.aD = u32(c, p); p += 4; }
         this.aLo = (this.aLo + this.aD) >>> 0; this.aN = nextKey(this.aN);
         return p;
       }
@@ -584,7 +600,7 @@ export class EventLog {
     const a = this.addrOf(from);
     let ci = Math.floor(a / CHUNK);
     this.fW = a - ci * CHUNK; this.fI = from;
-    this.fT = this.aT; this.fN = this.aN; this.fLo = this.aLo; this.fHi = this.aHi; this.fD = this.aD;
+    this.fT = this.aT; this.fN = this.aN; this.fRun[0] = this.aLo; this.fRun[1] = this.aHi; this.fRun[2] = this.aD;
     // Ops are numbered by their opBegin events in order: continue from the op before `from`.
     this.fOp = from === 0 ? -1 : this.opAt(from - 1);
     // One call per chunk, not one loop over the whole range: a short first feed (a warm-up)
@@ -599,7 +615,7 @@ export class EventLog {
     if (to < this.n) {
       this.cursorI = to; this.cursorW = ci * CHUNK + this.fW;
       if ((to & 63) === 0) { this.cursorT = 0; this.cursorN = -1; this.cursorLo = 0; this.cursorHi = 0; this.cursorD = 0; }
-      else { this.cursorT = this.fT; this.cursorN = this.fN; this.cursorLo = this.fLo; this.cursorHi = this.fHi; this.cursorD = this.fD; }
+      else { this.cursorT = this.fT; this.cursorN = this.fN; this.cursorLo = this.fRun[0]; this.cursorHi = this.fRun[1]; this.cursorD = this.fRun[2]; }
     }
   }
 
@@ -613,19 +629,12 @@ export class EventLog {
   private feedChunk(sink: RawEventSink, ci: number, end: number, to: number): void {
     const c = this.chunks[ci], dv = this.views[ci], hiDict = this.hiDict;
     const hasFrame = sink.onFrameEnter !== undefined, hasStat = sink.onStat !== undefined;
-    let w = this.fW, i = this.fI, op = this.fOp, t = this.fT, rn = this.fN, rLo = this.fLo, rHi = this.fHi, rD = this.fD;
+    const fr = this.fRun;
+    let w = this.fW, i = this.fI, op = this.fOp, t = this.fT;
     for (; w < end && i < to; i++) {
-      if ((i & 63) === 0) { t = 0; rn = -1; rLo = 0; rHi = 0; rD = 0; }
+      if ((i & 63) === 0) { t = 0; this.fN = -1; fr[0] = 0; fr[1] = 0; fr[2] = 0; }
       const h = c[w];
       switch (h & 31) {
-        case K.pteRun: {
-          if ((h & F5) !== 0) { rD = getN(c, w + 1); w = after(); } else w++;
-          rLo = (rLo + rD) >>> 0;
-          const key = rn;
-          rn = nextKey(key);
-          sink.onPteWrite(i, t, key & 511, (key >>> 9) & 3, 0, 0, rLo, rHi, (key & RUN_LIVE) !== 0, (key & PW_RAW) !== 0);
-          break;
-        }
         case K.pteWrite: {
           const f = c[w + 1] | (c[w + 2] << 8) | (c[w + 3] << 16);
           w += 4;
@@ -641,7 +650,7 @@ export class EventLog {
             nLo = dv.getUint32(w, true);
             if (code !== HI_LITERAL) { nHi = (hiDict[code] | dv.getUint16(w + 4, true)) >>> 0; w += 6; } else { nHi = dv.getUint32(w + 4, true); w += 8; }
           }
-          rn = nextKey((f & 0xfff) | ((h & F5) << 7)); rLo = nLo; rHi = nHi;
+          this.fN = nextKey((f & 0xfff) | ((h & F5) << 7)); fr[0] = nLo; fr[1] = nHi;
           sink.onPteWrite(i, t, f & 511, (f >>> 9) & 3, oLo, oHi, nLo, nHi, (h & F5) !== 0, (f & PW_RAW) !== 0);
           break;
         }
@@ -681,16 +690,30 @@ export class EventLog {
           if ((h & F5) === 0) w = skipV(c, w);
           break;
         case K.needFlushSet: w++; sink.onNeedFlushSet(i); break;
-        default: w = this.feedOther(sink, c, w, i); break;
+        default: w = this.feedOther(sink, c, w, i, t); break;
       }
     }
-    this.fW = w; this.fI = i; this.fOp = op; this.fT = t; this.fN = rn; this.fLo = rLo; this.fHi = rHi; this.fD = rD;
+    this.fW = w; this.fI = i; this.fOp = op; this.fT = t;
   }
 
-  /** feed's less frequent kinds (never a pteWrite: no delta state); returns the next position. */
-  private feedOther(sink: RawEventSink, c: Uint8Array, w: number, i: number): number {
+  /**
+   * feed's less frequent kinds and the run stores (table `t`); returns the next position. Runs
+   * are decoded here, not in feedChunk: a log's first run often comes after feedChunk is
+   * optimised (a replay's first splits are late), and code in it that had never run
+   * deoptimised it (~40 ms of recompilation on a 1M-op check); this method is small to
+   * recompile, and its call costs less.
+   */
+  private feedOther(sink: RawEventSink, c: Uint8Array, w: number, i: number, t: number): number {
     const h = c[w];
     switch (h & 31) {
+      case K.pteRun: {
+        const fr = this.fRun, key = this.fN;
+        if ((h & F5) !== 0) { fr[2] = u32(c, w + 1); w += 5; } else w++;
+        const lo = (fr[0] + fr[2]) >>> 0;
+        fr[0] = lo; this.fN = nextKey(key);
+        sink.onPteWrite(i, t, key & 511, (key >>> 9) & 3, 0, 0, lo, fr[1], (key & RUN_LIVE) !== 0, (key & PW_RAW) !== 0);
+        return w;
+      }
       case K.tableAlloc: { const b = c[w + 1]; const tb = getN(c, w + 2); sink.onTableAlloc(i, tb, b & 7, WHY[(b >>> 3) & 3]); return after(); }
       case K.tableZero: { const tb = getN(c, w + 1); sink.onTableZero(i, tb); return after(); }
       case K.tableFree: { const tb = getN(c, w + 1); sink.onTableFree(i, tb); return after(); }
