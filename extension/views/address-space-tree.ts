@@ -95,18 +95,25 @@ export class AddressSpaceTree implements vscode.TreeDataProvider<TreeNodeModel>,
 
   /** Reveal and select the deepest node containing `gfn` (expanding the path). */
   async revealGfn(domain: number, gfn: number): Promise<TreeNodeModel | undefined> {
-    const path = await this.session.query('treePath', { domain, gfn });
-    if (path.length === 0) return undefined;
-    for (let i = 1; i < path.length; i++) this.parents.set(path[i].id, path[i - 1]);
-    this.parents.set(path[0].id, undefined);
-    const target = path[path.length - 1];
-    const view = this.view;
-    if (!view) return target;
     // A refresh that is still re-fetching rows (every replay step fires one) can swallow a
-    // reveal; try again briefly until the target is selected.
+    // reveal, or replace the nodes under it ("Cannot resolve tree item": node ids carry the
+    // tree's generation). Try again briefly, with the path fetched anew each time, until the
+    // target is selected.
+    let target: TreeNodeModel | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
-      await view.reveal(target, { select: true, focus: true, expand: false });
-      if (view.selection.some(n => n.id === target.id)) break;
+      const path = await this.session.query('treePath', { domain, gfn });
+      if (path.length === 0) return undefined;
+      for (let i = 1; i < path.length; i++) this.parents.set(path[i].id, path[i - 1]);
+      this.parents.set(path[0].id, undefined);
+      target = path[path.length - 1];
+      const view = this.view;
+      if (!view) return target;
+      try {
+        await view.reveal(target, { select: true, focus: true, expand: false });
+        if (view.selection.some(n => n.id === target!.id)) break;
+      } catch (e) {
+        if (attempt === 4) throw e;
+      }
       await new Promise(r => setTimeout(r, 100 * (attempt + 1)));
     }
     return target;
