@@ -17,6 +17,7 @@ import type { P2mCore } from '../p2m/core';
 import { FLUSH_CAUSES, type EventLog, type RawEventSink, type TableAllocWhy } from '../p2m/event-log';
 import type { FlushCause, OpKind } from '../p2m/events';
 import { oldIsLeaf, oldIsTable } from '../strategy/old-encoding';
+import { markLiveOld } from '../strategy/old-core';
 import type { LogJournal } from './log-journal';
 import { allocSource, unalloc, unrelease } from './pool-undo';
 
@@ -266,24 +267,10 @@ export class LogMover implements RawEventSink {
     const oldTable = oldIsTable(oLo, level), newTable = oldIsTable(lo, level);
     if (!oldTable && !newTable) return;
     if (oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi)) return;
-    if (oldTable) this.markLiveOld(c, baseOf(oLo, oHi), false, 0);
-    if (newTable) this.markLiveOld(c, baseOf(lo, hi), true, p.baseGfn + idx * levelSize(level));
+    if (oldTable) markLiveOld(c, baseOf(oLo, oHi), false, 0);
+    if (newTable) markLiveOld(c, baseOf(lo, hi), true, p.baseGfn + idx * levelSize(level));
   }
 
-  private markLiveOld(c: P2mCore, mfn: number, live: boolean, baseGfn: number): void {
-    const id = c.pageId(mfn);
-    if (id < 0) return;
-    const p = c.store.writable(id);
-    if (p.live === live) return;
-    p.live = live;
-    if (live) p.baseGfn = baseGfn;
-    c.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
-    if (p.level === 3 || p.count === p.leaves) return;
-    const kids: number[] = [];
-    const level = p.level, size = levelSize(level);
-    c.store.forEach(id, (i, lo, hi) => { if (oldIsTable(lo, level)) kids.push(baseOf(lo, hi), baseGfn + i * size); });
-    for (let k = 0; k < kids.length; k += 2) this.markLiveOld(c, kids[k], live, kids[k + 1]);
-  }
 
   /** A page's leaf entries at `level` (allocPage's recount of a reused page). */
   private countLeaves(c: P2mCore, id: number, level: number): number {

@@ -94,18 +94,26 @@ export class OldCore extends P2mCore {
   }
 
   /** Marks a subtree (un)reachable (and where it maps), moving its leaves in/out of the true counts. */
-  private markLive(mfn: number, live: boolean, baseGfn: number): void {
-    const id = this.pageId(mfn);
-    if (id < 0) return;
-    const p = this.store.writable(id);
-    if (p.live === live) return;
-    p.live = live;
-    if (live) p.baseGfn = baseGfn;
-    this.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
-    if (p.level === 3 || p.count === p.leaves) return;
-    const children: number[] = [];
-    const level = p.level, size = levelSize(level);
-    this.store.forEach(id, (i, lo, hi) => { if (oldIsTable(lo, level)) children.push(baseOf(lo, hi), baseGfn + i * size); });
-    for (let k = 0; k < children.length; k += 2) this.markLive(children[k], live, children[k + 1]);
-  }
+  private markLive(mfn: number, live: boolean, baseGfn: number): void { markLiveOld(this, mfn, live, baseGfn); }
+}
+
+/**
+ * Marks the subtree under table `mfn` (un)reachable with the 2016 table predicate (type-0
+ * tables), moving its leaves in or out of the true counts and recording where a newly
+ * reachable page maps. Also used by the replay's log mover, which stores with storeEntry's
+ * bookkeeping but must follow the 2016 encoding on these strategies.
+ */
+export function markLiveOld(c: P2mCore, mfn: number, live: boolean, baseGfn: number): void {
+  const id = c.pageId(mfn);
+  if (id < 0) return;
+  const p = c.store.writable(id);
+  if (p.live === live) return;
+  p.live = live;
+  if (live) p.baseGfn = baseGfn;
+  c.trueLeaves[p.level] += live ? p.leaves : -p.leaves;
+  if (p.level === 3 || p.count === p.leaves) return;
+  const children: number[] = [];
+  const level = p.level, size = levelSize(level);
+  c.store.forEach(id, (i, lo, hi) => { if (oldIsTable(lo, level)) children.push(baseOf(lo, hi), baseGfn + i * size); });
+  for (let k = 0; k < children.length; k += 2) markLiveOld(c, children[k], live, children[k + 1]);
 }
