@@ -176,10 +176,10 @@ export class P2mCore {
    */
   zeroTable(id: number, level: number): void {
     const j = this.zeroJournal;
-    if (j !== undefined && this.store.has(id) && this.store.page(id).count !== 0) {
+    if (j !== undefined && this.store.count(id) !== 0) {
       const words: number[] = [];
       this.store.forEach(id, (i, lo, hi) => { words.push(i, lo, hi); });
-      j(this.log.length, id, Uint32Array.from(words, w => w >>> 0));
+      j(this.log.length, id, Uint32Array.from(words));
     }
     this.store.zero(id);
     this.store.setLevel(id, level);
@@ -188,7 +188,7 @@ export class P2mCore {
   zeroJournal: ((event: number, id: number, entries: Uint32Array) => void) | undefined = undefined;
 
   /** §8 rows 18–20 on every non-zero store. */
-  private checkWritten(lo: number, hi: number, level: number): void {
+  protected checkWritten(lo: number, hi: number, level: number): void {
     if ((lo & 1) !== 0 && !p2mValidHi(hi)) this.diag('sim-hw-valid-type0', 'warning', `hw-valid entry with type 0 written at L${level}`, this.gfn);
     if (reservedBitsSetHi(hi)) this.diag('sim-reserved-bits', 'error', `reserved/contig bits set in a descriptor written at L${level}`, this.gfn);
     if (level < 3 && (lo & 2) === 0 && p2mValidHi(hi) && modPow2(baseOf(lo, hi), levelSize(level)) !== 0) {
@@ -223,17 +223,19 @@ export class P2mCore {
     p.level = level; p.live = false;
     // A reused page keeps its stale entries (Xen frees without zeroing): recount its leaves
     // at the level it now serves, so later stores (split fills overwrite them) stay exact.
-    if (p.count !== 0) {
-      let n = 0;
-      this.store.forEach(id, (_i, lo, hi) => { if (p2mValidHi(hi) && (level === 3 || (lo & 2) === 0)) n++; });
-      p.leaves = n;
-    }
+    if (p.count !== 0) p.leaves = this.leafCount(id, level);
     p.prev = -1; p.next = this.pagesHead;
     if (this.pagesHead >= 0) this.store.writable(this.pagesHead).prev = id;
     this.pagesHead = id;
     this.tablesAllocated++;
     this.log.tableAlloc(this.pageMfn(id), level, why);
     return id;
+  }
+  /** Leaf (mapping) entries of page `id` read as a level-`level` table (a reused page's recount). */
+  leafCount(id: number, level: number): number {
+    let n = 0;
+    this.store.forEachUnordered(id, (_i, lo, hi) => { if (p2mValidHi(hi) && (level === 3 || (lo & 2) === 0)) n++; });
+    return n;
   }
   /** Remove from `pages` and return to the pool tail (not zeroed). */
   freePage(id: number): void {
@@ -248,7 +250,7 @@ export class P2mCore {
   /** Page ids on the `pages` list, head first. */
   pagesList(): number[] {
     const out: number[] = [];
-    for (let id = this.pagesHead; id >= 0; id = this.store.page(id).next) out.push(id);
+    for (let id = this.pagesHead; id >= 0; id = this.store.next(id)) out.push(id);
     return out;
   }
 
@@ -343,7 +345,7 @@ export class P2mCore {
 }
 
 export const DRIFT_REMAP = 1, DRIFT_BLOCK_OVER_TABLE = 2, DRIFT_MFN0 = 4, DRIFT_ROLLED_BACK = 8;
-const LEVEL_NAMES = ['L0', '1G', '2M', '4K'];
+export const LEVEL_NAMES = ['L0', '1G', '2M', '4K'];
 
 /** Helpers shared by the algorithm files. */
 export function tableLo(core: P2mCore, id: number): number { return tableEntryLo(core.pageMfn(id)); }

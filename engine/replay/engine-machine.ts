@@ -237,7 +237,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
       if (plan) return plan;
     }
     if (this.logSeek && j) {
-      const mover = new LogMover(this.log, opStart, this.coresOf(this.scratch), this.strategy, j, op => this.table.domainOf(op));
+      const mover = new LogMover(this.log, opStart, this.coresOf(this.scratch), j, op => this.table.domainOf(op));
       snapshots.push(this.snapshot()); ops.push(0);
       let from = 0;
       while (from < n) {

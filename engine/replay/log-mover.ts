@@ -11,13 +11,9 @@
 // `collect` mode is the one forward pass after the first pass that fills the journal's
 // previous values; verify() then compares the moved engines with the recording ones.
 
-import { p2mValidHi, baseOf } from '../arch/descriptor';
-import { levelSize } from '../arch/geometry';
 import type { P2mCore } from '../p2m/core';
 import { FLUSH_CAUSES, type EventLog, type RawEventSink, type TableAllocWhy } from '../p2m/event-log';
 import type { FlushCause, OpKind } from '../p2m/events';
-import { oldIsLeaf, oldIsTable } from '../strategy/old-encoding';
-import { markLiveOld } from '../strategy/old-core';
 import type { LogJournal } from './log-journal';
 import { allocSource, unalloc, unrelease } from './pool-undo';
 
@@ -29,8 +25,6 @@ const B_BEGIN = 1, B_PTE = 2, B_ALLOC = 3, B_ZERO = 4, B_FREE = 5, B_STAT = 6, B
 
 export class LogMover implements RawEventSink {
   private cores: Map<number, P2mCore> = new Map();
-  /** The 2016 strategies' leaf/table predicates (their core overrides writePte, not storeEntry). */
-  private readonly old: boolean;
   private c: P2mCore | undefined;
   /** Machine op of the event being fed (ops without events have no opBegin). */
   private m = 0;
@@ -49,9 +43,8 @@ export class LogMover implements RawEventSink {
   private bn = new Uint32Array(BATCH * 2);  // new lo, hi
 
   constructor(private readonly log: EventLog, private readonly opStart: Uint32Array,
-    cores: Map<number, P2mCore>, strategy: string, readonly journal: LogJournal,
+    cores: Map<number, P2mCore>, readonly journal: LogJournal,
     private readonly domainOfOp: (op: number) => number) {
-    this.old = strategy !== 'upstream';
     this.setCores(cores);
   }
 
@@ -110,7 +103,7 @@ export class LogMover implements RawEventSink {
       this.bo[2 * k] = oLo; this.bo[2 * k + 1] = oHi; this.bn[2 * k] = nLo; this.bn[2 * k + 1] = nHi;
       return;
     }
-    this.store(c, idOf(c, table), index, nLo, nHi);
+    c.storeEntry(idOf(c, table), index, nLo, nHi);
   }
   onPteClean(): void { /* cache maintenance: no state */ }
   onTlbFlush(i: number, _vmid: number, cause: FlushCause): void {
@@ -137,7 +130,7 @@ export class LogMover implements RawEventSink {
     if (this.collect) this.journal.alloc.push(i, prev);
     const p = c.store.writable(id);
     p.level = level; p.live = false;
-    if (p.count !== 0) p.leaves = this.countLeaves(c, id, level);
+    if (p.count !== 0) p.leaves = c.leafCount(id, level);
     c.tablesAllocated++;
   }
   onTableZero(i: number, table: number): void {
@@ -204,7 +197,7 @@ export class LogMover implements RawEventSink {
       if (c === undefined) continue;
       const i = this.bi[k];
       switch (this.bk[k]) {
-        case B_PTE: this.store(c, idOf(c, this.ba[k]), this.bb[k], this.bo[2 * k], this.bo[2 * k + 1]); break;
+        case B_PTE: c.storeEntry(idOf(c, this.ba[k]), this.bb[k], this.bo[2 * k], this.bo[2 * k + 1]); break;
         case B_FLUSH: c.flushes[this.ba[k]]--; break;
         case B_STAT: (this.ba[k] === 0 ? c.mappings : c.shattered)[this.bb[k]] -= this.bo[2 * k] | 0; break;
         case B_RANGE: {
@@ -225,7 +218,7 @@ export class LogMover implements RawEventSink {
           c.tablesAllocated--;
           const p = c.store.writable(id);
           p.level = v & 7; p.live = (v & 8) !== 0;
-          p.leaves = p.count === 0 ? 0 : this.countLeaves(c, id, p.level);
+          p.leaves = p.count === 0 ? 0 : c.leafCount(id, p.level);
           break;
         }
         case B_ZERO: {
@@ -235,7 +228,7 @@ export class LogMover implements RawEventSink {
           const w = j.zeroed.get(i)!;
           for (let x = 0; x < w.length; x += 3) c.store.write(id, w[x], w[x + 1], w[x + 2]);
           const p = c.store.writable(id);
-          p.leaves = this.countLeaves(c, id, p.level);
+          p.leaves = c.leafCount(id, p.level);
           break;
         }
         case B_BEGIN: {
@@ -248,36 +241,6 @@ export class LogMover implements RawEventSink {
         }
       }
     }
-  }
-
-  // ---- store bookkeeping -----------------------------------------------------------------
-
-  private store(c: P2mCore, id: number, idx: number, lo: number, hi: number): void {
-    if (!this.old) { c.storeEntry(id, idx, lo, hi); return; }
-    // The 2016 cores keep the same bookkeeping with their own predicates (old-core.ts writePte).
-    const ts = c.store;
-    // write()'s return value differs between table-store versions: take the page through writable().
-    ts.write(id, idx, lo, hi);
-    const oLo = ts.lo, oHi = ts.hi, p = ts.writable(id), level = p.level;
-    const oldLeaf = oldIsLeaf(oLo, level), newLeaf = oldIsLeaf(lo, level);
-    if (oldLeaf !== newLeaf) p.leaves += newLeaf ? 1 : -1;
-    if (!p.live) return;
-    if (oldLeaf) c.trueLeaves[level]--;
-    if (newLeaf) c.trueLeaves[level]++;
-    const oldTable = oldIsTable(oLo, level), newTable = oldIsTable(lo, level);
-    if (!oldTable && !newTable) return;
-    if (oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi)) return;
-    if (oldTable) markLiveOld(c, baseOf(oLo, oHi), false, 0);
-    if (newTable) markLiveOld(c, baseOf(lo, hi), true, p.baseGfn + idx * levelSize(level));
-  }
-
-
-  /** A page's leaf entries at `level` (allocPage's recount of a reused page). */
-  private countLeaves(c: P2mCore, id: number, level: number): number {
-    let n = 0;
-    if (this.old) c.store.forEachUnordered(id, (_i, lo) => { if (oldIsLeaf(lo, level)) n++; });
-    else c.store.forEachUnordered(id, (_i, lo, hi) => { if (p2mValidHi(hi) && (level === 3 || (lo & 2) === 0)) n++; });
-    return n;
   }
 }
 

@@ -3,8 +3,8 @@
 // because in 2016 "p2m-valid" was bit 0 and table entries had type 0 (p2m-model.md §10): the
 // upstream core follows only typed tables, so liveness and true leaf counts would be lost.
 import { baseOf, reservedBitsSetHi } from '../arch/descriptor';
-import { levelOrder, levelSize } from '../arch/geometry';
-import { P2mCore } from '../p2m/core';
+import { levelSize, modPow2 } from '../arch/geometry';
+import { LEVEL_NAMES, P2mCore } from '../p2m/core';
 import { LIVE_BIT, levelOfInfo, M_INFO, M_LEAVES } from '../p2m/table-store';
 import type { P2mConfig } from '../p2m/config';
 import { oldIsLeaf, oldIsTable } from './old-encoding';
@@ -30,7 +30,7 @@ export class OldCore extends P2mCore {
       const parts: string[] = [];
       for (let l = 1; l < 4; l++) {
         const d = this.mappings[l] - this.trueLeaves[l];
-        if (d !== this.lastDrift[l]) parts.push(`${['L0', '1G', '2M', '4K'][l]} Xen ${this.mappings[l]} vs true ${this.trueLeaves[l]}`);
+        if (d !== this.lastDrift[l]) parts.push(`${LEVEL_NAMES[l]} Xen ${this.mappings[l]} vs true ${this.trueLeaves[l]}`);
         this.lastDrift[l] = d;
       }
       if (parts.length > 0) {
@@ -42,28 +42,24 @@ export class OldCore extends P2mCore {
   }
 
   /**
-   * A reused pool page keeps its stale entries (Xen frees without zeroing): its leaf count must
-   * be recounted with the 2016 predicate (a stale type-0 table entry read at L3 is a valid page),
+   * A reused pool page keeps its stale entries (Xen frees without zeroing): its leaf count is
+   * recounted with the 2016 predicate (a stale type-0 table entry read at L3 is a valid page),
    * or later stores over those entries would skew the true counts.
    */
-  override allocPage(level: number, why: 0 | 1): number {
-    const id = super.allocPage(level, why);
-    if (id < 0) return id;
-    const p = this.store.page(id);
-    if (p.count !== 0) {
-      let n = 0;
-      this.store.forEach(id, (_i, lo) => { if (oldIsLeaf(lo, level)) n++; });
-      this.store.writable(id).leaves = n;
-    }
-    return id;
+  override leafCount(id: number, level: number): number {
+    let n = 0;
+    this.store.forEachUnordered(id, (_i, lo) => { if (oldIsLeaf(lo, level)) n++; });
+    return n;
   }
 
-  /** writePte with the 2016 validity rules; events and clean_pte behaviour as upstream. */
-  override writePte(id: number, idx: number, lo: number, hi: number, raw = false): void {
+  /**
+   * storeEntry with the 2016 validity rules (writePte, and the replay's log mover, go through
+   * it): same leaf/liveness/true-count bookkeeping, 2016 leaf and table predicates.
+   */
+  override storeEntry(id: number, idx: number, lo: number, hi: number): boolean {
     const store = this.store;
-    store.read(id, idx);
-    const oLo = store.lo, oHi = store.hi;
     const b = store.write(id, idx, lo, hi), m = store.meta;
+    const oLo = store.lo, oHi = store.hi;
     const info = m[b + M_INFO], level = levelOfInfo(info);
     const oldLeaf = oldIsLeaf(oLo, level), newLeaf = oldIsLeaf(lo, level);
     if (oldLeaf !== newLeaf) m[b + M_LEAVES] += newLeaf ? 1 : -1;
@@ -75,35 +71,30 @@ export class OldCore extends P2mCore {
       if (oldTable || newTable) {
         const same = oldTable && newTable && baseOf(oLo, oHi) === baseOf(lo, hi);
         if (!same) {
-          if (oldTable) this.markLive(baseOf(oLo, oHi), false, 0);
-          if (newTable) this.markLive(baseOf(lo, hi), true, store.base[b >>> 2] + idx * levelSize(level));
+          if (oldTable) markLiveOld(this, baseOf(oLo, oHi), false, 0);
+          if (newTable) markLiveOld(this, baseOf(lo, hi), true, store.base[b >>> 2] + idx * levelSize(level));
         }
       }
     }
-    this.log.pteWrite(this.pageMfn(id), idx, level, oLo, oHi, lo, hi, live, raw);
-    if (!raw && this.cfg.cleanPte) this.log.pteClean(this.pageMfn(id), idx);
-    if (lo !== 0 || hi !== 0) this.checkStore(lo, hi, level);
+    this.prevLo = oLo; this.prevHi = oHi; this.prevLevel = level;
+    return live;
   }
 
   /** §8 rows 18 and 20 (row 19's "hw-valid with type 0" is normal here: 2016 tables). */
-  private checkStore(lo: number, hi: number, level: number): void {
+  protected override checkWritten(lo: number, hi: number, level: number): void {
     if (reservedBitsSetHi(hi)) this.diag('sim-reserved-bits', 'error', `reserved/contig bits set in a descriptor written at L${level}`, this.gfn);
-    if (level < 3 && (lo & 3) === 1 && baseOf(lo, hi) % 2 ** levelOrder(level) !== 0) {
+    if (level < 3 && (lo & 3) === 1 && modPow2(baseOf(lo, hi), levelSize(level)) !== 0) {
       this.diag('sim-misaligned-leaf', 'warning', `L${level} block base MFN 0x${baseOf(lo, hi).toString(16)} is not aligned to its size`, this.gfn);
     }
   }
-
-  /** Marks a subtree (un)reachable (and where it maps), moving its leaves in/out of the true counts. */
-  private markLive(mfn: number, live: boolean, baseGfn: number): void { markLiveOld(this, mfn, live, baseGfn); }
 }
 
 /**
  * Marks the subtree under table `mfn` (un)reachable with the 2016 table predicate (type-0
  * tables), moving its leaves in or out of the true counts and recording where a newly
- * reachable page maps. Also used by the replay's log mover, which stores with storeEntry's
- * bookkeeping but must follow the 2016 encoding on these strategies.
+ * reachable page maps.
  */
-export function markLiveOld(c: P2mCore, mfn: number, live: boolean, baseGfn: number): void {
+function markLiveOld(c: P2mCore, mfn: number, live: boolean, baseGfn: number): void {
   const id = c.pageId(mfn);
   if (id < 0) return;
   const p = c.store.writable(id);
