@@ -113,11 +113,10 @@ export interface ReplayMachine<Snap = unknown> {
   findings?(): readonly ExternalFinding[];
   /**
    * Log-driven seeking: when true, the first pass takes no periodic snapshots and
-   * `prepareSeeking` (called once right after it) returns the checkpoints and log moves.
+   * `prepareSeekingSteps` (run once right after it, yielding every few milliseconds so a load
+   * can go in event-loop slices) returns the checkpoints and the log moves or time index.
    */
   readonly logSeek?: boolean;
-  prepareSeeking?(opStart: Uint32Array, fallbackInterval: number): SeekPlan<Snap>;
-  /** The same work as a generator yielding every few milliseconds (load in event-loop slices). */
   prepareSeekingSteps?(opStart: Uint32Array, fallbackInterval: number): Generator<void, SeekPlan<Snap>>;
 }
 

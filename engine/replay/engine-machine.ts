@@ -28,7 +28,6 @@ import { K_OBJECT, K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
 import { ScalarColumns } from './time-columns';
 import { buildTimeIndex, indexBytes } from './time-index';
 import { diffTimeEngine, setTime, timeEngine, type TimeEngine } from './time-store';
-import { EventLog as ViewLog } from '../p2m/event-log';
 
 export interface EngineMachineOptions {
   arch?: 'arm64' | 'arm32';
@@ -160,12 +159,13 @@ export class EngineMachine implements ReplayMachine<Snap> {
     return m;
   }
 
+  /** An engine set whose log records nothing (re-execution and log moves). */
+  private makeScratch(): Map<number, P2m> { return this.make(disabledLog()); }
+
   reset(): void {
     this.log = new EventLog();
     this.rec = this.make(this.log);
-    const off = new EventLog();
-    off.enabled = false;
-    this.scratch = this.make(off);
+    this.scratch = this.makeScratch();
     this.active = this.rec;
     this.cachedFindings = undefined;
     this.mover = undefined;
@@ -220,12 +220,6 @@ export class EngineMachine implements ReplayMachine<Snap> {
    * on. If the proof fails, the scratch set re-executes the trace instead and the plan is the
    * old one (a snapshot every `fallbackInterval` ops, no moves).
    */
-  prepareSeeking(opStart: Uint32Array, fallbackInterval: number): SeekPlan<Snap> {
-    const g = this.prepareSeekingSteps(opStart, fallbackInterval);
-    for (;;) { const r = g.next(); if (r.done) return r.value; }
-  }
-
-  /** `prepareSeeking` as a generator yielding every few ms of work (the inline adapter's load slices). */
   *prepareSeekingSteps(opStart: Uint32Array, fallbackInterval: number): Generator<void, SeekPlan<Snap>> {
     const n = this.ops.length;
     const snapshots: Snap[] = [];
@@ -241,11 +235,10 @@ export class EngineMachine implements ReplayMachine<Snap> {
       snapshots.push(this.snapshot()); ops.push(0);
       let from = 0;
       while (from < n) {
-        let to = from + 1;
         // First op boundary at least checkpointEvents events on (binary search over opStart).
         let lo = from + 1, hi = n;
         while (lo < hi) { const m = (lo + hi) >>> 1; if (opStart[m] - opStart[from] >= this.checkpointEvents) hi = m; else lo = m + 1; }
-        to = Math.max(to, lo);
+        const to = lo;
         mover.forward(from, to, true);
         if (mover.problem !== undefined) break;
         snapshots.push(this.snapshot()); ops.push(to);
@@ -278,9 +271,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
       snapshots.length = 0; ops.length = 0;
     }
     // Fallback: re-execute on a fresh scratch set, a snapshot every `interval` ops (≤ 1024 of them).
-    const off = new EventLog();
-    off.enabled = false;
-    this.scratch = this.make(off);
+    this.scratch = this.makeScratch();
     this.scratchOps = 0;
     this.active = this.scratch;
     const interval = Math.max(1, fallbackInterval, Math.ceil(n / 1024));
@@ -300,7 +291,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
    * beyond an empty one at op 0: restoring it just sets boundary 0). Undefined on failure (the
    * caller goes on with the log-mover mode, the recording set untouched).
    */
-  private *prepareTime(opStart: Uint32Array, j: import('./log-journal').LogJournal): Generator<void, SeekPlan<Snap> | undefined> {
+  private *prepareTime(opStart: Uint32Array, j: LogJournal): Generator<void, SeekPlan<Snap> | undefined> {
     const n = this.ops.length;
     const rec = this.coresOf(this.rec);
     const built = buildTimeIndex(this.log, opStart, n, rec, this.scalarCols!, j, op => this.table.domainOf(op));
@@ -311,9 +302,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
       for (const [d, ix] of built.index) {
         const s = this.specs.get(d)!;
         const e = timeEngine(ix, store => {
-          const off = new ViewLog();
-          off.enabled = false;
-          return createDomainP2m({ ...this.cfg }, s, off, this.strategy, store);
+          return createDomainP2m(this.cfg, s, disabledLog(), this.strategy, store);
         });
         setTime(e, n);
         problem = diffTimeEngine(e, rec.get(d)!);
@@ -329,7 +318,6 @@ export class EngineMachine implements ReplayMachine<Snap> {
       return undefined;
     }
     this.timeIndexBytes = indexBytes(built.index);
-    for (const p of this.rec.values()) p.core.zeroJournal = undefined;
     this.timeEngines = engines;
     this.rec = new Map();
     this.scratch = new Map();
@@ -364,9 +352,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
     // growth triggers full GCs mid-seek). A fresh scratch set is equivalent (restore
     // replaces all state) and drops the old arena.
     if (this.scratchOps >= this.renewAfter) {
-      const off = new EventLog();
-      off.enabled = false;
-      this.scratch = this.make(off);
+      this.scratch = this.makeScratch();
       this.scratchOps = 0;
       this.mover?.setCores(this.coresOf(this.scratch));
     }
@@ -398,4 +384,11 @@ export class EngineMachine implements ReplayMachine<Snap> {
       domain: d, vmid: this.specs.get(d)?.vmid ?? d, cleanPte: this.cfg.cleanPte ?? false,
     })));
   }
+}
+
+/** A log that records nothing (engines that re-execute, are moved or only answer views). */
+function disabledLog(): EventLog {
+  const off = new EventLog();
+  off.enabled = false;
+  return off;
 }

@@ -15,6 +15,7 @@ import type { P2mCore } from '../p2m/core';
 import { FLUSH_CAUSES, type EventLog, type RawEventSink, type TableAllocWhy } from '../p2m/event-log';
 import type { FlushCause, OpKind } from '../p2m/events';
 import type { LogJournal } from './log-journal';
+import { opOfEvent } from './timeline';
 import { allocSource, unalloc, unrelease } from './pool-undo';
 
 const CAUSE_INDEX = new Map<FlushCause, number>(FLUSH_CAUSES.map((c, i) => [c, i]));
@@ -34,13 +35,13 @@ export class LogMover implements RawEventSink {
   private backward_ = false;
   // reverse buffer (backward moves)
   private n = 0;
-  private bk = new Uint8Array(BATCH);
-  private bc: (P2mCore | undefined)[] = new Array(BATCH);
-  private bi = new Uint32Array(BATCH);      // global event index
-  private ba = new Float64Array(BATCH);     // table / gfn / max / op
-  private bb = new Float64Array(BATCH);     // index / level / low / delta / access / cause
-  private bo = new Uint32Array(BATCH * 2);  // old lo, hi
-  private bn = new Uint32Array(BATCH * 2);  // new lo, hi
+  private readonly bk = new Uint8Array(BATCH);
+  private readonly bc: (P2mCore | undefined)[] = new Array(BATCH);
+  private readonly bi = new Uint32Array(BATCH);      // global event index
+  private readonly ba = new Float64Array(BATCH);     // table / gfn / max / op
+  private readonly bb = new Float64Array(BATCH);     // index / level / low / delta / access / cause
+  private readonly bo = new Uint32Array(BATCH * 2);  // old lo, hi
+  private readonly bn = new Uint32Array(BATCH * 2);  // new lo, hi
 
   constructor(private readonly log: EventLog, private readonly opStart: Uint32Array,
     cores: Map<number, P2mCore>, readonly journal: LogJournal,
@@ -175,19 +176,11 @@ export class LogMover implements RawEventSink {
 
   // ---- backward ----------------------------------------------------------------------
 
+  /** One buffered event; a batch is at most BATCH events and each pushes at most once. */
   private push(kind: number, i: number, a: number, b: number): number {
-    if (this.n === this.bk.length) this.growBuffer();
     const k = this.n++;
     this.bk[k] = kind; this.bc[k] = this.c; this.bi[k] = i; this.ba[k] = a; this.bb[k] = b;
     return k;
-  }
-
-  private growBuffer(): void {
-    const g = <T extends Uint8Array | Uint32Array | Float64Array>(x: T, f: (n: number) => T): T => { const y = f(x.length * 2); y.set(x); return y; };
-    this.bk = g(this.bk, n => new Uint8Array(n)); this.bi = g(this.bi, n => new Uint32Array(n));
-    this.ba = g(this.ba, n => new Float64Array(n)); this.bb = g(this.bb, n => new Float64Array(n));
-    this.bo = g(this.bo, n => new Uint32Array(n)); this.bn = g(this.bn, n => new Uint32Array(n));
-    this.bc.length = this.bk.length;
   }
 
   private undoBuffer(): void {
@@ -254,16 +247,6 @@ function idOf(c: P2mCore, mfn: number): number {
 function setScalars(c: P2mCore, bits: number): void {
   c.memAccessEnabled = (bits & 1) !== 0;
   c.isDying = (bits & 2) !== 0;
-}
-
-/** Machine op (in [lo, hi)) whose events contain global event `e`. */
-function opOfEvent(opStart: Uint32Array, e: number, lo: number, hi: number): number {
-  hi--;
-  while (lo < hi) {
-    const m = (lo + hi + 1) >>> 1;
-    if (opStart[m] <= e) lo = m; else hi = m - 1;
-  }
-  return lo;
 }
 
 /** Scalar bits of a core (see LogJournal.scalars). */

@@ -2,6 +2,7 @@
 // engine. Shared by the full replay machine and the UI's index-only session, which both keep a
 // live P2m per domain; no op is recorded by any of these queries.
 
+import { rootPageFor } from '../arch/geometry';
 import { accessName, typeName } from '../arch/types';
 import type { P2m } from '../p2m/p2m';
 import type { DomainView } from './backend';
@@ -13,11 +14,7 @@ export class P2mDomainView implements DomainView {
   get vmid() { return this.p.config.vmid; }
   get rootLevel() { return this.p.geometry.rootLevel; }
   get rootMfns() { return this.p.rootTables(); }
-  rootPageFor(gfn: number): number {
-    const g = this.p.geometry;
-    const k = Math.floor(gfn / 2 ** ((3 - g.rootLevel) * 9 + 9));
-    return k < g.rootPages ? k : -1;
-  }
+  rootPageFor(gfn: number): number { return rootPageFor(this.p.geometry, gfn); }
   readEntry(table: number, index: number): bigint {
     const c = this.p.core;
     const id = c.pageId(table);

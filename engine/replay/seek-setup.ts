@@ -6,13 +6,17 @@ import type { ReplayMachine } from './backend';
 import { Seeker } from './seeker';
 import type { TimelineBuild } from './timeline';
 
+function logSeeking(machine: ReplayMachine<unknown>): boolean {
+  return machine.logSeek === true && machine.prepareSeekingSteps !== undefined;
+}
+
 /** Snapshot spacing of the first pass: none beyond op 0 when the machine seeks along its log. */
 export function firstPassInterval(machine: ReplayMachine<unknown>, interval: number): number {
-  return machine.logSeek && machine.prepareSeeking ? 0x7fffffff : interval;
+  return logSeeking(machine) ? 0x7fffffff : interval;
 }
 /** The first pass's event bound between snapshots (none when seeking along the log). */
 export function firstPassMaxEvents(machine: ReplayMachine<unknown>, maxEvents: number): number {
-  return machine.logSeek && machine.prepareSeeking ? Infinity : maxEvents;
+  return logSeeking(machine) ? Infinity : maxEvents;
 }
 
 /** The seeker over a finished first pass (`interval` as asked by the caller). */
@@ -24,10 +28,8 @@ export function createSeeker<S>(machine: ReplayMachine<S>, b: TimelineBuild<S>, 
 /** `createSeeker` yielding every few milliseconds of preparation (ReplayRuntime.load's slices). */
 export function* createSeekerSteps<S>(machine: ReplayMachine<S>, b: TimelineBuild<S>, interval: number): Generator<void, Seeker<S>> {
   const n = b.timeline.opCount;
-  if (machine.logSeek && (machine.prepareSeekingSteps || machine.prepareSeeking)) {
-    const plan = machine.prepareSeekingSteps
-      ? yield* machine.prepareSeekingSteps(b.timeline.opStart, interval)
-      : machine.prepareSeeking!(b.timeline.opStart, interval);
+  if (logSeeking(machine)) {
+    const plan = yield* machine.prepareSeekingSteps!(b.timeline.opStart, interval);
     const spacing = Math.max(interval, Math.ceil(n / Math.max(1, plan.snapshots.length)));
     return new Seeker(machine, plan.snapshots, spacing, n, plan.snapshotOps, plan.moves);
   }

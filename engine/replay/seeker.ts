@@ -111,8 +111,7 @@ export class Seeker<Snap> {
     const cost = (from: number) => from <= target ? os[target] - os[from] : (os[from] - os[target]) * BACKWARD_WEIGHT;
     let best = cost(this.at), k = -1;
     const kb = this.snapshotBefore(target);
-    for (const kk of [kb, kb + 1]) {
-      if (kk >= this.snapOps.length) continue;
+    for (let kk = kb; kk <= kb + 1 && kk < this.snapOps.length; kk++) {
       const c = RESTORE_EVENTS + cost(this.snapOps[kk]) * AFTER_RESTORE_WEIGHT;
       if (c < best) { best = c; k = kk; }
     }

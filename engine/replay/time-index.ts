@@ -26,17 +26,11 @@ export interface DomainTimeIndex {
   readonly radix: Map<number, RadixHistory>;
 }
 
-function idOf(c: P2mCore, mfn: number): number {
-  const r = mfn - c.cfg.rootBaseMfn;
-  if (r >= 0 && r < c.geo.rootPages) return r;
-  return mfn - c.cfg.poolBaseMfn + c.geo.rootPages;
-}
-
 interface Building { core: P2mCore; hist: HistoryBuilder; born: Uint32Array; radix: Map<number, RadixHistory> }
 
 /** The one pass over the log: entry writes, zeroed entries, page births, radix changes. */
 class IndexSink implements RawEventSink {
-  private m = -1;
+  private m = 0;
   private d: Building | undefined;
   problem: string | undefined;
 
@@ -47,7 +41,6 @@ class IndexSink implements RawEventSink {
 
   onOpBegin(i: number, _op: number, _k: OpKind, domain?: number): void {
     const os = this.opStart;
-    if (this.m < 0) this.m = 0;
     while (this.m + 1 < os.length && os[this.m + 1] <= i) this.m++;
     this.d = this.doms.get(domain ?? this.domainOfOp(this.m));
   }
@@ -55,16 +48,17 @@ class IndexSink implements RawEventSink {
   onPteWrite(i: number, table: number, index: number, level: number, _ol: number, _oh: number, lo: number, hi: number): void {
     const d = this.d;
     if (d === undefined) { this.problem ??= `event ${i}: a store outside any op`; return; }
-    const id = idOf(d.core, table);
-    if (id < 0 || id >= d.born.length) { this.problem ??= `event ${i}: store into unknown table ${table}`; return; }
+    // pageId's bound is the recording core's final minted count: every page the log names.
+    const id = d.core.pageId(table);
+    if (id < 0) { this.problem ??= `event ${i}: store into unknown table ${table}`; return; }
     // A page exists from its first allocation on (`born`). A store into a page never allocated
     // yet, or a table descriptor (level < 3, bit 1) pointing at one, creates the page in the
     // engine's store earlier than that: `has` would be wrong before its allocation, so such a
     // trace keeps the log-mover mode (conservative: any such store, live or not).
     if (d.born[id] === NEVER) { this.problem ??= `event ${i}: store into page ${id} before its allocation`; return; }
     if (level >= 0 && level < 3 && (lo & 2) !== 0) {
-      const t = idOf(d.core, baseOf(lo, hi));
-      if (t >= 0 && t < d.born.length && d.born[t] === NEVER) { this.problem ??= `event ${i}: table entry pointing at page ${t} before its allocation`; return; }
+      const t = d.core.pageId(baseOf(lo, hi));
+      if (t >= 0 && d.born[t] === NEVER) { this.problem ??= `event ${i}: table entry pointing at page ${t} before its allocation`; return; }
     }
     d.hist.add(id, index, this.key, lo, hi);
   }
@@ -74,8 +68,8 @@ class IndexSink implements RawEventSink {
   onTableAlloc(i: number, table: number, _level: number, why: TableAllocWhy): void {
     const d = this.d;
     if (d === undefined || why === 'root') return;
-    const id = idOf(d.core, table);
-    if (id < 0 || id >= d.born.length) { this.problem ??= `event ${i}: unknown page ${table}`; return; }
+    const id = d.core.pageId(table);
+    if (id < 0) { this.problem ??= `event ${i}: unknown page ${table}`; return; }
     if (d.born[id] === NEVER) d.born[id] = this.key;
   }
   onTableZero(i: number, table: number): void {
@@ -83,7 +77,8 @@ class IndexSink implements RawEventSink {
     if (z === undefined) return;
     const d = this.d;
     if (d === undefined) { this.problem ??= `event ${i}: a zeroing outside any op`; return; }
-    const id = idOf(d.core, table);
+    const id = d.core.pageId(table);
+    if (id < 0) { this.problem ??= `event ${i}: zeroing of unknown page ${table}`; return; }
     // The wiped stale entries each get a write of 0 at this time.
     for (let k = 0; k < z.length; k += 3) d.hist.add(id, z[k], this.key, 0, 0);
   }

@@ -15,6 +15,19 @@ export interface TimelineBuild<Snap> {
   snapshotOps: Uint32Array;
 }
 
+/**
+ * The op among [lo, hi) (default: all; `opStart` has one more entry than there are ops) whose
+ * events contain global event `e`: the last one starting at or before it (binary search).
+ */
+export function opOfEvent(opStart: Uint32Array, e: number, lo = 0, hi = opStart.length - 1): number {
+  hi--;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (opStart[mid] <= e) lo = mid; else hi = mid - 1;
+  }
+  return Math.max(0, lo);
+}
+
 export class Timeline {
   /** opStart[i] = index of op i's first event; opStart[opCount] = total events. */
   readonly opStart: Uint32Array;
@@ -29,14 +42,7 @@ export class Timeline {
   eventCountOf(op: number): number { return op >= this.ops.length ? 0 : this.opStart[op + 1] - this.opStart[op]; }
 
   /** Op containing global event index `e` (binary search over opStart). */
-  opOfEvent(e: number): number {
-    let lo = 0, hi = this.ops.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.opStart[mid] <= e) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  }
+  opOfEvent(e: number): number { return opOfEvent(this.opStart, e); }
 
   /** Ops whose record starts on `line` (1-based) of `source`, in trace order. */
   opsOnLine(source: string, line: number): readonly number[] {

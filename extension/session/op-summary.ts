@@ -7,6 +7,7 @@
 
 import type { MachineOp } from '../../engine/replay/backend';
 import { tableOf } from '../../engine/replay/op-table';
+import { opOfEvent } from '../../engine/replay/timeline';
 import { BbmChecker } from '../../engine/tlb/bbm-checker';
 import { VIOLATION_CODES } from './event-format';
 import { feedRange, SummarySink, type SummarySource } from './summary-sink';
@@ -114,11 +115,3 @@ export function diagnosticMessages(events: SummarySource, opStart: Uint32Array, 
   return out;
 }
 
-export function opOfEvent(opStart: Uint32Array, e: number): number {
-  let lo = 0, hi = opStart.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (opStart[mid] <= e) lo = mid; else hi = mid - 1;
-  }
-  return Math.max(0, lo);
-}
