@@ -3,6 +3,9 @@
 // freed before it. The hardware domain (or an 'unlimited' pool) takes pages from the heap
 // when the freelist is empty: modelled by minting the next page id.
 
+/** Where an alloc() took its page from (Pool.allocSource / unalloc). */
+export const POOL_FROM_RING = 0, POOL_FROM_RESERVE = 1, POOL_FROM_HEAP = 2;
+
 export interface PoolState { ring: Int32Array; head: number; size: number; minted: number; reserve: number }
 
 export class Pool {
@@ -70,6 +73,33 @@ export class Pool {
 
   /** set_allocation shrink: pops one free page from the head; false when the freelist is empty. */
   shrinkOne(): boolean { if (this.free === 0) return false; this.alloc(); return true; }
+
+  // ---- replay support: one step undone, counts set (engine/replay moves and view engines) ----
+  /** Pages handed out by minting so far (ids firstId … firstId+minted-1 exist). */
+  get mintedCount(): number { return this.minted; }
+  /** Where the next alloc() takes its page from: POOL_FROM_RING, _RESERVE or _HEAP. */
+  allocSource(): number { return this.reserve > 0 ? POOL_FROM_RESERVE : this.size === 0 ? POOL_FROM_HEAP : POOL_FROM_RING; }
+  /** Inverse of an alloc() that returned `id` from `from` (see allocSource). */
+  unalloc(id: number, from: number): void {
+    if (from === POOL_FROM_RING) {
+      this.head = (this.head - 1 + this.ring.length) % this.ring.length;
+      this.ring[this.head] = id;
+      this.size++;
+    } else {
+      this.minted--;
+      if (from === POOL_FROM_RESERVE) this.reserve++;
+    }
+  }
+  /** Inverse of release(): the page released last is the ring's tail. */
+  unrelease(): void { this.size--; }
+  /** Released pages queued on the freelist ring (free = reserveCount + queuedCount). */
+  get queuedCount(): number { return this.size; }
+  /** Initial pages not minted yet. */
+  get reserveCount(): number { return this.reserve; }
+  /** Sets the counts of a pool that only answers queries (a view engine's: it never allocates). */
+  setCounts(size: number, minted: number, reserve: number): void {
+    this.size = size; this.minted = minted; this.reserve = reserve; this.head = 0;
+  }
 
   save(): PoolState { return { ring: this.ring.slice(), head: this.head, size: this.size, minted: this.minted, reserve: this.reserve }; }
   load(s: PoolState): void { this.ring = s.ring.slice(); this.head = s.head; this.size = s.size; this.minted = s.minted; this.reserve = s.reserve; }

@@ -42,8 +42,6 @@ export class SparseColumn {
   get bytes(): number { return this.keys.byteLength + this.vals.byteLength; }
 }
 
-/** Where a tableAlloc took its page from (undoing it puts the page back there). */
-export const FROM_RING = 0, FROM_RESERVE = 1, FROM_HEAP = 2;
 
 export class LogJournal {
   /** tableAlloc event → previous level | (previous live << 3) | (FROM_* << 4). */

@@ -16,7 +16,6 @@ import { FLUSH_CAUSES, type EventLog, type RawEventSink, type TableAllocWhy } fr
 import type { FlushCause, OpKind } from '../p2m/events';
 import type { LogJournal } from './log-journal';
 import { opOfEvent } from './timeline';
-import { allocSource, unalloc, unrelease } from './pool-undo';
 
 const CAUSE_INDEX = new Map<FlushCause, number>(FLUSH_CAUSES.map((c, i) => [c, i]));
 /** Events fed per batch of a backward move (its reverse buffer). */
@@ -122,7 +121,7 @@ export class LogMover implements RawEventSink {
     if (c === undefined || why === 'root') return;
     if (this.backward_) { this.push(B_ALLOC, i, table, level); return; }
     const id = idOf(c, table);
-    const from = allocSource(c.pool);
+    const from = c.pool.allocSource();
     const had = c.store.has(id);
     const p0 = had ? c.store.page(id) : undefined;
     const prev = (p0 ? p0.level : 0) | (p0?.live ? 8 : 0) | (from << 4);
@@ -203,11 +202,11 @@ export class LogMover implements RawEventSink {
           if (prev < 0) c.radix.delete(this.ba[k]); else c.radix.set(this.ba[k], prev);
           break;
         }
-        case B_FREE: unrelease(c.pool); c.tablesFreed--; break;
+        case B_FREE: c.pool.unrelease(); c.tablesFreed--; break;
         case B_ALLOC: {
           const id = idOf(c, this.ba[k]);
           const v = j.alloc.value(j.alloc.find(i));
-          unalloc(c.pool, id, v >>> 4);
+          c.pool.unalloc(id, v >>> 4);
           c.tablesAllocated--;
           const p = c.store.writable(id);
           p.level = v & 7; p.live = (v & 8) !== 0;

@@ -6,11 +6,9 @@
 // then falls back to snapshot + re-execution, never to a wrong view.
 
 import type { P2mCore } from '../p2m/core';
-import { mintedOf, poolShapeOk } from './pool-undo';
 
 /** The first difference between a moved core and the recording one, or undefined. */
 export function diffCores(moved: P2mCore, rec: P2mCore): string | undefined {
-  if (!poolShapeOk(moved.pool)) return 'pool representation changed';
   const arr = (name: string, a: Float64Array, b: Float64Array) => {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `${name}[${i}] ${a[i]} vs ${b[i]}`;
     return undefined;
@@ -33,7 +31,7 @@ export function diffCores(moved: P2mCore, rec: P2mCore): string | undefined {
   if (moved.radix.size !== rec.radix.size) return 'radix size';
   for (const [g, a] of rec.radix) if (moved.radix.get(g) !== a) return `radix ${g}`;
   const pages = moved.geo.rootPages + moved.pool.totalMinted;
-  const minted = moved.geo.rootPages + mintedOf(rec.pool);
+  const minted = moved.geo.rootPages + rec.pool.mintedCount;
   for (let id = 0; id < pages; id++) {
     const hb = rec.store.has(id);
     // A page the recording engine created without minting it (a table entry pointing at a

@@ -6,7 +6,6 @@ import { rootPageFor } from '../arch/geometry';
 import { accessName, typeName } from '../arch/types';
 import type { P2m } from '../p2m/p2m';
 import type { DomainView } from './backend';
-import { mintedOf } from './pool-undo';
 
 export class P2mDomainView implements DomainView {
   constructor(protected readonly p: P2m) {}
@@ -54,6 +53,6 @@ export class MovedDomainView extends P2mDomainView {
     const c = this.p.core;
     const id = c.pageId(mfn);
     if (id < 0 || !c.store.has(id)) return false;
-    return id < c.geo.rootPages || id - c.geo.rootPages < mintedOf(c.pool);
+    return id < c.geo.rootPages || id - c.geo.rootPages < c.pool.mintedCount;
   }
 }

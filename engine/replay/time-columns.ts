@@ -5,22 +5,18 @@
 // column at the end (4 B/op instead of 12 B/change), when all its values fit.
 
 import type { P2mCore } from '../p2m/core';
-import type { PoolState } from '../p2m/pool';
 
 /** Field order of the recorded scalars (see `readScalars`). */
 export const F_MAPPINGS = 0, F_SHATTERED = 4, F_TRUE = 8, F_MAX = 12, F_LOW = 13, F_NEED_FLUSH = 14,
   F_POOL_SIZE = 15, F_MINTED = 16, F_RESERVE = 17, F_ALLOCATED = 18, F_FREED = 19, F_MEM_ACCESS = 20,
   F_DYING = 21, F_DEFAULT_ACCESS = 22, FIELDS = 23;
 
-/** The pool's fields through its public state shape (pool-undo.ts reads them the same way). */
-function poolFields(c: P2mCore): PoolState { return c.pool as unknown as PoolState; }
-
 /** Reads every recorded scalar of `c` into `out` (FIELDS values). */
 export function readScalars(c: P2mCore, out: Float64Array): void {
   for (let l = 0; l < 4; l++) { out[F_MAPPINGS + l] = c.mappings[l]; out[F_SHATTERED + l] = c.shattered[l]; out[F_TRUE + l] = c.trueLeaves[l]; }
-  const p = poolFields(c);
+  const pool = c.pool;
   out[F_MAX] = c.maxMappedGfn; out[F_LOW] = c.lowestMappedGfn; out[F_NEED_FLUSH] = c.needFlush ? 1 : 0;
-  out[F_POOL_SIZE] = p.size; out[F_MINTED] = p.minted; out[F_RESERVE] = p.reserve;
+  out[F_POOL_SIZE] = pool.queuedCount; out[F_MINTED] = pool.mintedCount; out[F_RESERVE] = pool.reserveCount;
   out[F_ALLOCATED] = c.tablesAllocated; out[F_FREED] = c.tablesFreed;
   out[F_MEM_ACCESS] = c.memAccessEnabled ? 1 : 0; out[F_DYING] = c.isDying ? 1 : 0; out[F_DEFAULT_ACCESS] = c.defaultAccess;
 }
@@ -29,8 +25,7 @@ export function readScalars(c: P2mCore, out: Float64Array): void {
 export function writeScalars(c: P2mCore, v: Float64Array): void {
   for (let l = 0; l < 4; l++) { c.mappings[l] = v[F_MAPPINGS + l]; c.shattered[l] = v[F_SHATTERED + l]; c.trueLeaves[l] = v[F_TRUE + l]; }
   c.maxMappedGfn = v[F_MAX]; c.lowestMappedGfn = v[F_LOW]; c.needFlush = v[F_NEED_FLUSH] !== 0;
-  const p = poolFields(c);
-  p.size = v[F_POOL_SIZE]; p.minted = v[F_MINTED]; p.reserve = v[F_RESERVE]; p.head = 0;
+  c.pool.setCounts(v[F_POOL_SIZE], v[F_MINTED], v[F_RESERVE]);
   c.tablesAllocated = v[F_ALLOCATED]; c.tablesFreed = v[F_FREED];
   c.memAccessEnabled = v[F_MEM_ACCESS] !== 0; c.isDying = v[F_DYING] !== 0; c.defaultAccess = v[F_DEFAULT_ACCESS];
 }
@@ -96,9 +91,9 @@ export class ScalarColumns {
     for (let l = 0; l < 4; l++) {
       this.put(k, F_MAPPINGS + l, c.mappings[l]); this.put(k, F_SHATTERED + l, c.shattered[l]); this.put(k, F_TRUE + l, c.trueLeaves[l]);
     }
-    const p = poolFields(c);
+    const p = c.pool;
     this.put(k, F_MAX, c.maxMappedGfn); this.put(k, F_LOW, c.lowestMappedGfn); this.put(k, F_NEED_FLUSH, c.needFlush ? 1 : 0);
-    this.put(k, F_POOL_SIZE, p.size); this.put(k, F_MINTED, p.minted); this.put(k, F_RESERVE, p.reserve);
+    this.put(k, F_POOL_SIZE, p.queuedCount); this.put(k, F_MINTED, p.mintedCount); this.put(k, F_RESERVE, p.reserveCount);
     this.put(k, F_ALLOCATED, c.tablesAllocated); this.put(k, F_FREED, c.tablesFreed);
     this.put(k, F_MEM_ACCESS, c.memAccessEnabled ? 1 : 0); this.put(k, F_DYING, c.isDying ? 1 : 0); this.put(k, F_DEFAULT_ACCESS, c.defaultAccess);
   }
