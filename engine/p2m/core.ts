@@ -32,7 +32,7 @@ export class P2mCore {
   memAccessEnabled: boolean;
   isDying: boolean;
   defaultAccess = 7; // rwx
-  readonly radix = new Map<number, number>();
+  readonly radix: Map<number, number>;
   /** Xen's counters, drift included (doubles: they may go negative). */
   readonly mappings = new Float64Array(4);
   readonly shattered = new Float64Array(4);
@@ -66,7 +66,7 @@ export class P2mCore {
    * replay's time-indexed store answering "as of op k" (engine/replay/time-store.ts). An engine
    * given one is for queries only; recording engines never pass it (the store stays monomorphic).
    */
-  constructor(config: Partial<P2mConfig> & { store?: TableStore } = {}) {
+  constructor(config: Partial<P2mConfig> & { store?: TableStore; radix?: Map<number, number> } = {}) {
     // These fields hold GFNs and u32 halves that outgrow V8's small integers within the first
     // few ops; storing a non-small value first gives them their final (double) representation
     // now, instead of a map change that deoptimises every compiled engine function mid-replay.
@@ -77,8 +77,9 @@ export class P2mCore {
     this.tmpHi = -0; this.tmpHi = 0;
     this.prevLo = -0; this.prevLo = 0;
     this.prevHi = -0; this.prevHi = 0;
-    const { log, store, ...rest } = config;
+    const { log, store, radix, ...rest } = config;
     this.store = store ?? new TableStore();
+    this.radix = radix ?? new Map();
     this.cfg = { ...DEFAULT_CONFIG, ...rest };
     this.log = log ?? new EventLog();
     const row = ipaRow(this.cfg.arch, this.cfg.ipaBits);

@@ -8,14 +8,16 @@ import { createP2m } from '../strategy/create-p2m';
 import type { StrategyName } from '../strategy/registry';
 import type { TraceConfig } from '../trace/records';
 
+/** What a view engine reads instead of its own state (engine/replay/time-store.ts). */
+export interface ViewState { store: TableStore; radix: Map<number, number> }
+
 export interface DomainSpec { domain: number; vmid: number; poolPages?: number | 'unlimited'; hardwareDomain?: boolean }
 
 /** A P2m for domain `s` under the trace config `cfg`, recording into `log`. */
-export function createDomainP2m(cfg: TraceConfig, s: DomainSpec, log: EventLog, strategy: StrategyName, store?: TableStore): P2m {
-  // `store`: a view engine's table store (time-store.ts), handed to the core's optional hook.
-  const extra: { store?: TableStore } = store ? { store } : {};
+export function createDomainP2m(cfg: TraceConfig, s: DomainSpec, log: EventLog, strategy: StrategyName, view?: ViewState): P2m {
+  // `view`: a view engine's table store and radix (time-store.ts), handed to the core's optional hooks.
   return createP2m({
-    ...extra,
+    ...view,
     strategy, domid: s.domain, vmid: s.vmid, log,
     arch: cfg.arch ?? 'arm64', ipaBits: cfg.ipaBits ?? 40,
     poolPages: s.poolPages ?? cfg.poolPages ?? 64, isHardwareDomain: s.hardwareDomain ?? false,

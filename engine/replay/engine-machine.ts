@@ -301,8 +301,8 @@ export class EngineMachine implements ReplayMachine<Snap> {
     if (problem === undefined) {
       for (const [d, ix] of built.index) {
         const s = this.specs.get(d)!;
-        const e = timeEngine(ix, store => {
-          return createDomainP2m(this.cfg, s, disabledLog(), this.strategy, store);
+        const e = timeEngine(ix, view => {
+          return createDomainP2m(this.cfg, s, disabledLog(), this.strategy, view);
         });
         setTime(e, n);
         problem = diffTimeEngine(e, rec.get(d)!);

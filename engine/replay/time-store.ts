@@ -14,6 +14,7 @@ import { type PageRef, TableStore } from '../p2m/table-store';
 import type { P2mCore } from '../p2m/core';
 import { FIELDS, writeScalars } from './time-columns';
 import { type DomainTimeIndex, NEVER, type RadixHistory } from './time-index';
+import type { ViewState } from './domain-config';
 
 export class TimeStore extends TableStore {
   /** The op boundary the store answers for. */
@@ -57,16 +58,14 @@ class TimeRadix extends Map<number, number> {
 export interface TimeEngine { p: P2m; store: TimeStore; radix: TimeRadix; ix: DomainTimeIndex }
 
 /**
- * Wraps a freshly built view P2m (`make(store)`, its core given the TimeStore through the
- * core's optional `store` hook) and swaps in the time radix.
+ * Builds a view P2m (`make(view)`: its core is given the TimeStore and the time radix through
+ * the core's optional `store` / `radix` hooks).
  */
-export function timeEngine(ix: DomainTimeIndex, make: (store: TableStore) => P2m): TimeEngine {
+export function timeEngine(ix: DomainTimeIndex, make: (view: ViewState) => P2m): TimeEngine {
   const store = new TimeStore(ix);
-  const p = make(store);
   const radix = new TimeRadix();
   radix.attach(ix.radix);
-  // The core's radix is a readonly Map field; the view engine reads it through `get` only.
-  (p.core as unknown as { radix: Map<number, number> }).radix = radix;
+  const p = make({ store, radix });
   return { p, store, radix, ix };
 }
 
