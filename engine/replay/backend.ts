@@ -4,6 +4,7 @@
 // interfaces only; engine-machine.ts implements them over the real engine. Keeping the seam
 // small lets the core be tested on its own and keeps engine internals out of the debugger.
 
+import type { RawEventSink } from '../p2m/event-log';
 import type { OpKind, P2mEvent, P2mEventKind } from '../p2m/events';
 import type { TraceLoc } from '../trace/records';
 
@@ -26,6 +27,8 @@ export interface EventSource {
   readonly length: number;
   get(i: number): P2mEvent;
   kindAt(i: number): P2mEventKind;
+  /** Raw fields of events [from, to) to a sink, no objects (the engine's log has it; consumers fall back to get). */
+  feed?(sink: RawEventSink, from?: number, to?: number): void;
 }
 
 export interface LookupResult {

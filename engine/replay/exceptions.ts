@@ -2,7 +2,6 @@
 // (Xen ASSERTs, simulator checks, stats drift, checkpoint mismatches, lost records), error
 // return codes at opEnd, and findings of checkers that watched the recording pass.
 
-import type { RawEventSink } from '../p2m/event-log';
 import type { DiagnosticCode } from '../p2m/events';
 import { tableOf } from './op-table';
 import type { EventSource, ExternalFinding } from './backend';
@@ -60,13 +59,12 @@ export function scanExceptions(tl: Timeline, events: EventSource, external: read
       sites.push({ filter: f, event: e, op: opOf(e), rule: ev.diag.code, message: ev.diag.message, evidence: [e] });
     }
   };
-  const raw = events as EventSource & { feed?: (s: RawEventSink) => void };
-  if (typeof raw.feed === 'function') {
+  if (events.feed !== undefined) {
     // The engine's log: one raw pass (no object per event); only the non-rc diagnostics are
     // materialised (a compact rc-error never raises a filter: its opEnd does). Reading every
     // event with kindAt/get cost ~1 s of a 1M-op debug session's load.
     const none = () => {};
-    raw.feed({
+    events.feed({
       onOpBegin: none, onPteWrite: none, onPteClean: none, onTlbFlush: none, onNeedFlushSet: none,
       onTableAlloc: none, onTableZero: none, onTableClean: none, onTableFree: none,
       onOpEnd: (e, _op, r) => onOpEnd(e, r),

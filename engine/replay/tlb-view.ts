@@ -13,8 +13,7 @@ const SKIP = new Set(['frameEnter', 'frameLeave', 'stat', 'diagnostic', 'mappedR
 /** Feed the events of `domain`'s ops among [0, end) to `sink`. */
 export function driveDomain(events: EventSource, domain: number, end: number, sink: TlbEventSink): void {
   // The engine's EventLog feeds raw fields (no event objects, no bigint): ~3× faster on 1M ops.
-  const raw = events as EventSource & { feed?: (s: TlbEventSink, from?: number, to?: number) => void };
-  if (typeof raw.feed === 'function') { raw.feed(new DomainFilter(domain, sink), 0, end); return; }
+  if (events.feed !== undefined) { events.feed(new DomainFilter(domain, sink), 0, end); return; }
   let mine = false;
   for (let e = 0; e < end; e++) {
     const k = events.kindAt(e);
