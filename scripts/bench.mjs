@@ -22,6 +22,8 @@ const CASES = [
   { name: 'p2m-replay', file: 'bench/p2m-replay.ts' },
   { name: 'seek', file: 'bench/seek.ts' },
   { name: 'views', file: 'bench/views.ts' },
+  { name: 'session-load', file: 'bench/session-load.ts' },
+  { name: 'session-load-xentrace', file: 'bench/session-load-xentrace.ts' },
   { name: 'lsp', file: 'bench/lsp.ts' },
   { name: 'extension', file: 'bench/extension.ts' },
   { name: 'index-only', file: 'bench/index-only.ts' },
