@@ -113,6 +113,15 @@ export class EventLog extends EventLogWriter {
   }
   /** Index of op's opBegin event. */
   firstEventOfOp(op: number): number { return this.opFirst[op]; }
+  /**
+   * The op index as opCount + 1 entries, the last one the event count: a view of the log's own
+   * array (no copy), so a timeline whose opStart equals it (timeline.ts) need not keep its own.
+   */
+  opIndexView(): Uint32Array {
+    if (this.opFirst.length <= this.ops) { const t = new Uint32Array(this.ops + 1); t.set(this.opFirst.subarray(0, this.ops)); this.opFirst = t; }
+    this.opFirst[this.ops] = this.n;
+    return this.opFirst.subarray(0, this.ops + 1);
+  }
 
   /** Diagnostics stored as objects (compact `rc-error`s are not in it: see diagnosticCount). */
   diagnosticsList(): readonly EngineDiagnostic[] { return this.diags; }
