@@ -60,10 +60,25 @@ export function packRecords(records: readonly TraceRecord[]): RecordStore {
 
 const hex = (n: number) => (n < 0 ? 'invalid' : '0x' + n.toString(16));
 
+/** Ops per block of the compact record-index form (see OpTable.recordIndex). */
+const BLOCK_BITS = 8;
+
 export class OpTable {
   readonly store: RecordStore;
-  /** Store index of each op's record. */
-  private readonly rec: Uint32Array;
+  /**
+   * Store index of op `i`'s record, as `i + skip(i)` where skip(i), the number of records
+   * before it that are not ops, never decreases. Kept in the most compact form that fits,
+   * instead of a Uint32 per op (3.8 MB per 1M ops, kept for the session's life):
+   *   - `skipBase` alone when skip is constant (every record after a few leading config /
+   *     domain lines is an op: the usual large trace);
+   *   - `skipBase` + per-256-op block `blockSkip` + a Uint8/Uint16 `delta` per op when the
+   *     skips inside a block stay small (interleaved begin/end, opaque or other-memory records);
+   *   - `rec`, the plain Uint32 index per op, otherwise.
+   */
+  private readonly rec: Uint32Array | null = null;
+  private readonly skipBase: number = 0;
+  private readonly blockSkip: Uint32Array | null = null;
+  private readonly delta: Uint8Array | Uint16Array | null = null;
   /** Index into OP_KIND_NAMES. */
   private readonly code: Uint8Array;
   readonly length: number;
@@ -77,6 +92,7 @@ export class OpTable {
   constructor(input: RecordInput, onRecord: (r: TraceRecord) => void, onOp: (domain: number) => void) {
     const store = input instanceof RecordStore ? input : packRecords(input);
     this.store = store;
+    // Built full size, then compacted (a transient 4 B per record, dropped before the replay).
     const rec = new Uint32Array(store.length);
     const code = new Uint8Array(store.length);
     let n = 0;
@@ -95,41 +111,55 @@ export class OpTable {
       onOp((r as { domain: number }).domain);
     }
     this.length = n;
-    this.rec = rec.slice(0, n);
-    this.code = code.slice(0, n);
+    this.code = n === code.length ? code : code.slice(0, n);
+    const c = compactIndex(rec, n);
+    this.skipBase = c.base;
+    this.blockSkip = c.blockSkip;
+    this.delta = c.delta;
+    this.rec = c.rec;
     this.ops = lazyOps(this);
   }
 
+  /** Bytes the record index takes (0 for the constant form), for memory reports and tests. */
+  get indexBytes(): number {
+    return (this.rec?.byteLength ?? 0) + (this.blockSkip?.byteLength ?? 0) + (this.delta?.byteLength ?? 0);
+  }
+
   /** Store index of op `i`'s record. */
-  recordIndex(i: number): number { return this.rec[i]; }
+  recordIndex(i: number): number {
+    const r = this.rec;
+    if (r !== null) return r[i];
+    const d = this.delta;
+    return d === null ? i + this.skipBase : i + this.skipBase + this.blockSkip![i >>> BLOCK_BITS] + d[i];
+  }
   /** Store kind code (K_SET_ENTRY, K_SET_AT_ORDER or K_OBJECT) of op `i`'s record. */
-  storeKind(i: number): number { return this.store.kind[this.rec[i]]; }
+  storeKind(i: number): number { return this.store.kind[this.recordIndex(i)]; }
   kindOf(i: number): OpKind { return OP_KIND_NAMES[this.code[i]]; }
   domainOf(i: number): number {
-    const j = this.rec[i];
+    const j = this.recordIndex(i);
     return this.store.kind[j] === K_OBJECT ? (this.store.get(j) as { domain: number }).domain : this.store.domain[j];
   }
   /** 1-based source line of op `i`'s record (0 for binary records). */
   lineOf(i: number): number {
-    const j = this.rec[i];
+    const j = this.recordIndex(i);
     const k = this.store.kind[j];
     return k === K_SET_ENTRY ? this.store.line![j] : k === K_SET_AT_ORDER ? 0 : this.store.get(j).loc.line;
   }
   sourceOf(i: number): string {
-    const j = this.rec[i];
+    const j = this.recordIndex(i);
     return this.store.kind[j] === K_OBJECT ? this.store.get(j).loc.source : this.store.source;
   }
   /** The record as an object (built from the columns for set_entry / __p2m_set_entry). */
-  record(i: number): TraceRecord { return this.store.get(this.rec[i]); }
+  record(i: number): TraceRecord { return this.store.get(this.recordIndex(i)); }
   loc(i: number): TraceLoc {
-    const j = this.rec[i];
+    const j = this.recordIndex(i);
     if (this.store.kind[j] === K_SET_ENTRY) return { source: this.store.source, line: this.store.line![j], column: 1, byteOffset: this.store.offset[j] };
     return this.store.get(j).loc;
   }
 
   /** Inclusive GFN range op `i` addresses (gfn + nr or order), without building its record. */
   gfnRange(i: number): [number, number] | undefined {
-    const j = this.rec[i];
+    const j = this.recordIndex(i);
     const s = this.store;
     const k = s.kind[j];
     if (k === K_SET_ENTRY) return [s.gfn[j], s.gfn[j] + Math.max(1, s.nr![j]) - 1];
@@ -140,6 +170,36 @@ export class OpTable {
     const count = typeof a.nr === 'number' ? a.nr : typeof a.order === 'number' ? 2 ** a.order : 1;
     return [g, g + Math.max(1, count) - 1];
   }
+}
+
+interface CompactIndex {
+  base: number; blockSkip: Uint32Array | null; delta: Uint8Array | Uint16Array | null; rec: Uint32Array | null;
+}
+
+/**
+ * The smallest of OpTable's three record-index forms for `rec[0..n)` (strictly increasing
+ * store indices). Exported for tests.
+ */
+export function compactIndex(rec: Uint32Array, n: number): CompactIndex {
+  const base = n > 0 ? rec[0] : 0;
+  let constant = true;
+  for (let i = 1; i < n && constant; i++) constant = rec[i] - i === base;
+  if (constant) return { base, blockSkip: null, delta: null, rec: null };
+  const blocks = (n + (1 << BLOCK_BITS) - 1) >>> BLOCK_BITS;
+  const blockSkip = new Uint32Array(blocks);
+  let maxDelta = 0;
+  for (let b = 0; b < blocks; b++) {
+    const first = b << BLOCK_BITS;
+    const s0 = rec[first] - first - base;
+    blockSkip[b] = s0;
+    // skip only grows, so the block's last op has its largest delta.
+    const last = Math.min(n, first + (1 << BLOCK_BITS)) - 1;
+    maxDelta = Math.max(maxDelta, rec[last] - last - base - s0);
+  }
+  if (maxDelta > 0xffff) return { base: 0, blockSkip: null, delta: null, rec: rec.slice(0, n) };
+  const delta = maxDelta <= 0xff ? new Uint8Array(n) : new Uint16Array(n);
+  for (let i = 0; i < n; i++) delta[i] = rec[i] - i - base - blockSkip[i >>> BLOCK_BITS];
+  return { base, blockSkip, delta, rec: null };
 }
 
 /** Array index named by property key `p`, or -1. */

@@ -1,7 +1,8 @@
 // Columnar record store. The binary reader appends the frequent kinds (setAtOrder,
 // otherMem, opaque) as typed-array columns with no per-record object, so a 1M-record
-// xentrace file costs ~50 bytes per record; every other record (text readers, rare binary
-// records) is kept as an object in a side array. `get(i)` materialises one TraceRecord.
+// xentrace file costs ~46 bytes per record; text readers' canonical set_entry lines cost
+// ~43 (they never allocate the binary location columns). Every other record (rare ones) is
+// kept as an object in a side array. `get(i)` materialises one TraceRecord.
 //
 // Column meaning per kind code:
 //   K_SET_AT_ORDER: domain, gfn, mfn (INVALID_MFN = -1), order, type (Arm index), srcType
@@ -29,21 +30,36 @@ const F_TSC = 1;
 const TYPE_INDEX = new Map<string, number>(ARM_P2M_TYPES.map((t, i) => [t, i]));
 const ACCESS_INDEX = new Map<string, number>(P2M_ACCESSES.map((a, i) => [a, i]));
 
+/**
+ * `order` before any record has one: a shared empty column, so readers that index it only for
+ * K_SET_AT_ORDER / K_OTHER_MEM rows (the engine machine, benches) need no null check.
+ */
+const NO_ORDER = new Int32Array(0);
+/** Growth factor once the presized capacity is exceeded: 1.5× (not 2×) bounds the slack and the copy's peak. */
+const GROW_NUM = 3, GROW_DEN = 2;
+
 export class RecordStore implements Iterable<TraceRecord> {
   length = 0;
   private cap: number;
+  /** Columns every record uses (9+14 B per record; the kind says how the rest is read). */
   kind: Uint8Array;
   domain: Uint32Array;
   gfn: Float64Array;
   mfn: Float64Array;
-  order: Int32Array;
   type: Uint8Array;
-  srcType: Int8Array;
-  cpu: Int16Array;
   offset: Float64Array;
-  tscHi: Uint32Array;
-  tscLo: Uint32Array;
-  flags: Uint8Array;
+  /**
+   * Binary-reader columns (xentrace set_p2m / other-memory / opaque records), allocated with
+   * the first such record: a text trace never has them and saves 16 B per record (a 1M-line
+   * .p2mtrace: ~16 MB kept for the session's life). `order` is a zero-length column until
+   * then (see NO_ORDER); the others are null.
+   */
+  order: Int32Array = NO_ORDER;
+  srcType: Int8Array | null = null;
+  cpu: Int16Array | null = null;
+  tscHi: Uint32Array | null = null;
+  tscLo: Uint32Array | null = null;
+  flags: Uint8Array | null = null;
   /** Text-reader columns (K_SET_ENTRY), allocated on first use so binary stores stay small. */
   nr: Float64Array | null = null;
   access: Uint8Array | null = null;
@@ -67,69 +83,102 @@ export class RecordStore implements Iterable<TraceRecord> {
     this.cap = Math.max(16, capacity | 0);
     const c = this.cap;
     this.kind = new Uint8Array(c); this.domain = new Uint32Array(c); this.gfn = new Float64Array(c);
-    this.mfn = new Float64Array(c); this.order = new Int32Array(c); this.type = new Uint8Array(c);
-    this.srcType = new Int8Array(c); this.cpu = new Int16Array(c); this.offset = new Float64Array(c);
-    this.tscHi = new Uint32Array(c); this.tscLo = new Uint32Array(c); this.flags = new Uint8Array(c);
+    this.mfn = new Float64Array(c); this.type = new Uint8Array(c); this.offset = new Float64Array(c);
   }
 
-  private grow(): void {
-    const c = this.cap * 2;
-    const g = <T extends { length: number; set(a: T): void }>(a: T, make: (n: number) => T): T => { const b = make(c); b.set(a); return b; };
-    this.kind = g(this.kind, n => new Uint8Array(n)); this.domain = g(this.domain, n => new Uint32Array(n));
-    this.gfn = g(this.gfn, n => new Float64Array(n)); this.mfn = g(this.mfn, n => new Float64Array(n));
-    this.order = g(this.order, n => new Int32Array(n)); this.type = g(this.type, n => new Uint8Array(n));
-    this.srcType = g(this.srcType, n => new Int8Array(n)); this.cpu = g(this.cpu, n => new Int16Array(n));
-    this.offset = g(this.offset, n => new Float64Array(n)); this.tscHi = g(this.tscHi, n => new Uint32Array(n));
-    this.tscLo = g(this.tscLo, n => new Uint32Array(n)); this.flags = g(this.flags, n => new Uint8Array(n));
+  /** Rows the columns hold before the next growth. */
+  get capacity(): number { return this.cap; }
+
+  /** Whether the binary-reader columns exist (some record had a cpu / TSC / order). */
+  get hasBinaryColumns(): boolean { return this.cpu !== null; }
+
+  /**
+   * Resize every column to `c` rows (≥ length), copying the rows in use. Readers that know
+   * the input size call `reserve` early, while the columns are still small, so a 1M-record
+   * file is not grown by repeated copies (each one a transient peak of old + new columns
+   * that the allocator then keeps as RSS).
+   */
+  private resize(c: number): void {
+    const n = this.length;
+    const r = <T extends { subarray(a: number, b: number): T; set(a: T): void }>(a: T, make: (k: number) => T): T => {
+      const b = make(c); b.set(a.subarray(0, n)); return b;
+    };
+    this.kind = r(this.kind, k => new Uint8Array(k)); this.domain = r(this.domain, k => new Uint32Array(k));
+    this.gfn = r(this.gfn, k => new Float64Array(k)); this.mfn = r(this.mfn, k => new Float64Array(k));
+    this.type = r(this.type, k => new Uint8Array(k)); this.offset = r(this.offset, k => new Float64Array(k));
+    if (this.cpu !== null) {
+      this.order = r(this.order, k => new Int32Array(k)); this.srcType = r(this.srcType!, k => new Int8Array(k));
+      this.cpu = r(this.cpu, k => new Int16Array(k)); this.tscHi = r(this.tscHi!, k => new Uint32Array(k));
+      this.tscLo = r(this.tscLo!, k => new Uint32Array(k)); this.flags = r(this.flags!, k => new Uint8Array(k));
+    }
     if (this.nr !== null) {
-      this.nr = g(this.nr, n => new Float64Array(n)); this.access = g(this.access!, n => new Uint8Array(n));
-      this.line = g(this.line!, n => new Uint32Array(n));
+      this.nr = r(this.nr, k => new Float64Array(k)); this.access = r(this.access!, k => new Uint8Array(k));
+      this.line = r(this.line!, k => new Uint32Array(k));
     }
     this.cap = c;
   }
 
+  private grow(): void { this.resize(Math.ceil(this.cap * GROW_NUM / GROW_DEN)); }
+
+  /** Make room for at least `rows` records in total (a reader's estimate from the input size). */
+  reserve(rows: number): void {
+    const c = Math.ceil(rows);
+    if (Number.isFinite(c) && c > this.cap) this.resize(c);
+  }
+
   /**
-   * Shrinks every column to `length` (capacity doubles while reading: up to half of each
-   * column is slack, ~400 MB on a 10M-line trace). Call once reading is done; appending
-   * afterwards still works (the next push grows again).
+   * Shrinks every column to `length`. Call once reading is done; appending afterwards still
+   * works (the next push grows again). A slack under 1/32 of the capacity (a reader that
+   * presized from the input size) is kept: copying every column would add a transient peak
+   * of the whole store to save a few per cent, and the untouched tail of a large column is
+   * not resident anyway.
    */
   trim(): void {
     const c = Math.max(16, this.length);
-    if (c === this.cap) return;
-    const t = <T extends { subarray(a: number, b: number): T; slice(a: number, b: number): T }>(a: T): T => a.slice(0, c);
-    this.kind = t(this.kind); this.domain = t(this.domain); this.gfn = t(this.gfn); this.mfn = t(this.mfn);
-    this.order = t(this.order); this.type = t(this.type); this.srcType = t(this.srcType); this.cpu = t(this.cpu);
-    this.offset = t(this.offset); this.tscHi = t(this.tscHi); this.tscLo = t(this.tscLo); this.flags = t(this.flags);
-    if (this.nr !== null) { this.nr = t(this.nr); this.access = t(this.access!); this.line = t(this.line!); }
-    this.cap = c;
+    if (c === this.cap || this.cap - c <= this.cap >>> 5) return;
+    this.resize(c);
   }
 
-  /** Append the binary location columns; returns the new index. */
-  private slot(kind: number, cpu: number, offset: number, hasTsc: boolean, tscHi: number, tscLo: number): number {
+  /** Allocate the binary-reader columns at the current capacity (earlier rows never read them). */
+  private binaryColumns(): void {
+    const c = this.cap;
+    this.order = new Int32Array(c); this.srcType = new Int8Array(c); this.cpu = new Int16Array(c);
+    this.tscHi = new Uint32Array(c); this.tscLo = new Uint32Array(c); this.flags = new Uint8Array(c);
+  }
+
+  /** Append the common columns; returns the new index. */
+  private slot(kind: number, offset: number): number {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
-    this.kind[i] = kind; this.cpu[i] = cpu; this.offset[i] = offset;
-    this.flags[i] = hasTsc ? F_TSC : 0; this.tscHi[i] = tscHi; this.tscLo[i] = tscLo;
+    this.kind[i] = kind; this.offset[i] = offset;
+    return i;
+  }
+
+  /** Append a binary record's location columns; returns the new index. */
+  private binarySlot(kind: number, cpu: number, offset: number, hasTsc: boolean, tscHi: number, tscLo: number): number {
+    if (this.cpu === null) this.binaryColumns();
+    const i = this.slot(kind, offset);
+    this.cpu![i] = cpu; this.flags![i] = hasTsc ? F_TSC : 0; this.tscHi![i] = tscHi; this.tscLo![i] = tscLo;
     return i;
   }
 
   pushSetAtOrder(domain: number, gfn: number, order: number, mfn: number, armType: number, srcType: number,
     cpu: number, offset: number, hasTsc: boolean, tscHi: number, tscLo: number): void {
-    const i = this.slot(K_SET_AT_ORDER, cpu, offset, hasTsc, tscHi, tscLo);
+    const i = this.binarySlot(K_SET_AT_ORDER, cpu, offset, hasTsc, tscHi, tscLo);
     this.domain[i] = domain; this.gfn[i] = gfn; this.order[i] = order; this.mfn[i] = mfn;
-    this.type[i] = armType; this.srcType[i] = srcType;
+    this.type[i] = armType; this.srcType![i] = srcType;
   }
 
   pushOtherMem(event: number, domain: number, gfn: number, mfn: number, order: number,
     cpu: number, offset: number, hasTsc: boolean, tscHi: number, tscLo: number): void {
-    const i = this.slot(K_OTHER_MEM, cpu, offset, hasTsc, tscHi, tscLo);
+    const i = this.binarySlot(K_OTHER_MEM, cpu, offset, hasTsc, tscHi, tscLo);
     this.type[i] = event; this.domain[i] = domain; this.gfn[i] = gfn; this.mfn[i] = mfn; this.order[i] = order;
   }
 
   /** `words` are read from `src[from .. from+count)` so the caller needs no temporary array. */
   pushOpaque(event: number, src: DataView, from: number, count: number,
     cpu: number, offset: number, hasTsc: boolean, tscHi: number, tscLo: number): void {
-    const i = this.slot(K_OPAQUE, cpu, offset, hasTsc, tscHi, tscLo);
+    const i = this.binarySlot(K_OPAQUE, cpu, offset, hasTsc, tscHi, tscLo);
     if (this.wordsLen + count > this.words.length) {
       const w = new Uint32Array(Math.max(this.words.length * 2, this.wordsLen + count));
       w.set(this.words.subarray(0, this.wordsLen));
@@ -142,14 +191,14 @@ export class RecordStore implements Iterable<TraceRecord> {
 
   /**
    * A `p2m_set_entry` statement read from text (column 1, no cpu/tsc/rc): columns only, no
-   * object. A 1M-line .p2mtrace then costs ~60 bytes per record instead of ~600.
+   * object. A 1M-line .p2mtrace then costs ~43 bytes per record instead of ~600.
    */
   pushSetEntry(domain: number, gfn: number, nr: number, mfn: number, armType: number, access: number,
     line: number, byteOffset: number): void {
     if (this.nr === null) {
       this.nr = new Float64Array(this.cap); this.access = new Uint8Array(this.cap); this.line = new Uint32Array(this.cap);
     }
-    const i = this.slot(K_SET_ENTRY, -1, byteOffset, false, 0, 0);
+    const i = this.slot(K_SET_ENTRY, byteOffset);
     this.domain[i] = domain; this.gfn[i] = gfn; this.nr![i] = nr; this.mfn[i] = mfn;
     this.type[i] = armType; this.access![i] = access; this.line![i] = line;
   }
@@ -158,7 +207,7 @@ export class RecordStore implements Iterable<TraceRecord> {
    * Append a record as set_entry columns when it reads back from them unchanged (a
    * `p2m_set_entry` at column 1 of this source, no rc or extra fields), else as an object.
    * Text readers' general path uses it so decimal or oddly spaced set_entry lines (issue 10's
-   * 10M-op trace: `nr=1`) cost ~60 bytes, not a ~380-byte object each.
+   * 10M-op trace: `nr=1`) cost ~43 bytes, not a ~380-byte object each.
    */
   pushCompact(r: TraceRecord): void {
     if (r.kind === 'setEntry') {
@@ -174,10 +223,9 @@ export class RecordStore implements Iterable<TraceRecord> {
     this.push(r);
   }
 
-  /** Append any record as an object (text readers, rare binary records). */
+  /** Append any record as an object (text readers, rare binary records); its loc stays in the object. */
   push(r: TraceRecord): void {
-    const l = r.loc;
-    const i = this.slot(K_OBJECT, l.cpu ?? -1, l.byteOffset, false, 0, 0);
+    const i = this.slot(K_OBJECT, r.loc.byteOffset);
     this.gfn[i] = this.objects.length;
     this.objects.push(r);
   }
@@ -192,11 +240,13 @@ export class RecordStore implements Iterable<TraceRecord> {
     }
   }
 
+  /** Location of a binary row (K_SET_AT_ORDER / K_OTHER_MEM / K_OPAQUE: the binary columns exist). */
   private loc(i: number): TraceLoc {
     const l: TraceLoc = { source: this.source, line: 0, column: 0, byteOffset: this.offset[i] };
-    if (this.cpu[i] >= 0) l.cpu = this.cpu[i];
-    if (this.flags[i] & F_TSC) {
-      const t = (BigInt(this.tscHi[i]) << 32n) | BigInt(this.tscLo[i]);
+    const cpu = this.cpu![i];
+    if (cpu >= 0) l.cpu = cpu;
+    if (this.flags![i] & F_TSC) {
+      const t = (BigInt(this.tscHi![i]) << 32n) | BigInt(this.tscLo![i]);
       l.tsc = t;
       if (this.timeFirst !== undefined && t >= this.timeFirst && this.timeQhz > 0n) {
         l.time = Number(((t - this.timeFirst) << 10n) / this.timeQhz) / 1e9;
@@ -212,7 +262,7 @@ export class RecordStore implements Iterable<TraceRecord> {
           kind: 'setAtOrder', domain: this.domain[i], gfn: this.gfn[i], order: this.order[i], mfn: this.mfn[i],
           type: ARM_P2M_TYPES[this.type[i]], access: 'rwx', loc: this.loc(i),
         };
-        const s = this.srcType[i];
+        const s = this.srcType![i];
         if (s >= 0 && this.sourceTypeNames !== undefined) r.sourceType = { arch: this.sourceArch, value: s, name: this.sourceTypeNames[s] };
         return r;
       }
