@@ -1,6 +1,7 @@
 // Filtering of the trace log: turns a LogFilter into the ascending list of matching op
-// indices (an Int32Array), which the webview then pages through. Runs in the session worker;
-// a linear scan over typed columns handles a million ops in tens of milliseconds.
+// indices (an Int32Array), which the webview then pages through, or undefined when every op
+// matches (no filter): a session then keeps no per-op index array. Runs in the session
+// worker; a linear scan over typed columns handles a million ops in tens of milliseconds.
 
 import type { MachineOp } from '../../engine/replay/backend';
 import { columnGfnRange, tableOf } from '../../engine/replay/op-table';
@@ -31,9 +32,11 @@ export interface FilterContext {
   diagnosticsOf?: (op: number) => readonly string[];
 }
 
-export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
+/** Matching ops, ascending; undefined when every op matches. */
+export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array | undefined {
   const { ops, summary } = ctx;
   const n = ops.length;
+  if (restrictsNothing(ctx, f, n)) return undefined;
   const from = Math.max(0, f.opFrom ?? 0);
   const to = Math.min(n - 1, f.opTo ?? n - 1);
   const kinds = f.kinds && f.kinds.length ? new Set(f.kinds) : undefined;
@@ -47,7 +50,7 @@ export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
   const t = tableOf(ops);
   let k = 0;
   for (let i = from; i <= to; i++) {
-    if (f.onlyViolations && summary.violations[i] === 0) continue;
+    if (f.onlyViolations && summary.violations.at(i) === 0) continue;
     if (f.domain !== undefined && (t ? t.domainOf(i) : ops[i].domain) !== f.domain) continue;
     if (kinds && !kinds.has(t ? t.kindOf(i) : ops[i].kind)) continue;
     if (touched && !touched.has(i)) continue;
@@ -58,7 +61,15 @@ export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array {
     if (text && !matchesText(ctx, ops[i], i, summary, text)) continue;
     out[k++] = i;
   }
-  return out.slice(0, k);
+  // n distinct ascending ops out of n are all of them.
+  return k === n ? undefined : out.slice(0, k);
+}
+
+/** True when `f` can reject no op (each test below mirrors one `continue` of filterOps). */
+function restrictsNothing(ctx: FilterContext, f: LogFilter, n: number): boolean {
+  return !f.onlyViolations && f.domain === undefined && !(f.kinds && f.kinds.length) && f.gfnFirst === undefined &&
+    !f.text?.trim() && !(f.touched && ctx.touchedOps) &&
+    (f.opFrom === undefined || f.opFrom <= 0) && (f.opTo === undefined || f.opTo >= n - 1);
 }
 
 function matchesText(ctx: FilterContext, op: MachineOp, i: number, summary: OpSummary, text: string): boolean {
@@ -67,10 +78,10 @@ function matchesText(ctx: FilterContext, op: MachineOp, i: number, summary: OpSu
   if (op.label.includes(text) || op.kind.includes(text)) return true;
   const alt = ctx.labels?.get(i);
   if (alt && alt.includes(text)) return true;
-  if (`rc ${summary.rc[i]}` === text) return true;
+  if (`rc ${summary.rc.at(i)}` === text) return true;
   const msgs = summary.messages.get(i);
   if (msgs && msgs.some(m => m.toLowerCase().includes(text))) return true;
-  return summary.diagnostics[i] > 0 && ctx.diagnosticsOf !== undefined && ctx.diagnosticsOf(i).some(m => m.toLowerCase().includes(text));
+  return summary.diagnostics.at(i) > 0 && ctx.diagnosticsOf !== undefined && ctx.diagnosticsOf(i).some(m => m.toLowerCase().includes(text));
 }
 
 /** Position of `op` in an ascending index list, or -(insertion point) - 1 when absent. */

@@ -3,12 +3,14 @@
 // phase, and the diagnostic messages (kept only for ops that have some, for full-text search).
 // Violations come from `bbm-violation`/`stale-tlb` diagnostic events in the stream and from the
 // BBM checker (engine/tlb) run over the same events; the larger count per op wins, so an
-// engine that already emits checker diagnostics is not counted twice.
+// engine that already emits checker diagnostics is not counted twice. The count and rc
+// columns are compact (compact-column.ts): a byte per op or only the non-zero ops.
 
 import type { MachineOp } from '../../engine/replay/backend';
 import { tableOf } from '../../engine/replay/op-table';
 import { opOfEvent } from '../../engine/replay/timeline';
 import { BbmChecker } from '../../engine/tlb/bbm-checker';
+import { ColumnBuilder, type OpColumn } from './compact-column';
 import { VIOLATION_CODES } from './event-format';
 import { feedRange, SummarySink, type SummarySource } from './summary-sink';
 import type { BbmPhase } from './view-data';
@@ -19,10 +21,12 @@ const PHASE_RANK = new Map(PHASES.map((p, i) => [p, i]));
 
 export interface OpSummary {
   readonly opCount: number;
-  readonly flushes: Uint32Array;
-  readonly violations: Uint32Array;
-  readonly diagnostics: Uint32Array;
-  readonly rc: Int32Array;
+  /** Per-op counts; `before(i)` gives the "so far" sums over ops [0, i). */
+  readonly flushes: OpColumn;
+  readonly violations: OpColumn;
+  readonly diagnostics: OpColumn;
+  /** The op's return code (its opEnd's rc; 0 for an op without one). */
+  readonly rc: OpColumn;
   /** Index into PHASES. */
   readonly phase: Uint8Array;
   /**
@@ -31,24 +35,19 @@ export interface OpSummary {
    * a trace failing every op (exhausted pool) would otherwise keep a string per op.
    */
   readonly messages: Map<number, string[]>;
-  totalViolations: number;
-  totalDiagnostics: number;
-  /** Cumulative violations/diagnostics before op i (length opCount + 1), for "so far" counts. */
-  readonly violationsBefore: Uint32Array;
-  readonly diagnosticsBefore: Uint32Array;
+  readonly totalViolations: number;
+  readonly totalDiagnostics: number;
 }
 
 export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, opStart: Uint32Array,
   progress?: (done: number) => void, overlay?: WriteTraceOverlay): OpSummary {
   const n = ops.length;
-  const s: OpSummary = {
-    opCount: n, flushes: new Uint32Array(n), violations: new Uint32Array(n), diagnostics: new Uint32Array(n),
-    rc: new Int32Array(n), phase: new Uint8Array(n), messages: new Map(), totalViolations: 0, totalDiagnostics: 0,
-    violationsBefore: new Uint32Array(n + 1), diagnosticsBefore: new Uint32Array(n + 1),
-  };
+  const flushes = new ColumnBuilder(n), violations = new ColumnBuilder(n), diagnostics = new ColumnBuilder(n);
+  const rc = new ColumnBuilder(n, true);
+  const phase = new Uint8Array(n);
+  const messages = new Map<number, string[]>();
   // One checker per domain: each domain's table pages are a separate mirror (their MFNs may overlap).
   const checkers = new Map<number, BbmChecker>();
-  const checkerViol = new Uint32Array(n);
   const sink = new SummarySink();
   // Diagnostic events are not in the raw feed: scan kinds for them only when the log has any.
   const scanDiags = events.diagnosticCount !== undefined ? events.diagnosticCount() > 0
@@ -59,49 +58,51 @@ export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, o
     const domain = table ? table.domainOf(op) : ops[op].domain;
     let checker = checkers.get(domain);
     if (!checker) checkers.set(domain, checker = new BbmChecker({ recordWaste: false, maxFindings: 100_000 }));
-    let diagViol = 0;
+    let diagViol = 0, diags = 0;
     const before = checker.counts.violations;
     sink.begin(checker);
     feedRange(events, sink, opStart[op], opStart[op + 1]);
-    s.rc[op] = sink.rc;
-    s.flushes[op] = sink.flushes;
+    rc.set(op, sink.rc);
+    let fl = sink.flushes;
     let rank = sink.rank;
     if (scanDiags) {
       for (let i = opStart[op]; i < opStart[op + 1]; i++) {
         if (events.kindAt(i) !== 'diagnostic') continue;
         const e = events.get(i);
         if (e.kind !== 'diagnostic') continue;
-        s.diagnostics[op]++;
+        diags++;
         if (VIOLATION_CODES.has(e.diag.code)) { diagViol++; rank = violationRank; }
       }
     }
-    checkerViol[op] = checker.counts.violations - before;
-    s.violations[op] = Math.max(diagViol, checkerViol[op]);
+    let viol = Math.max(diagViol, checker.counts.violations - before);
     if (overlay) {
       // Low-level write traces carry no engine events: take their checker results as-is.
-      s.violations[op] += overlay.violations[op];
-      s.flushes[op] += overlay.flushes[op];
+      viol += overlay.violations[op];
+      fl += overlay.flushes[op];
       for (const r of overlay.rows.get(op) ?? []) rank = Math.max(rank, PHASE_RANK.get(r.phase) ?? 0);
       const om = overlay.messages.get(op);
-      if (om) s.messages.set(op, [...(s.messages.get(op) ?? []), ...om]);
+      if (om) messages.set(op, [...(messages.get(op) ?? []), ...om]);
     }
-    if (s.violations[op] > 0) rank = PHASE_RANK.get('violation') ?? rank;
-    s.phase[op] = rank;
-    s.violationsBefore[op + 1] = s.violationsBefore[op] + s.violations[op];
-    s.diagnosticsBefore[op + 1] = s.diagnosticsBefore[op] + s.diagnostics[op];
+    if (viol > 0) rank = PHASE_RANK.get('violation') ?? rank;
+    phase[op] = rank;
+    flushes.set(op, fl);
+    violations.set(op, viol);
+    diagnostics.set(op, diags);
     if (progress && (op & 0x3fff) === 0) progress(op);
   }
   // Checker findings that the stream did not carry as diagnostics: keep their text searchable.
   for (const f of [...checkers.values()].flatMap(c => c.violations)) {
     const ev = f.events[f.events.length - 1];
     const op = opOfEvent(opStart, ev);
-    let m = s.messages.get(op);
-    if (!m) s.messages.set(op, m = []);
+    let m = messages.get(op);
+    if (!m) messages.set(op, m = []);
     if (m.length < 20) m.push(`[bbm-violation] ${f.rule}: ${f.message}`);
   }
-  s.totalViolations = s.violationsBefore[n];
-  s.totalDiagnostics = s.diagnosticsBefore[n];
-  return s;
+  const v = violations.seal(), d = diagnostics.seal();
+  return {
+    opCount: n, flushes: flushes.seal(), violations: v, diagnostics: d, rc: rc.seal(), phase, messages,
+    totalViolations: v.total, totalDiagnostics: d.total,
+  };
 }
 
 /** `[code] message` of op `op`'s diagnostic events (at most 20), from the log. */

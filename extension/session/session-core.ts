@@ -44,7 +44,8 @@ export class SessionCore<Snap = unknown> {
   private readonly seeker: Seeker<Snap>;
   private position: number;
   private domain: number;
-  private filtered: Int32Array;
+  /** Matching op indices of the log filter, ascending; undefined: every op (no per-op array). */
+  private filtered: Int32Array | undefined;
   private changes: ChangeIndex | undefined;
   private plotCache = new Map<number, PlotData>();
 
@@ -60,7 +61,7 @@ export class SessionCore<Snap = unknown> {
     this.summary = summarizeOps(machine.ops, machine.events, this.timeline.opStart, d => progress?.('summary', d), opts.overlay);
     this.position = machine.ops.length;
     this.domain = machine.domains[0] ?? 0;
-    this.filtered = filterOps(this.filterContext(), {});
+    this.filtered = undefined;
   }
 
   get opCount(): number { return this.machine.ops.length; }
@@ -95,7 +96,7 @@ export class SessionCore<Snap = unknown> {
     return {
       position: p, opCount: this.opCount, domain: this.domain, domains: [...this.domains],
       violations: this.summary.totalViolations, diagnostics: this.summary.totalDiagnostics,
-      violationsSoFar: this.summary.violationsBefore[p], diagnosticsSoFar: this.summary.diagnosticsBefore[p],
+      violationsSoFar: this.summary.violations.before(p), diagnosticsSoFar: this.summary.diagnostics.before(p),
       changed: p > 0 ? this.changedBy(p - 1) : [],
       line: last?.loc.line,
     };
@@ -201,30 +202,34 @@ export class SessionCore<Snap = unknown> {
 
   logQuery(filter: LogFilter): { total: number; cursorIndex: number } {
     this.filtered = filterOps(this.filterContext(), filter);
-    return { total: this.filtered.length, cursorIndex: this.logIndexOf(this.position - 1) };
+    return { total: this.logTotal(), cursorIndex: this.logIndexOf(this.position - 1) };
   }
+
+  private logTotal(): number { return this.filtered ? this.filtered.length : this.opCount; }
 
   /** Filtered index of `op`, or of the nearest earlier matching op; -1 if none. */
   logIndexOf(op: number): number {
     if (op < 0) return -1;
+    if (!this.filtered) return Math.min(Math.floor(op), this.opCount - 1);
     const i = indexOfOp(this.filtered, op);
     return i >= 0 ? i : -i - 2;
   }
 
   logPage(offset: number, count: number): LogPage {
     const rows: LogRow[] = [];
-    const end = Math.min(this.filtered.length, offset + Math.min(count, 1000));
-    for (let k = Math.max(0, offset); k < end; k++) rows.push(this.row(this.filtered[k]));
-    return { total: this.filtered.length, offset, rows };
+    const f = this.filtered, total = this.logTotal();
+    const end = Math.min(total, offset + Math.min(count, 1000));
+    for (let k = Math.max(0, offset); k < end; k++) rows.push(this.row(f ? f[k] : k));
+    return { total, offset, rows };
   }
 
   row(i: number): LogRow {
     const op = this.machine.ops[i];
     const s = this.summary;
     const r: LogRow = {
-      op: i, kind: op.kind, domain: op.domain, text: this.opts.overlay?.labels.get(i) ?? op.label, rc: s.rc[i],
-      events: this.timeline.eventCountOf(i) + (this.opts.overlay?.rows.get(i)?.length ?? 0), flushes: s.flushes[i], violations: s.violations[i],
-      diagnostics: s.diagnostics[i], phase: PHASES[s.phase[i]] ?? 'none',
+      op: i, kind: op.kind, domain: op.domain, text: this.opts.overlay?.labels.get(i) ?? op.label, rc: s.rc.at(i),
+      events: this.timeline.eventCountOf(i) + (this.opts.overlay?.rows.get(i)?.length ?? 0), flushes: s.flushes.at(i), violations: s.violations.at(i),
+      diagnostics: s.diagnostics.at(i), phase: PHASES[s.phase[i]] ?? 'none',
     };
     if (op.loc.line > 0) r.line = op.loc.line;
     const g = opGfnRange(op);

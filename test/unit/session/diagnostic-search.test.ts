@@ -12,7 +12,7 @@ const root = process.env.P2M_ROOT ?? process.cwd();
 test('searching the log finds ops by their engine diagnostic text', () => {
   const s = loadSession({ path: path.join(root, 'samples/pool-exhaustion.p2mtrace'), snapshotInterval: 1 }, () => undefined);
   const { core } = s;
-  const diagnosed = [...Array(core.opCount).keys()].filter(i => core.summary.diagnostics[i] > 0);
+  const diagnosed = [...Array(core.opCount).keys()].filter(i => core.summary.diagnostics.at(i) > 0);
   assert.ok(diagnosed.length > 0, 'the sample has diagnosed ops');
   const msgs = diagnosticMessages(core.machine.events, core.timeline.opStart, diagnosed[0]);
   assert.ok(msgs.length > 0 && msgs.every(m => /^\[[a-z-]+\] ./.test(m)), msgs.join('; '));
