@@ -72,6 +72,44 @@ export interface ReadTraceOptions {
   /** Name used in locations and diagnostics (default: the path, or '<input>'). */
   source?: string;
   maxLineLength?: number;
+  /**
+   * Path input only: a binary (xentrace) file up to this size is read whole (the reader's
+   * fastest path, one in-memory block); larger ones, and all text, are read in chunks.
+   * Default 0: always chunks.
+   */
+  readWholeBinaryBelow?: number;
+  /** Called as the input is consumed: bytes read so far (of the file or buffer), records so far. */
+  onProgress?: (bytes: number, records: number) => void;
+}
+
+/** Text is decoded and parsed this many bytes at a time, from a file or from bytes in memory. */
+const TEXT_CHUNK = 1 << 20;
+/** Headroom over the projected record count when presizing (under trim's 1/32 slack rule). */
+const PRESIZE_MARGIN = 1.02;
+
+/**
+ * Presize `store` for the whole input from the records per byte seen so far, so its columns
+ * are not grown (copied) over and over and end at about the right size: trim then needs no
+ * copy. Called after each chunk; the first estimate comes after the first chunk, while the
+ * columns are still small, and a later one only when the rest of the input turns out denser.
+ */
+function presize(store: RecordStore, done: number, total: number): void {
+  if (done <= 0 || done >= total || store.length < 256) return;
+  const projected = store.length * (total / done);
+  if (projected > store.capacity) store.reserve(projected * PRESIZE_MARGIN + 64);
+}
+
+/** `fd`'s first `size` bytes, read whole (progress after each 4 MB). */
+function readWhole(fd: number, size: number, progress: ((bytes: number, records: number) => void) | undefined): Uint8Array {
+  const buf = Buffer.allocUnsafe(size);
+  let off = 0;
+  while (off < size) {
+    const n = fs.readSync(fd, buf, off, Math.min(1 << 22, size - off), off);
+    if (n <= 0) break;
+    off += n;
+    progress?.(off, 0);
+  }
+  return buf.subarray(0, off);
 }
 
 export interface ReadTraceResult {
@@ -142,7 +180,8 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
       if (size > 0 && head.length >= 4 && !(head[0] === 0x03 && head[1] === 0xf0 && head[2] === 0x01 && head[3] === 0x20) && !head.subarray(0, 4096).includes(0)) {
         diags.add({ line: 0, column: 0, byteOffset: 0, severity: 'warning', message: 'this looks like a text file, not a xentrace binary (try --format auto)' });
       }
-      const src = typeof input === 'string' ? new FileSource(input) : new MemorySource(input);
+      const whole = typeof input === 'string' && fd !== undefined && opts.readWholeBinaryBelow !== undefined && size <= opts.readWholeBinaryBelow;
+      const src = typeof input !== 'string' ? new MemorySource(input) : whole ? new MemorySource(readWhole(fd!, size, opts.onProgress)) : new FileSource(input);
       const r = readXentrace(src, { source, arch: opts.arch, armNumbering: opts.armNumbering, memLayout: opts.memLayout, invalidMfn32: opts.invalidMfn32, cpuHz: opts.cpuHz });
       store = r.store;
       extra.push(...r.diagnostics);
@@ -154,34 +193,45 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
       const max = opts.maxLineLength;
       let sink: TextSink;
       let finish: () => { store: RecordStore; diagnostics: TraceDiagnostic[] };
+      let target: RecordStore;
       if (format === 'p2mtrace') {
         const textStore = new RecordStore(source);
         const p = new P2mTraceParser(source, { maxLineLength: max, store: textStore });
-        sink = p;
+        sink = p; target = textStore;
         finish = () => { const r = p.end(); config = r.config; return { store: textStore, diagnostics: r.diagnostics }; };
       } else if (format === 'xenalyze') {
         const x = new XenalyzeReader(source, { arch: opts.arch, armNumbering: opts.armNumbering, maxLineLength: max });
-        sink = x; finish = () => x.end();
+        sink = x; target = x.store; finish = () => x.end();
       } else if (format === 'xen-console') {
         const c = new ConsoleReader(source, { maxLineLength: max });
-        sink = c; finish = () => c.end();
+        sink = c; target = c.store; finish = () => c.end();
       } else {
         const j = new JsonlReader(source);
-        sink = j; finish = () => j.end();
+        sink = j; target = j.store; finish = () => j.end();
       }
+      // Both inputs are decoded and parsed a chunk at a time: neither a whole-file string
+      // (as large as the file, on the JS heap) nor, from a path, the file's bytes exist at once.
       const dec = new TextDecoder('utf-8', { fatal: false });
+      const step = (bytes: Uint8Array, done: number): void => {
+        sink.feed(dec.decode(bytes, { stream: true }));
+        presize(target, done, size);
+        opts.onProgress?.(done, target.length);
+      };
       if (typeof input === 'string' && fd !== undefined) {
-        // Stream the file in chunks: memory stays bounded by the chunk and the record store.
-        const chunk = Buffer.allocUnsafe(1 << 20);
+        const chunk = Buffer.allocUnsafe(TEXT_CHUNK);
         let pos = 0;
         for (;;) {
           const n = fs.readSync(fd, chunk, 0, chunk.length, pos);
           if (n <= 0) break;
           pos += n;
-          sink.feed(dec.decode(chunk.subarray(0, n), { stream: true }));
+          step(chunk.subarray(0, n), pos);
         }
       } else if (input instanceof Uint8Array) {
-        sink.feed(dec.decode(input, { stream: true }));
+        for (let pos = 0; pos < input.length;) {
+          const end = Math.min(input.length, pos + TEXT_CHUNK);
+          step(input.subarray(pos, end), end);
+          pos = end;
+        }
       }
       sink.feed(dec.decode());
       const r = finish();
