@@ -1,8 +1,8 @@
 // Scalar state of one domain's engine as a function of the op boundary k ("before op k"),
 // recorded from the recording engine's core after every op (exact by construction: nothing is
-// derived from events). One column per field: a sparse change list (op key, value) for fields
-// that rarely change; a field that changes on most ops is turned into a dense per-op Int32
-// column at the end (4 B/op instead of 12 B/change), when all its values fit.
+// derived from events). One delta-coded change list per field (DeltaColumn): a field that
+// rarely changes costs next to nothing, a counter moving by a few on most ops about a byte per
+// change, so the columns stay small while they are recorded as well as afterwards.
 
 import type { P2mCore } from '../p2m/core';
 
@@ -30,53 +30,116 @@ export function writeScalars(c: P2mCore, v: Float64Array): void {
   c.memAccessEnabled = v[F_MEM_ACCESS] !== 0; c.isDying = v[F_DYING] !== 0; c.defaultAccess = v[F_DEFAULT_ACCESS];
 }
 
-/** One field: value at boundary k = the last change keyed ≤ k. */
-class Column {
-  keys = new Uint32Array(64);
-  vals = new Float64Array(64);
-  n = 0;
-  /** Dense per-boundary values once finished (when the field changes on most ops). */
-  dense: Int32Array | undefined;
+/** Changes between two checkpoints of a DeltaColumn: a read decodes at most CK − 1 of them. */
+const CK = 32;
+/** Stream codes: a byte below ONE_BYTE is a change one boundary on by (byte − 64). */
+const ONE_BYTE = 0x80, INT_DELTA = 0x80, RAW = 0x81;
+/** Integer deltas up to this size are varint-coded (zigzag stays below 2^53, exact in a double). */
+const MAX_DELTA = 2 ** 50;
 
+/**
+ * One field: value at boundary k = the last change keyed ≤ k. The changes are a byte stream,
+ * each coded against the previous one: most of them are a counter moving by a few at the next
+ * boundary (one byte), others a varint key step and a varint zigzag delta, and a value that is
+ * not a plain integer (−0, a fraction, huge) is stored raw (8 bytes). Every CK-th change is also
+ * a checkpoint (key, value, stream position after it), so a read is a binary search over the
+ * checkpoints and then at most CK − 1 decodes. About 1.5 B per change against the 12 B of a
+ * (u32 key, f64 value) list; the stream grows by doubling but stays a few MB on 1M ops.
+ */
+export class DeltaColumn {
+  private buf = new Uint8Array(64);
+  private pos = 0;
+  private n = 0;
+  private lastKey = 0;
+  private lastVal = 0;
+  private ckKey = new Uint32Array(4);
+  private ckVal = new Float64Array(4);
+  private ckPos = new Uint32Array(4);
+
+  /** Changes held. */
+  get length(): number { return this.n; }
+
+  /** A change to `v` first seen at boundary `key` (keys ascending; the first change is the initial value). */
   push(key: number, v: number): void {
-    if (this.n === this.keys.length) {
-      const k = new Uint32Array(this.n * 2), x = new Float64Array(this.n * 2);
-      k.set(this.keys); x.set(this.vals); this.keys = k; this.vals = x;
+    if (this.pos + 24 > this.buf.length) { const b = new Uint8Array(this.buf.length * 2); b.set(this.buf); this.buf = b; }
+    const dk = key - this.lastKey, pv = this.lastVal;
+    const d = v - pv;
+    // Plain: both integers (not −0) whose difference is exact and small enough to varint.
+    const plain = Number.isInteger(v) && Number.isInteger(pv) && !Object.is(v, -0) && !Object.is(pv, -0) && Math.abs(d) < MAX_DELTA && Math.abs(v) < MAX_DELTA;
+    if (plain && dk === 1 && this.n > 0 && d >= -64 && d < 64) this.buf[this.pos++] = d + 64;
+    else if (plain) { this.buf[this.pos++] = INT_DELTA; this.varint(dk); this.varint(d < 0 ? -2 * d - 1 : 2 * d); }
+    else {
+      this.buf[this.pos++] = RAW; this.varint(dk);
+      raw[0] = v;
+      this.buf.set(rawBytes, this.pos); this.pos += 8;
     }
-    this.keys[this.n] = key; this.vals[this.n] = v; this.n++;
+    if (this.n % CK === 0) {
+      const c = this.n / CK;
+      if (c === this.ckKey.length) {
+        const k = new Uint32Array(c * 2), x = new Float64Array(c * 2), p = new Uint32Array(c * 2);
+        k.set(this.ckKey); x.set(this.ckVal); p.set(this.ckPos); this.ckKey = k; this.ckVal = x; this.ckPos = p;
+      }
+      this.ckKey[c] = key; this.ckVal[c] = v; this.ckPos[c] = this.pos;
+    }
+    this.n++; this.lastKey = key; this.lastVal = v;
   }
 
-  finish(boundaries: number): void {
-    let int = true;
-    for (let i = 0; i < this.n; i++) if ((this.vals[i] | 0) !== this.vals[i] || Object.is(this.vals[i], -0)) { int = false; break; }
-    if (int && this.n * 12 > boundaries * 4) {
-      const d = new Int32Array(boundaries);
-      let j = 0, v = this.vals[0];
-      for (let k = 0; k < boundaries; k++) { while (j < this.n && this.keys[j] <= k) v = this.vals[j++]; d[k] = v; }
-      this.dense = d;
-      this.keys = new Uint32Array(0); this.vals = new Float64Array(0);
-      return;
-    }
-    this.keys = this.keys.slice(0, this.n); this.vals = this.vals.slice(0, this.n);
+  private varint(x: number): void {
+    while (x >= 128) { this.buf[this.pos++] = (x % 128) | 128; x = Math.floor(x / 128); }
+    this.buf[this.pos++] = x;
   }
 
+  /** Drops the spare capacity (no change is pushed afterwards). */
+  finish(): void {
+    const c = Math.ceil(this.n / CK);
+    this.buf = this.buf.slice(0, this.pos);
+    this.ckKey = this.ckKey.slice(0, c); this.ckVal = this.ckVal.slice(0, c); this.ckPos = this.ckPos.slice(0, c);
+  }
+
+  /** The value at boundary k (the first change's value before it). */
   at(k: number): number {
-    if (this.dense) return this.dense[Math.min(k, this.dense.length - 1)];
-    let lo = 0, hi = this.n - 1;
-    while (lo < hi) { const m = (lo + hi + 1) >>> 1; if (this.keys[m] <= k) lo = m; else hi = m - 1; }
-    return this.vals[lo];
+    const ck = this.ckKey, nc = Math.ceil(this.n / CK);
+    if (nc === 0) return 0;
+    let lo = 0, hi = nc - 1;
+    while (lo < hi) { const m = (lo + hi + 1) >>> 1; if (ck[m] <= k) lo = m; else hi = m - 1; }
+    let key = ck[lo], v = this.ckVal[lo], p = this.ckPos[lo];
+    const buf = this.buf, end = Math.min(this.n, (lo + 1) * CK);
+    for (let c = lo * CK + 1; c < end; c++) {
+      const b = buf[p++];
+      let nk: number, nv: number;
+      if (b < ONE_BYTE) { nk = key + 1; nv = v + b - 64; }
+      else {
+        let x = 0, s = 1, y: number;
+        do { y = buf[p++]; x += (y & 127) * s; s *= 128; } while (y >= 128);
+        nk = key + x;
+        if (b === INT_DELTA) {
+          x = 0; s = 1;
+          do { y = buf[p++]; x += (y & 127) * s; s *= 128; } while (y >= 128);
+          nv = v + (x % 2 === 1 ? -(x + 1) / 2 : x / 2);
+        } else {
+          for (let i = 0; i < 8; i++) rawBytes[i] = buf[p + i];
+          p += 8;
+          nv = raw[0];
+        }
+      }
+      if (nk > k) break;
+      key = nk; v = nv;
+    }
+    return v;
   }
 
-  get bytes(): number { return this.dense ? this.dense.byteLength : this.keys.byteLength + this.vals.byteLength; }
+  get bytes(): number { return this.buf.byteLength + this.ckKey.byteLength + this.ckVal.byteLength + this.ckPos.byteLength; }
 }
 
+const raw = new Float64Array(1), rawBytes = new Uint8Array(raw.buffer);
+
 export class ScalarColumns {
-  private readonly cols: Column[] = [];
+  private readonly cols: DeltaColumn[] = [];
   private readonly last = new Float64Array(FIELDS);
 
   /** Starts with the engine's state before op 0. */
   constructor(c: P2mCore) {
-    for (let f = 0; f < FIELDS; f++) this.cols.push(new Column());
+    for (let f = 0; f < FIELDS; f++) this.cols.push(new DeltaColumn());
     readScalars(c, this.last);
     for (let f = 0; f < FIELDS; f++) this.cols[f].push(0, this.last[f]);
   }
@@ -104,8 +167,8 @@ export class ScalarColumns {
     if (v !== old || (v === 0 && 1 / v !== 1 / old)) { this.cols[f].push(k, v); this.last[f] = v; }
   }
 
-  /** Drops spare capacity; `boundaries` = op count + 1. */
-  finish(boundaries: number): void { for (const c of this.cols) c.finish(boundaries); }
+  /** Drops spare capacity (`boundaries` = op count + 1: reads past it are clamped like before). */
+  finish(_boundaries: number): void { for (const c of this.cols) c.finish(); }
 
   /** The scalars at boundary k into `out`. */
   at(k: number, out: Float64Array): void { for (let f = 0; f < FIELDS; f++) out[f] = this.cols[f].at(k); }
