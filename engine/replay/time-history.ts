@@ -14,66 +14,91 @@
 // covering it; at equal keys the history write wins, because the history writes of that key
 // that came before the run (a tableZero ahead of the fill, say) are dropped at build time.
 
-const GROW = 1 << 16;
+/** Builder entries per chunk (log2): 64K entries, 1.2 MB over the five columns. */
+const CHUNK_BITS = 16;
 /** Shortest run kept as a run record (a record costs about two history entries). */
 const MIN_RUN = 8;
 const TWO32 = 4294967296;
 
+/**
+ * Collects the writes in recording order, in five columns of fixed-size chunks: the columns
+ * never move (no doubling copy holding the old and the new columns at once, which stayed in
+ * the process as freed-but-kept memory after the load) and end at most one chunk over size.
+ */
 export class HistoryBuilder {
   private n = 0;
-  private pg = new Uint32Array(GROW);
-  private ix = new Uint16Array(GROW);
-  private op = new Uint32Array(GROW);
-  private lo = new Uint32Array(GROW);
-  private hi = new Uint32Array(GROW);
+  private readonly bits: number;
+  private readonly mask: number;
+  private pg: Uint32Array[] = [];
+  private ix: Uint16Array[] = [];
+  private op: Uint32Array[] = [];
+  private lo: Uint32Array[] = [];
+  private hi: Uint32Array[] = [];
   private maxPage = -1;
+  // The previous entry (position n − 1), kept out of the chunks for the run test.
+  private pPg = 0; private pIx = 0; private pOp = 0; private pLo = 0; private pHi = 0;
   // The candidate run: the last `candLen` entries (from position candAt) continue each other
   // with step `candStep`. Its entries are ordinary entries until the run ends long enough.
   private candAt = 0;
   private candLen = 0;
   private candStep = 0;
+  // The candidate's first entry (the run record's base).
+  private cPg = 0; private cIx = 0; private cOp = 0; private cLo = 0; private cHi = 0;
   /** Run records in recording order: page, key, first index, count, base lo, base hi, step, seq. */
   private runs: number[] = [];
 
+  /** `chunkBits`: log2 of the entries per chunk (tests lower it to cross chunk edges often). */
+  constructor(chunkBits = CHUNK_BITS) { this.bits = chunkBits; this.mask = (1 << chunkBits) - 1; }
+
   /** A write first visible at boundary `key`. */
   add(page: number, index: number, key: number, lo: number, hi: number): void {
-    if (this.n === this.pg.length) this.grow();
     const n = this.n;
     if (this.candLen > 0) {
-      const p = n - 1;
-      const adj = this.pg[p] === page && this.op[p] === key && this.ix[p] + 1 === index;
-      const pl = this.lo[p], step = (lo - pl) >>> 0;
+      const adj = this.pPg === page && this.pOp === key && this.pIx + 1 === index;
+      const pl = this.pLo, step = (lo - pl) >>> 0;
       // lo = pl + step mod 2^32 carries into hi exactly when it wrapped below pl.
-      const fits = adj && hi === ((this.hi[p] + (lo < pl ? 1 : 0)) >>> 0);
+      const fits = adj && hi === ((this.pHi + (lo < pl ? 1 : 0)) >>> 0);
       if (fits && (this.candLen === 1 || step === this.candStep)) {
         if (this.candLen === 1) this.candStep = step;
         this.candLen++;
       } else {
-        if (this.candLen >= MIN_RUN) { this.closeRun(); this.candAt = this.n; this.candLen = 1; }
+        if (this.candLen >= MIN_RUN) { this.closeRun(); this.startCand(page, index, key, lo, hi); }
         // A different step from the previous write on: the run may start there.
-        else if (fits) { this.candAt = p; this.candLen = 2; this.candStep = step; }
-        else { this.candAt = n; this.candLen = 1; }
+        else if (fits) {
+          this.candAt = n - 1; this.candLen = 2; this.candStep = step;
+          this.cPg = this.pPg; this.cIx = this.pIx; this.cOp = this.pOp; this.cLo = this.pLo; this.cHi = this.pHi;
+        } else this.startCand(page, index, key, lo, hi);
       }
-    } else { this.candAt = n; this.candLen = 1; }
+    } else this.startCand(page, index, key, lo, hi);
     const k = this.n++;
-    this.pg[k] = page; this.ix[k] = index; this.op[k] = key; this.lo[k] = lo; this.hi[k] = hi;
+    const c = k >>> this.bits, o = k & this.mask;
+    if (c === this.pg.length) this.addChunk();
+    this.pg[c][o] = page; this.ix[c][o] = index; this.op[c][o] = key; this.lo[c][o] = lo; this.hi[c][o] = hi;
+    this.pPg = page; this.pIx = index; this.pOp = key; this.pLo = lo; this.pHi = hi;
     if (page > this.maxPage) this.maxPage = page;
+  }
+
+  /** The write being added (at position n) starts a new candidate. */
+  private startCand(page: number, index: number, key: number, lo: number, hi: number): void {
+    this.candAt = this.n; this.candLen = 1;
+    this.cPg = page; this.cIx = index; this.cOp = key; this.cLo = lo; this.cHi = hi;
+  }
+
+  private addChunk(): void {
+    const m = 1 << this.bits;
+    this.pg.push(new Uint32Array(m)); this.ix.push(new Uint16Array(m)); this.op.push(new Uint32Array(m));
+    this.lo.push(new Uint32Array(m)); this.hi.push(new Uint32Array(m));
   }
 
   /** Turns the candidate (the last candLen entries) into a run record and drops its entries. */
   private closeRun(): void {
     const a = this.candAt;
     // seq = a: history entries before the run sit below position a, later ones from a on.
-    this.runs.push(this.pg[a], this.op[a], this.ix[a], this.candLen, this.lo[a], this.hi[a], this.candStep, a);
+    this.runs.push(this.cPg, this.cOp, this.cIx, this.candLen, this.cLo, this.cHi, this.candStep, a);
     this.n = a;
+    // (The previous-entry fields are stale now; every caller stores a new entry right after,
+    // or builds.)
     this.candLen = 0;
-  }
-
-  private grow(): void {
-    // ×1.5: less spare capacity at the end of a long trace than doubling.
-    const g = <T extends Uint32Array | Uint16Array>(x: T, make: (n: number) => T): T => { const y = make(Math.ceil(x.length * 1.5)); y.set(x); return y; };
-    this.pg = g(this.pg, n => new Uint32Array(n)); this.ix = g(this.ix, n => new Uint16Array(n));
-    this.op = g(this.op, n => new Uint32Array(n)); this.lo = g(this.lo, n => new Uint32Array(n)); this.hi = g(this.hi, n => new Uint32Array(n));
   }
 
   /** Sorts into the CSR layout (stable: writes to one slot stay in recording order). Empties the builder. */
@@ -82,61 +107,69 @@ export class HistoryBuilder {
     this.candLen = 0;
     const np = Math.max(pages, this.maxPage + 1);
     const runs = this.buildRuns(np);
+    const bits = this.bits, mask = this.mask, total = this.n;
+    const pgC = this.pg, ixC = this.ix;
     // History writes superseded within their own op by a later run over their slot are never
     // visible: dropped, so that at equal keys the history write is the later one.
-    const dead = new Uint8Array(this.n);
+    const dead = new Uint8Array(total);
     let n = 0;
-    for (let k = 0; k < this.n; k++) {
-      if (runs.supersedes(this.pg[k], this.ix[k], this.op[k], k)) dead[k] = 1; else n++;
+    for (let k = 0; k < total; k++) {
+      const c = k >>> bits, o = k & mask;
+      if (runs.supersedes(pgC[c][o], ixC[c][o], this.op[c][o], k)) dead[k] = 1; else n++;
     }
     runs.dropSeq();
     const start = new Int32Array(np + 1);
-    for (let k = 0; k < this.n; k++) if (!dead[k]) start[this.pg[k] + 1]++;
+    for (let k = 0; k < total; k++) if (!dead[k]) start[pgC[k >>> bits][k & mask] + 1]++;
     for (let p = 0; p < np; p++) start[p + 1] += start[p];
     const fill = start.slice(0, np);
     const perm = new Uint32Array(n);
-    for (let k = 0; k < this.n; k++) if (!dead[k]) perm[fill[this.pg[k]]++] = k;
-    // Within each page, a stable sort by index (counting sort over 512 buckets for big pages).
+    for (let k = 0; k < total; k++) if (!dead[k]) perm[fill[pgC[k >>> bits][k & mask]]++] = k;
+    // Each final column is gathered, then its chunks dropped: the load's peak holds the
+    // builder's columns plus one final column at a time, not both sets.
+    this.pg = [];
+    const ix = new Uint16Array(n);
+    for (let i = 0; i < n; i++) { const x = perm[i]; ix[i] = ixC[x >>> bits][x & mask]; }
+    this.ix = [];
+    // Within each page, a stable sort by index (counting sort over 512 buckets for big pages),
+    // on the gathered index column and the permutation together.
     const cnt = new Int32Array(513);
-    let scratch = new Uint32Array(0);
+    let sx = new Uint32Array(0), si = new Uint16Array(0);
     for (let p = 0; p < np; p++) {
       const a = start[p], b = start[p + 1], len = b - a;
       if (len < 2) continue;
       if (len <= 32) {
         for (let i = a + 1; i < b; i++) {
-          const x = perm[i], key = this.ix[x];
+          const x = perm[i], key = ix[i];
           let j = i;
-          while (j > a && this.ix[perm[j - 1]] > key) { perm[j] = perm[j - 1]; j--; }
-          perm[j] = x;
+          while (j > a && ix[j - 1] > key) { perm[j] = perm[j - 1]; ix[j] = ix[j - 1]; j--; }
+          perm[j] = x; ix[j] = key;
         }
         continue;
       }
       cnt.fill(0);
-      for (let i = a; i < b; i++) cnt[this.ix[perm[i]] + 1]++;
+      for (let i = a; i < b; i++) cnt[ix[i] + 1]++;
       for (let v = 0; v < 512; v++) cnt[v + 1] += cnt[v];
-      if (scratch.length < len) scratch = new Uint32Array(Math.max(len, scratch.length * 2));
-      for (let i = a; i < b; i++) { const x = perm[i]; scratch[cnt[this.ix[x]]++] = x; }
-      perm.set(scratch.subarray(0, len), a);
+      if (sx.length < len) { const m = Math.max(len, sx.length * 2); sx = new Uint32Array(m); si = new Uint16Array(m); }
+      for (let i = a; i < b; i++) { const d = cnt[ix[i]]++; sx[d] = perm[i]; si[d] = ix[i]; }
+      perm.set(sx.subarray(0, len), a); ix.set(si.subarray(0, len), a);
     }
-    // Each final column is gathered, then its source dropped: the load's peak holds the
-    // builder's columns plus one final column at a time, not both sets.
-    this.pg = new Uint32Array(0);
-    const ix = new Uint16Array(n);
-    for (let i = 0; i < n; i++) ix[i] = this.ix[perm[i]];
-    this.ix = new Uint16Array(0);
-    const op = new Uint32Array(n);
-    for (let i = 0; i < n; i++) op[i] = this.op[perm[i]];
-    this.op = new Uint32Array(0);
-    const lo = new Uint32Array(n);
-    for (let i = 0; i < n; i++) lo[i] = this.lo[perm[i]];
-    this.lo = new Uint32Array(0);
+    const gather = (src: Uint32Array[]): Uint32Array => {
+      const out = new Uint32Array(n);
+      for (let i = 0; i < n; i++) { const x = perm[i]; out[i] = src[x >>> bits][x & mask]; }
+      return out;
+    };
+    const op = gather(this.op);
+    this.op = [];
+    const lo = gather(this.lo);
+    this.lo = [];
     // High words hold attributes and the MFN's top bits: a few hundred distinct values on the
     // bench trace, so they are stored as u16 codes into a table (2 B saved per write); a trace
     // with more than 65,536 of them keeps the plain u32 column.
+    const hiC = this.hi;
     const codes = new Map<number, number>(), hc = new Uint16Array(n);
     let lastHi = -1, lastCode = 0, dict = true;
     for (let i = 0; i < n && dict; i++) {
-      const h = this.hi[perm[i]];
+      const x = perm[i], h = hiC[x >>> bits][x & mask];
       if (h !== lastHi) {
         let c = codes.get(h);
         if (c === undefined) { c = codes.size; if (c > 0xffff) { dict = false; break; } codes.set(h, c); }
@@ -149,11 +182,8 @@ export class HistoryBuilder {
       hi = hc;
       table = new Uint32Array(codes.size);
       for (const [h, c] of codes) table[c] = h;
-    } else {
-      hi = new Uint32Array(n);
-      for (let i = 0; i < n; i++) hi[i] = this.hi[perm[i]];
-    }
-    this.hi = new Uint32Array(0);
+    } else hi = gather(hiC);
+    this.hi = [];
     this.n = 0;
     return new EntryHistory(start, ix, op, lo, hi, table, runs);
   }

@@ -9,7 +9,11 @@ import { rng } from './helpers';
 
 interface W { page: number; idx: number; key: number; lo: number; hi: number }
 
-test('time history: reads and forEach at every boundary equal the writes replayed up to it', () => {
+// Each model test runs with the builder's default chunks and with 4-entry chunks (writes, runs
+// and their truncation then cross chunk edges all the time).
+const CHUNKS: { name: string; bits?: number }[] = [{ name: 'default chunks' }, { name: '4-entry chunks', bits: 2 }];
+
+for (const { name, bits } of CHUNKS) test(`time history: reads and forEach at every boundary equal the writes replayed up to it (${name})`, () => {
   const next = rng(42);
   const writes: W[] = [];
   const pages = 7, keys = 60;
@@ -23,7 +27,7 @@ test('time history: reads and forEach at every boundary equal the writes replaye
       writes.push({ page, idx, key, lo: zero ? 0 : next() >>> 0, hi: zero ? 0 : next() % 0x10000 });
     }
   }
-  const b = new HistoryBuilder();
+  const b = new HistoryBuilder(bits);
   for (const w of writes) b.add(w.page, w.idx, w.key, w.lo, w.hi);
   const h = b.build(pages + 2);
   assert.equal(h.writes, writes.length);
@@ -49,7 +53,7 @@ test('time history: reads and forEach at every boundary equal the writes replaye
 });
 
 test('time history: more than 65,536 distinct high words keep the plain column, reads still exact', () => {
-  const b = new HistoryBuilder();
+  const b = new HistoryBuilder(10);
   const n = 70_000;
   for (let i = 0; i < n; i++) b.add(i >>> 9, i & 511, 1 + (i % 3), i * 7 + 1, 0x80000000 + i);
   const h = b.build(0);
@@ -66,8 +70,9 @@ test('time history: more than 65,536 distinct high words keep the plain column, 
 // Split fills (runs of writes index + 1, descriptor + step, one page, one key) are kept as run
 // records; the same model check over writes that mix fills with everything that can sit next
 // to one: stale entries, zeroing ahead of a fill in its op, single remaps after it (same op
-// and later ops), two fills of a page, a carry from lo into hi, a broken fill, short runs.
-test('time history: fill runs read exactly like the writes they replace, at every boundary', () => {
+// and later ops), two fills of a page, a carry from lo into hi, a broken fill, short runs, a
+// short run continued by a fill of another step.
+for (const { name, bits } of CHUNKS) test(`time history: fill runs read exactly like the writes they replace, at every boundary (${name})`, () => {
   const next = rng(7);
   const writes: W[] = [];
   const pages = 6, keys = 48, K4 = 0x1000, M2 = 0x200000;
@@ -109,11 +114,15 @@ test('time history: fill runs read exactly like the writes they replace, at ever
       }
       case 5: // a run of zeros (a wipe in index order)
         fill(page, key, 100, 200, 0, 0, 0); break;
+      case 6: // a short run of one step (zeros) that a fill of another step continues: the run starts one write back
+        fill(page, key, 0, 3, 0, 0, 0);
+        fill(page, key, 3, 509, 0x7000 | 0x67, 0, K4); fills++;
+        break;
       default: // single writes in later ops
         for (let j = 0; j < 1 + (next() % 6); j++) single(next() % pages, key);
     }
   }
-  const b = new HistoryBuilder();
+  const b = new HistoryBuilder(bits);
   for (const w of writes) b.add(w.page, w.idx, w.key, w.lo, w.hi);
   const h = b.build(pages + 1);
   // The fills really are runs: far fewer entries than writes, and fewer bytes than 12 B each.
