@@ -1,7 +1,7 @@
 // The time index of a loaded trace (issue 9, part D): per domain, every table entry's write
 // history (time-history.ts), the scalars after every op (time-columns.ts, recorded during the
 // first pass), when each pool page came into existence, and the mem_access radix's changes.
-// Built by one pass over the recorded log right after the first pass; with it any op boundary
+// Built by two passes over the recorded log right after the first pass; with it any op boundary
 // is answered directly (time-store.ts), with nothing to move and no checkpoint.
 
 import { baseOf } from '../arch/descriptor';
@@ -9,7 +9,8 @@ import type { P2mCore } from '../p2m/core';
 import type { EventLog, RawEventSink, TableAllocWhy } from '../p2m/event-log';
 import type { OpKind } from '../p2m/events';
 import type { LogJournal } from './log-journal';
-import { EntryHistory, HistoryBuilder } from './time-history';
+import type { EntryHistory } from './time-history';
+import { HistoryBuilder } from './time-history-builder';
 import { ScalarColumns } from './time-columns';
 
 /** Boundary keys: a change inside op m is first seen at boundary m + 1; NEVER = not yet. */
@@ -28,16 +29,24 @@ export interface DomainTimeIndex {
 
 interface Building { core: P2mCore; hist: HistoryBuilder; born: Uint32Array; radix: Map<number, RadixHistory> }
 
-/** The one pass over the log: entry writes, zeroed entries, page births, radix changes. */
+/**
+ * The passes over the log: the first collects page births, radix changes and problems and has
+ * the history builders count; the second (`placing`) only hands the same writes to the
+ * builders again (see time-history-builder.ts).
+ */
 class IndexSink implements RawEventSink {
   private m = 0;
   private d: Building | undefined;
   problem: string | undefined;
+  private placing = false;
 
   constructor(private readonly opStart: Uint32Array, private readonly doms: Map<number, Building>,
     private readonly domainOfOp: (op: number) => number, private readonly journal: LogJournal) {}
 
   private get key(): number { return this.m + 1; }
+
+  /** Starts the second pass (only run when the first found no problem: no check fires in it). */
+  startPlacing(): void { this.placing = true; this.m = 0; this.d = undefined; }
 
   onOpBegin(i: number, _op: number, _k: OpKind, domain?: number): void {
     const os = this.opStart;
@@ -50,6 +59,7 @@ class IndexSink implements RawEventSink {
     if (d === undefined) { this.problem ??= `event ${i}: a store outside any op`; return; }
     // pageId's bound is the recording core's final minted count: every page the log names.
     const id = d.core.pageId(table);
+    if (this.placing) { d.hist.add(id, index, this.key, lo, hi); return; }
     if (id < 0) { this.problem ??= `event ${i}: store into unknown table ${table}`; return; }
     // A page exists from its first allocation on (`born`). A store into a page never allocated
     // yet, or a table descriptor (level < 3, bit 1) pointing at one, creates the page in the
@@ -67,7 +77,7 @@ class IndexSink implements RawEventSink {
   onNeedFlushSet(): void { /* idem */ }
   onTableAlloc(i: number, table: number, _level: number, why: TableAllocWhy): void {
     const d = this.d;
-    if (d === undefined || why === 'root') return;
+    if (d === undefined || why === 'root' || this.placing) return;
     const id = d.core.pageId(table);
     if (id < 0) { this.problem ??= `event ${i}: unknown page ${table}`; return; }
     if (d.born[id] === NEVER) d.born[id] = this.key;
@@ -87,6 +97,7 @@ class IndexSink implements RawEventSink {
   onRadixSet(_i: number, gfn: number, access: number): void { this.radix(gfn, access); }
   onRadixDelete(_i: number, gfn: number): void { this.radix(gfn, -1); }
   private radix(gfn: number, access: number): void {
+    if (this.placing) return;
     const d = this.d;
     if (d === undefined) { this.problem ??= 'a radix change outside any op'; return; }
     let h = d.radix.get(gfn);
@@ -113,15 +124,21 @@ export function buildTimeIndex(log: EventLog, opStart: Uint32Array, opCount: num
     doms.set(d, { core: c, hist: new HistoryBuilder(), born, radix: new Map() });
   }
   const sink = new IndexSink(opStart, doms, domainOfOp, journal);
-  log.feed(sink, 0, log.length);
   const index = new Map<number, DomainTimeIndex>();
+  log.feed(sink, 0, log.length);
+  if (sink.problem !== undefined) return { index, problem: sink.problem };
+  for (const b of doms.values()) b.hist.place(b.born.length);
+  sink.startPlacing();
+  log.feed(sink, 0, log.length);
   for (const [d, b] of doms) {
     const s = scalars.get(d);
     if (!s) return { index, problem: `domain ${d}: no scalar columns` };
     s.finish(opCount + 1);
-    index.set(d, { history: b.hist.build(b.born.length), scalars: s, born: b.born, radix: b.radix });
+    const history = b.hist.build();
+    if (b.hist.problem !== undefined) return { index, problem: `domain ${d}: ${b.hist.problem}` };
+    index.set(d, { history, scalars: s, born: b.born, radix: b.radix });
   }
-  return sink.problem === undefined ? { index } : { index, problem: sink.problem };
+  return { index };
 }
 
 /** Bytes held by an index (typed arrays; radix histories estimated at 16 B per change). */

@@ -4,16 +4,24 @@
 // boundary and every page listed by forEach, compared with replaying the writes up to it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HistoryBuilder } from '../../../engine/replay/time-history';
+import { HistoryBuilder } from '../../../engine/replay/time-history-builder';
+import type { EntryHistory } from '../../../engine/replay/time-history';
 import { rng } from './helpers';
 
 interface W { page: number; idx: number; key: number; lo: number; hi: number }
 
-// Each model test runs with the builder's default chunks and with 4-entry chunks (writes, runs
-// and their truncation then cross chunk edges all the time).
-const CHUNKS: { name: string; bits?: number }[] = [{ name: 'default chunks' }, { name: '4-entry chunks', bits: 2 }];
+/** The builder's two passes over the same writes (time-history-builder.ts). */
+function build(writes: readonly W[], pages: number): EntryHistory {
+  const b = new HistoryBuilder();
+  for (const w of writes) b.add(w.page, w.idx, w.key, w.lo, w.hi);
+  b.place(pages);
+  for (const w of writes) b.add(w.page, w.idx, w.key, w.lo, w.hi);
+  const h = b.build();
+  assert.equal(b.problem, undefined);
+  return h;
+}
 
-for (const { name, bits } of CHUNKS) test(`time history: reads and forEach at every boundary equal the writes replayed up to it (${name})`, () => {
+test('time history: reads and forEach at every boundary equal the writes replayed up to it', () => {
   const next = rng(42);
   const writes: W[] = [];
   const pages = 7, keys = 60;
@@ -27,9 +35,7 @@ for (const { name, bits } of CHUNKS) test(`time history: reads and forEach at ev
       writes.push({ page, idx, key, lo: zero ? 0 : next() >>> 0, hi: zero ? 0 : next() % 0x10000 });
     }
   }
-  const b = new HistoryBuilder(bits);
-  for (const w of writes) b.add(w.page, w.idx, w.key, w.lo, w.hi);
-  const h = b.build(pages + 2);
+  const h = build(writes, pages + 2);
   assert.equal(h.writes, writes.length);
   for (let k = 0; k <= keys; k++) {
     const model = new Map<string, [number, number]>();
@@ -53,10 +59,10 @@ for (const { name, bits } of CHUNKS) test(`time history: reads and forEach at ev
 });
 
 test('time history: more than 65,536 distinct high words keep the plain column, reads still exact', () => {
-  const b = new HistoryBuilder(10);
   const n = 70_000;
-  for (let i = 0; i < n; i++) b.add(i >>> 9, i & 511, 1 + (i % 3), i * 7 + 1, 0x80000000 + i);
-  const h = b.build(0);
+  const writes: W[] = [];
+  for (let i = 0; i < n; i++) writes.push({ page: i >>> 9, idx: i & 511, key: 1 + (i % 3), lo: i * 7 + 1, hi: 0x80000000 + i });
+  const h = build(writes, 0);
   assert.equal(h.writes, n);
   for (let i = 0; i < n; i += 997) {
     h.read(i >>> 9, i & 511, 3);
@@ -72,7 +78,7 @@ test('time history: more than 65,536 distinct high words keep the plain column, 
 // to one: stale entries, zeroing ahead of a fill in its op, single remaps after it (same op
 // and later ops), two fills of a page, a carry from lo into hi, a broken fill, short runs, a
 // short run continued by a fill of another step.
-for (const { name, bits } of CHUNKS) test(`time history: fill runs read exactly like the writes they replace, at every boundary (${name})`, () => {
+test('time history: fill runs read exactly like the writes they replace, at every boundary', () => {
   const next = rng(7);
   const writes: W[] = [];
   const pages = 6, keys = 48, K4 = 0x1000, M2 = 0x200000;
@@ -122,9 +128,7 @@ for (const { name, bits } of CHUNKS) test(`time history: fill runs read exactly 
         for (let j = 0; j < 1 + (next() % 6); j++) single(next() % pages, key);
     }
   }
-  const b = new HistoryBuilder(bits);
-  for (const w of writes) b.add(w.page, w.idx, w.key, w.lo, w.hi);
-  const h = b.build(pages + 1);
+  const h = build(writes, pages + 1);
   // The fills really are runs: far fewer entries than writes, and fewer bytes than 12 B each.
   assert.ok(h.fillRuns >= fills, `${h.fillRuns} runs for ${fills} fills`);
   assert.ok(h.entries < writes.length / 10, `${h.entries} history entries for ${writes.length} writes`);
@@ -147,4 +151,28 @@ for (const { name, bits } of CHUNKS) test(`time history: fill runs read exactly 
       assert.deepEqual(got, want, `forEach page ${page} at ${k}`);
     }
   }
+});
+
+// The builder's second pass must see the writes of the first: a different second pass (a write
+// more or less, another high word) is reported as a problem, never thrown or silently indexed.
+test('time history: a second pass that differs from the first is reported, not indexed', () => {
+  const next = rng(5);
+  const writes: W[] = [];
+  for (let key = 1; key < 40; key++) for (let j = 0; j < 6; j++) writes.push({ page: next() % 4, idx: next() % 512, key, lo: next() >>> 0, hi: next() % 3 });
+  // Whole-page fills too, so that runs are part of what must agree.
+  for (let i = 0; i < 512; i++) writes.push({ page: 2, idx: i, key: 40, lo: 0x1000 * i + 0x67, hi: 1 });
+  const variants: [string, (ws: W[]) => W[]][] = [
+    ['one write more', ws => [...ws.slice(0, 30), { page: 1, idx: 3, key: 5, lo: 9, hi: 0 }, ...ws.slice(30)]],
+    ['a new high word', ws => ws.map((w, i) => i === 17 ? { ...w, hi: 0x777 } : w)],
+    ['a fill cut short', ws => ws.slice(0, ws.length - 100)],
+  ];
+  for (const [name, change] of variants) {
+    const b = new HistoryBuilder();
+    for (const w of writes) b.add(w.page, w.idx, w.key, w.lo, w.hi);
+    b.place(4);
+    for (const w of change(writes)) b.add(w.page, w.idx, w.key, w.lo, w.hi);
+    b.build();
+    assert.match(b.problem ?? '', /pass 2/, name);
+  }
+  assert.doesNotThrow(() => build(writes, 4));
 });

@@ -1,0 +1,241 @@
+// Builds a domain's EntryHistory (time-history.ts) from its writes in recording order, in two
+// passes over the same writes (the index feeds the event log twice):
+//  1. counting: spots the fill runs (see time-history.ts) and counts, per page, the writes that
+//     stay history entries; nothing per write is stored;
+//  2. placing: every write that stays an entry goes straight into its page's slot range of the
+//     final columns (the writes a run folds are known from pass 1 by their position), then each
+//     page is sorted by index in place.
+// So the load holds the final columns and a few per-page counters, never a builder's copy of
+// every write beside them: on the 1M-op bench a one-pass builder held 23 MB of write columns
+// plus the sort's permutation while the final 16 MB were gathered, a transient peak that the
+// allocator kept in the process after the load. The price is a second decode of the log.
+
+import { EntryHistory, FillRuns } from './time-history';
+
+/** Shortest run kept as a run record (a record costs about two history entries). */
+const MIN_RUN = 8;
+
+export class HistoryBuilder {
+  /** Pass 1 (counting) until `place`, then pass 2 (placing) until `build`. */
+  private placing = false;
+  /** Why the two passes disagreed (the writes must be the same twice), if they did. */
+  problem: string | undefined;
+  /** Builder position: the history entries so far (writes folded into a closed run leave it). */
+  private n = 0;
+  private maxPage = -1;
+  /** Pass 1: per page, the history entries (grown as pages appear). */
+  private count = new Int32Array(64);
+  // Pass 1's run test: the previous entry, and the candidate run (the last candLen entries,
+  // from position candAt, continuing each other with step candStep) with its first entry.
+  private pPg = 0; private pIx = 0; private pOp = 0; private pLo = 0; private pHi = 0;
+  private candAt = 0;
+  private candLen = 0;
+  private candStep = 0;
+  private cPg = 0; private cIx = 0; private cOp = 0; private cLo = 0; private cHi = 0;
+  /** Run records in recording order: page, key, first index, count, base lo, base hi, step, seq. */
+  private runs: number[] = [];
+  /** Distinct high words of pass 1 (of every write: a superset of the entries'), in first-seen order. */
+  private codes: Map<number, number> | undefined = new Map();
+  private lastHi = -1;
+  private lastCode = 0;
+  // Pass 2.
+  private fill = new Int32Array(0);
+  private start = new Int32Array(0);
+  private ix = new Uint16Array(0);
+  private op = new Uint32Array(0);
+  private lo = new Uint32Array(0);
+  private hi: Uint16Array | Uint32Array = new Uint16Array(0);
+  private fillRuns: FillRuns | undefined;
+  /** Pass 2: the next run of pass 1 (recording order), its position and length. */
+  private nextRun = 0;
+  private runSeq = NaN;
+  private runLen = 0;
+
+  /** A write first visible at boundary `key` (pass 1, then the same writes again in pass 2). */
+  add(page: number, index: number, key: number, lo: number, hi: number): void {
+    if (this.placing) { this.put(page, index, key, lo, hi); return; }
+    if (hi !== this.lastHi && this.codes !== undefined) {
+      this.lastHi = hi;
+      if (!this.codes.has(hi)) {
+        // More than 65,536 distinct high words: the plain u32 column (see build).
+        if (this.codes.size > 0xffff) this.codes = undefined; else this.codes.set(hi, this.codes.size);
+      }
+    }
+    const n = this.n;
+    if (this.candLen > 0) {
+      const adj = this.pPg === page && this.pOp === key && this.pIx + 1 === index;
+      const pl = this.pLo, step = (lo - pl) >>> 0;
+      // lo = pl + step mod 2^32 carries into hi exactly when it wrapped below pl.
+      const fits = adj && hi === ((this.pHi + (lo < pl ? 1 : 0)) >>> 0);
+      if (fits && (this.candLen === 1 || step === this.candStep)) {
+        if (this.candLen === 1) this.candStep = step;
+        this.candLen++;
+      } else {
+        if (this.candLen >= MIN_RUN) { this.closeRun(); this.startCand(page, index, key, lo, hi); }
+        // A different step from the previous write on: the run may start there.
+        else if (fits) {
+          this.candAt = n - 1; this.candLen = 2; this.candStep = step;
+          this.cPg = this.pPg; this.cIx = this.pIx; this.cOp = this.pOp; this.cLo = this.pLo; this.cHi = this.pHi;
+        } else this.startCand(page, index, key, lo, hi);
+      }
+    } else this.startCand(page, index, key, lo, hi);
+    this.n++;
+    if (page >= this.count.length) {
+      const c = new Int32Array(Math.max(page + 1, this.count.length * 2));
+      c.set(this.count); this.count = c;
+    }
+    this.count[page]++;
+    this.pPg = page; this.pIx = index; this.pOp = key; this.pLo = lo; this.pHi = hi;
+    if (page > this.maxPage) this.maxPage = page;
+  }
+
+  /** The write being added (at position n) starts a new candidate. */
+  private startCand(page: number, index: number, key: number, lo: number, hi: number): void {
+    this.candAt = this.n; this.candLen = 1;
+    this.cPg = page; this.cIx = index; this.cOp = key; this.cLo = lo; this.cHi = hi;
+  }
+
+  /** Turns the candidate (the last candLen entries, all on page cPg) into a run record. */
+  private closeRun(): void {
+    const a = this.candAt;
+    // seq = a: history entries before the run sit below position a, later ones from a on.
+    this.runs.push(this.cPg, this.cOp, this.cIx, this.candLen, this.cLo, this.cHi, this.candStep, a);
+    this.count[this.cPg] -= this.candLen;
+    this.n = a;
+    this.candLen = 0;
+  }
+
+  /** Ends pass 1: sizes the final columns; the same writes are then added again. */
+  place(pages: number): void {
+    if (this.candLen >= MIN_RUN) this.closeRun();
+    this.candLen = 0;
+    const np = Math.max(pages, this.maxPage + 1);
+    const start = new Int32Array(np + 1);
+    for (let p = 0; p < np && p < this.count.length; p++) start[p + 1] = start[p] + this.count[p];
+    for (let p = this.count.length; p < np; p++) start[p + 1] = start[p];
+    this.count = new Int32Array(0);
+    const total = start[np];
+    this.start = start;
+    this.fill = start.slice(0, np);
+    this.ix = new Uint16Array(total); this.op = new Uint32Array(total); this.lo = new Uint32Array(total);
+    this.hi = this.codes !== undefined ? new Uint16Array(total) : new Uint32Array(total);
+    this.fillRuns = buildRuns(this.runs, np);
+    this.placing = true;
+    this.n = 0; this.nextRun = 0; this.lastHi = -1;
+    this.loadRun();
+  }
+
+  /** The next pass-1 run in recording order (NaN position when none is left). */
+  private loadRun(): void {
+    const r = this.runs, j = this.nextRun;
+    if (8 * j < r.length) { this.runSeq = r[8 * j + 7]; this.runLen = r[8 * j + 3]; } else { this.runSeq = NaN; this.runLen = 0; }
+  }
+
+  private put(page: number, index: number, key: number, lo: number, hi: number): void {
+    const pos = this.n++;
+    // Every write from the next run's position on belongs to that run (only its closing ever
+    // took entries away, back to its position): folded, not placed.
+    if (pos >= this.runSeq) {
+      if (page !== this.runs[8 * this.nextRun]) this.problem ??= `write ${pos}: pass 2 differs from pass 1 (run page)`;
+      if (pos + 1 === this.runSeq + this.runLen) { this.n = this.runSeq; this.nextRun++; this.loadRun(); }
+      return;
+    }
+    // A write a later run of its own op overwrites is never visible: dropped (see time-history.ts).
+    if (this.fillRuns!.supersedes(page, index, key, pos)) return;
+    const at = page < this.fill.length ? this.fill[page] : -1;
+    if (at < 0 || at >= this.start[page + 1]) { this.problem ??= `write ${pos}: pass 2 differs from pass 1 (page ${page} entries)`; return; }
+    this.fill[page] = at + 1;
+    this.ix[at] = index; this.op[at] = key; this.lo[at] = lo;
+    if (this.codes === undefined) { this.hi[at] = hi; return; }
+    if (hi !== this.lastHi) {
+      const c = this.codes.get(hi);
+      if (c === undefined) { this.problem ??= `write ${pos}: pass 2 differs from pass 1 (high word)`; return; }
+      this.lastHi = hi; this.lastCode = c;
+    }
+    this.hi[at] = this.lastCode;
+  }
+
+  /** Ends pass 2: drops the slots of dropped writes and sorts each page by index. Empties the builder. */
+  build(): EntryHistory {
+    if (!this.placing) { this.problem ??= 'build before place'; this.place(0); }
+    if (this.nextRun * 8 !== this.runs.length) this.problem ??= 'pass 2 ended before pass 1 (runs left)';
+    const start = this.start, fill = this.fill, np = fill.length;
+    let { ix, op, lo, hi } = this;
+    this.ix = new Uint16Array(0); this.op = new Uint32Array(0); this.lo = new Uint32Array(0); this.hi = new Uint16Array(0);
+    // Close the gaps the dropped writes left (a page's unfilled tail), in place.
+    let w = 0;
+    for (let p = 0; p < np; p++) {
+      const a = start[p], b = fill[p];
+      start[p] = w;
+      if (a !== w) { ix.copyWithin(w, a, b); op.copyWithin(w, a, b); lo.copyWithin(w, a, b); hi.copyWithin(w, a, b); }
+      w += b - a;
+    }
+    start[np] = w;
+    this.fill = new Int32Array(0);
+    // Trimmed one column at a time (one column's copy at most beside the others).
+    if (w !== ix.length) { ix = ix.slice(0, w); op = op.slice(0, w); lo = lo.slice(0, w); hi = hi.slice(0, w); }
+    sortPages(start, ix, op, lo, hi);
+    let table: Uint32Array | null = null;
+    if (this.codes !== undefined) {
+      table = new Uint32Array(this.codes.size);
+      for (const [h, c] of this.codes) table[c] = h;
+    }
+    this.codes = new Map();
+    const runs = this.fillRuns ?? buildRuns(this.runs, np);
+    runs.dropSeq();
+    this.runs = [];
+    this.fillRuns = undefined;
+    this.start = new Int32Array(0);
+    return new EntryHistory(start, ix, op, lo, hi, table, runs);
+  }
+}
+
+/** Within each page, a stable sort by index of the four columns (writes to one slot stay in key order). */
+function sortPages(start: Int32Array, ix: Uint16Array, op: Uint32Array, lo: Uint32Array, hi: Uint16Array | Uint32Array): void {
+  const np = start.length - 1;
+  const cnt = new Int32Array(513);
+  let sIx = new Uint16Array(0), sOp = new Uint32Array(0), sLo = new Uint32Array(0), sHi = new Uint32Array(0);
+  for (let p = 0; p < np; p++) {
+    const a = start[p], b = start[p + 1], len = b - a;
+    if (len < 2) continue;
+    if (len <= 32) {
+      for (let i = a + 1; i < b; i++) {
+        const x = ix[i];
+        if (ix[i - 1] <= x) continue;
+        const o = op[i], l = lo[i], h = hi[i];
+        let j = i;
+        while (j > a && ix[j - 1] > x) { ix[j] = ix[j - 1]; op[j] = op[j - 1]; lo[j] = lo[j - 1]; hi[j] = hi[j - 1]; j--; }
+        ix[j] = x; op[j] = o; lo[j] = l; hi[j] = h;
+      }
+      continue;
+    }
+    // Counting sort over the 512 indices, through scratch columns of the page's length.
+    cnt.fill(0);
+    for (let i = a; i < b; i++) cnt[ix[i] + 1]++;
+    for (let v = 0; v < 512; v++) cnt[v + 1] += cnt[v];
+    if (sIx.length < len) {
+      const m = Math.max(len, sIx.length * 2);
+      sIx = new Uint16Array(m); sOp = new Uint32Array(m); sLo = new Uint32Array(m); sHi = new Uint32Array(m);
+    }
+    for (let i = a; i < b; i++) { const d = cnt[ix[i]]++; sIx[d] = ix[i]; sOp[d] = op[i]; sLo[d] = lo[i]; sHi[d] = hi[i]; }
+    ix.set(sIx.subarray(0, len), a); op.set(sOp.subarray(0, len), a); lo.set(sLo.subarray(0, len), a);
+    for (let i = 0; i < len; i++) hi[a + i] = sHi[i];
+  }
+}
+
+/** The run records (recording order) in CSR by page, each page's sorted by key (stable: recording order). */
+function buildRuns(r: number[], np: number): FillRuns {
+  const count = r.length >>> 3;
+  const order = Array.from({ length: count }, (_, i) => i);
+  order.sort((x, y) => (r[8 * x] - r[8 * y]) || (r[8 * x + 1] - r[8 * y + 1]) || (x - y));
+  const start = new Int32Array(np + 1);
+  for (let i = 0; i < count; i++) start[r[8 * i] + 1]++;
+  for (let p = 0; p < np; p++) start[p + 1] += start[p];
+  const key = new Uint32Array(count), first = new Uint16Array(count), cnt = new Uint16Array(count);
+  const lo = new Uint32Array(count), hi = new Uint32Array(count), step = new Uint32Array(count), seq = new Uint32Array(count);
+  for (let j = 0; j < count; j++) {
+    const o = 8 * order[j];
+    key[j] = r[o + 1]; first[j] = r[o + 2]; cnt[j] = r[o + 3]; lo[j] = r[o + 4]; hi[j] = r[o + 5]; step[j] = r[o + 6]; seq[j] = r[o + 7];
+  }
+  return new FillRuns(start, key, first, cnt, lo, hi, step, seq);
+}
