@@ -165,7 +165,9 @@ export class EngineMachine implements ReplayMachine<Snap> {
   reset(): void {
     this.log = new EventLog();
     this.rec = this.make(this.log);
-    this.scratch = this.makeScratch();
+    // The time mode runs no scratch engine unless it falls back: made on first use (scratchSet),
+    // so the 4 MB of its store's first arena slab are not held through the recording.
+    this.scratch = this.timeSeek ? new Map() : this.makeScratch();
     this.active = this.rec;
     this.cachedFindings = undefined;
     this.mover = undefined;
@@ -184,7 +186,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
   }
 
   execute(i: number, record: boolean): void {
-    const set = record ? this.rec : this.scratch;
+    const set = record ? this.rec : this.scratchSet();
     // Recording always continues the recording set; re-execution always runs on scratch.
     this.active = set;
     if (!record) this.scratchOps++;
@@ -231,6 +233,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
       if (plan) return plan;
     }
     if (this.logSeek && j) {
+      this.active = this.scratchSet();
       const mover = new LogMover(this.log, opStart, this.coresOf(this.scratch), j, op => this.table.domainOf(op));
       snapshots.push(this.snapshot()); ops.push(0);
       let from = 0;
@@ -330,6 +333,12 @@ export class EngineMachine implements ReplayMachine<Snap> {
     };
   }
 
+  /** The scratch set, made now if it was not yet (see reset). */
+  private scratchSet(): Map<number, P2m> {
+    if (this.scratch.size === 0) this.scratch = this.makeScratch();
+    return this.scratch;
+  }
+
   private coresOf(set: Map<number, P2m>): Map<number, P2mCore> {
     const m = new Map<number, P2mCore>();
     for (const [d, p] of set) m.set(d, p.core);
@@ -356,7 +365,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
       this.scratchOps = 0;
       this.mover?.setCores(this.coresOf(this.scratch));
     }
-    for (const [d, p] of this.scratch) {
+    for (const [d, p] of this.scratchSet()) {
       const x = s.get(d);
       if (!x) continue;
       // Safe across stores: TableStore epochs come from one process-wide counter and restore()
