@@ -117,7 +117,9 @@ export class ColumnBuilder {
 
   set(i: number, v: number): void {
     const had = this.s.bytes[i] !== 0;
-    if (v === 0) { this.s.bytes[i] = 0; this.s.big.delete(i); }
+    // An overwritten overflow value must not linger in the map (it would be counted in byteLength).
+    if (this.s.bytes[i] === this.s.escape) this.s.big.delete(i);
+    if (v === 0) this.s.bytes[i] = 0;
     else storeByte(this.s, i, v);
     this.nonZero += (v !== 0 ? 1 : 0) - (had ? 1 : 0);
   }

@@ -94,4 +94,11 @@ test('builder: values set out of order and overwritten (to 0 and back) count onc
   const sealed = b2.seal();
   assert.equal(sealed.form, 'sparse', 'ops set back to 0 are not counted as non-zero');
   assertModel(sealed, Array.from({ length: n }, (_v, i) => i % 50 === 0 ? 1000 : 0), 'cleared');
+  // Overflow values overwritten by small ones leave nothing behind in the overflow map.
+  const b3 = new ColumnBuilder(n);
+  for (let i = 0; i < n; i++) { b3.set(i, 5000 + i); b3.set(i, 1 + (i % 7)); }
+  const plain = Array.from({ length: n }, (_v, i) => 1 + (i % 7));
+  const c3 = b3.seal();
+  assertModel(c3, plain, 'overflow overwritten');
+  assert.equal(c3.byteLength, columnOf(plain).byteLength);
 });
