@@ -2,4 +2,4 @@
 // tools write): the same product load path and memory figures as the text variant.
 import { measure, type BenchResult } from './session-load';
 
-export function run(size: 'small' | 'full' = 'full'): BenchResult { return measure(size, 'xentrace'); }
+export function run(size: 'small' | 'full' = 'full'): Promise<BenchResult> { return measure(size, 'xentrace'); }
