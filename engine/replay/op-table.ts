@@ -143,7 +143,7 @@ export class OpTable {
   lineOf(i: number): number {
     const j = this.recordIndex(i);
     const k = this.store.kind[j];
-    return k === K_SET_ENTRY ? this.store.line![j] : k === K_SET_AT_ORDER ? 0 : this.store.get(j).loc.line;
+    return k === K_SET_ENTRY ? this.store.lineAt(j) : k === K_SET_AT_ORDER ? 0 : this.store.get(j).loc.line;
   }
   sourceOf(i: number): string {
     const j = this.recordIndex(i);
@@ -153,7 +153,7 @@ export class OpTable {
   record(i: number): TraceRecord { return this.store.get(this.recordIndex(i)); }
   loc(i: number): TraceLoc {
     const j = this.recordIndex(i);
-    if (this.store.kind[j] === K_SET_ENTRY) return { source: this.store.source, line: this.store.line![j], column: 1, byteOffset: this.store.offset[j] };
+    if (this.store.kind[j] === K_SET_ENTRY) return { source: this.store.source, line: this.store.lineAt(j), column: 1, byteOffset: this.store.offsetAt(j) };
     return this.store.get(j).loc;
   }
 

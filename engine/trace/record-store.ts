@@ -15,6 +15,7 @@
 import {
   ARM_P2M_TYPES, P2M_ACCESSES, OtherMemEvent, TraceLoc, TraceRecord, TraceRecordKind,
 } from './records';
+import { PackedColumn } from './packed-column';
 
 export const K_OBJECT = 0;
 export const K_SET_AT_ORDER = 1;
@@ -41,13 +42,14 @@ const GROW_NUM = 3, GROW_DEN = 2;
 export class RecordStore implements Iterable<TraceRecord> {
   length = 0;
   private cap: number;
-  /** Columns every record uses (9+14 B per record; the kind says how the rest is read). */
+  /** Columns every record uses (22 B + the offset per record; the kind says how the rest is read). */
   kind: Uint8Array;
   domain: Uint32Array;
   gfn: Float64Array;
   mfn: Float64Array;
   type: Uint8Array;
-  offset: Float64Array;
+  /** Byte offset of each record (`offsetAt`): ~2 B per text record, 8 once offsets jump (binary). */
+  private readonly offsets: PackedColumn;
   /**
    * Binary-reader columns (xentrace set_p2m / other-memory / opaque records), allocated with
    * the first such record: a text trace never has them and saves 16 B per record (a 1M-line
@@ -63,7 +65,8 @@ export class RecordStore implements Iterable<TraceRecord> {
   /** Text-reader columns (K_SET_ENTRY), allocated on first use so binary stores stay small. */
   nr: Float64Array | null = null;
   access: Uint8Array | null = null;
-  line: Uint32Array | null = null;
+  /** Source line of K_SET_ENTRY rows (`lineAt`), ~1 B per row (packed-column.ts). */
+  private lines: PackedColumn | null = null;
   private readonly objects: TraceRecord[] = [];
   private words = new Uint32Array(64);
   private wordsLen = 0;
@@ -83,8 +86,15 @@ export class RecordStore implements Iterable<TraceRecord> {
     this.cap = Math.max(16, capacity | 0);
     const c = this.cap;
     this.kind = new Uint8Array(c); this.domain = new Uint32Array(c); this.gfn = new Float64Array(c);
-    this.mfn = new Float64Array(c); this.type = new Uint8Array(c); this.offset = new Float64Array(c);
+    this.mfn = new Float64Array(c); this.type = new Uint8Array(c); this.offsets = new PackedColumn(c, true);
   }
+
+  /** Byte offset of record `i` in its source (for objects, their loc's). */
+  offsetAt(i: number): number { return this.offsets.get(i); }
+  /** 1-based source line of a K_SET_ENTRY row (other rows: read their record's loc). */
+  lineAt(i: number): number { return this.lines!.get(i); }
+  /** Bytes of the offset and line columns (they are packed; for memory reports and tests). */
+  get locationBytes(): number { return this.offsets.byteLength + (this.lines?.byteLength ?? 0); }
 
   /** Rows the columns hold before the next growth. */
   get capacity(): number { return this.cap; }
@@ -105,7 +115,7 @@ export class RecordStore implements Iterable<TraceRecord> {
     };
     this.kind = r(this.kind, k => new Uint8Array(k)); this.domain = r(this.domain, k => new Uint32Array(k));
     this.gfn = r(this.gfn, k => new Float64Array(k)); this.mfn = r(this.mfn, k => new Float64Array(k));
-    this.type = r(this.type, k => new Uint8Array(k)); this.offset = r(this.offset, k => new Float64Array(k));
+    this.type = r(this.type, k => new Uint8Array(k)); this.offsets.resize(c, n);
     if (this.cpu !== null) {
       this.order = r(this.order, k => new Int32Array(k)); this.srcType = r(this.srcType!, k => new Int8Array(k));
       this.cpu = r(this.cpu, k => new Int16Array(k)); this.tscHi = r(this.tscHi!, k => new Uint32Array(k));
@@ -113,7 +123,7 @@ export class RecordStore implements Iterable<TraceRecord> {
     }
     if (this.nr !== null) {
       this.nr = r(this.nr, k => new Float64Array(k)); this.access = r(this.access!, k => new Uint8Array(k));
-      this.line = r(this.line!, k => new Uint32Array(k));
+      this.lines!.resize(c, n);
     }
     this.cap = c;
   }
@@ -150,7 +160,7 @@ export class RecordStore implements Iterable<TraceRecord> {
   private slot(kind: number, offset: number): number {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
-    this.kind[i] = kind; this.offset[i] = offset;
+    this.kind[i] = kind; this.offsets.set(i, offset);
     return i;
   }
 
@@ -196,11 +206,11 @@ export class RecordStore implements Iterable<TraceRecord> {
   pushSetEntry(domain: number, gfn: number, nr: number, mfn: number, armType: number, access: number,
     line: number, byteOffset: number): void {
     if (this.nr === null) {
-      this.nr = new Float64Array(this.cap); this.access = new Uint8Array(this.cap); this.line = new Uint32Array(this.cap);
+      this.nr = new Float64Array(this.cap); this.access = new Uint8Array(this.cap); this.lines = new PackedColumn(this.cap);
     }
     const i = this.slot(K_SET_ENTRY, byteOffset);
     this.domain[i] = domain; this.gfn[i] = gfn; this.nr![i] = nr; this.mfn[i] = mfn;
-    this.type[i] = armType; this.access![i] = access; this.line![i] = line;
+    this.type[i] = armType; this.access![i] = access; this.lines!.set(i, line);
   }
 
   /**
@@ -242,7 +252,7 @@ export class RecordStore implements Iterable<TraceRecord> {
 
   /** Location of a binary row (K_SET_AT_ORDER / K_OTHER_MEM / K_OPAQUE: the binary columns exist). */
   private loc(i: number): TraceLoc {
-    const l: TraceLoc = { source: this.source, line: 0, column: 0, byteOffset: this.offset[i] };
+    const l: TraceLoc = { source: this.source, line: 0, column: 0, byteOffset: this.offsets.get(i) };
     const cpu = this.cpu![i];
     if (cpu >= 0) l.cpu = cpu;
     if (this.flags![i] & F_TSC) {
@@ -281,7 +291,7 @@ export class RecordStore implements Iterable<TraceRecord> {
         return {
           kind: 'setEntry', domain: this.domain[i], gfn: this.gfn[i], nr: this.nr![i], mfn: this.mfn[i],
           type: ARM_P2M_TYPES[this.type[i]], access: P2M_ACCESSES[this.access![i]],
-          loc: { source: this.source, line: this.line![i], column: 1, byteOffset: this.offset[i] },
+          loc: { source: this.source, line: this.lines!.get(i), column: 1, byteOffset: this.offsets.get(i) },
         };
       default: return this.objects[this.gfn[i]];
     }

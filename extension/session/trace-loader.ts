@@ -141,7 +141,7 @@ function exportState(core: SessionCore, parsed: Parsed, config: TraceConfig, for
       if (head !== undefined) return { text: head, suggestedExt: 'p2mtrace' };
       // Every record (opaque ones included) up to the op, read from the store on demand.
       const upto: TraceRecord[] = [];
-      for (let i = 0; last && i < parsed.store.length; i++) if (parsed.store.offset[i] <= last.byteOffset) upto.push(parsed.store.get(i));
+      for (let i = 0; last && i < parsed.store.length; i++) if (parsed.store.offsetAt(i) <= last.byteOffset) upto.push(parsed.store.get(i));
       return { text: writeP2mTrace(upto, { config, header: [`exported at op ${pos} of ${core.opCount}`] }), suggestedExt: 'p2mtrace' };
     }
   }
