@@ -8,7 +8,7 @@ import {
 import { type Geometry, ipaRow, levelSize, makeGeometry, modPow2 } from '../arch/geometry';
 import { ULONG_MAX_GFN } from '../arch/types';
 import { DEFAULT_CONFIG, type P2mConfig } from './config';
-import { Cause, EventLog, rcErrorDiagnostic } from './event-log';
+import { Cause, EventLog, FRAMES, rcErrorDiagnostic } from './event-log';
 import type { DiagnosticCode, DiagnosticSeverity, FrameName } from './events';
 import { Pool } from './pool';
 import { LIVE_BIT, levelOfInfo, M_COUNT, M_INFO, M_LEAVES, TableStore } from './table-store';
@@ -43,7 +43,22 @@ export class P2mCore {
   // ---- simulator bookkeeping ----
   locked = false;
   op = -1;
-  readonly diagnostics: OpDiagnostic[] = [];
+  /**
+   * Every diagnostic of this engine in order, each with its op. The list is a plain array its
+   * readers may truncate (`length = 0`, snapshot restore); the rc-errors of failed calls wait in
+   * columns (rcOp…rcGfn) and become objects only when the list is read: a replay that never
+   * reads it (the session's recording engines, benches) builds no object or message per failure.
+   */
+  get diagnostics(): OpDiagnostic[] {
+    if (this.rcPending !== 0) this.flushRc();
+    return this.diagList;
+  }
+  private readonly diagList: OpDiagnostic[] = [];
+  private rcPending = 0;
+  private rcOp = new Float64Array(0);
+  private rcFn = new Uint8Array(0);
+  private rcVal = new Int32Array(0);
+  private rcGfn = new Float64Array(0);
   readonly flushes = new Float64Array(8); // by Cause
   tablesAllocated = 0;
   tablesFreed = 0;
@@ -117,13 +132,29 @@ export class P2mCore {
   // ---- diagnostics --------------------------------------------------------------------
   diag(code: DiagnosticCode, severity: DiagnosticSeverity, message: string, gfn?: number): void {
     const d = gfn === undefined ? { code, severity, message } : { code, severity, message, gfn };
-    this.diagnostics.push({ op: this.op, ...d });
+    this.diagnostics.push({ op: this.op, ...d }); // the getter first turns pending rc-errors into objects: order kept
     this.log.diagnostic(d);
   }
-  /** The `rc-error` diagnostic of a failed call: the same event, stored compactly in the log. */
+  /** The `rc-error` diagnostic of a failed call: the same event, stored compactly here and in the log. */
   diagRc(fn: FrameName, rc: number, gfn: number): void {
-    this.diagnostics.push({ op: this.op, ...rcErrorDiagnostic(fn, rc, gfn) });
+    const n = this.rcPending;
+    if (n === this.rcVal.length) this.growRc(Math.max(16, n * 2));
+    this.rcOp[n] = this.op; this.rcFn[n] = FRAMES.indexOf(fn); this.rcVal[n] = rc; this.rcGfn[n] = gfn;
+    this.rcPending = n + 1;
     this.log.rcError(fn, rc, gfn);
+  }
+  private growRc(cap: number): void {
+    const op = new Float64Array(cap), fn = new Uint8Array(cap), val = new Int32Array(cap), gfn = new Float64Array(cap);
+    op.set(this.rcOp); fn.set(this.rcFn); val.set(this.rcVal); gfn.set(this.rcGfn);
+    this.rcOp = op; this.rcFn = fn; this.rcVal = val; this.rcGfn = gfn;
+  }
+  /** Appends the pending rc-errors to the list as the objects diagRc used to push. */
+  private flushRc(): void {
+    const n = this.rcPending;
+    this.rcPending = 0;
+    for (let k = 0; k < n; k++) {
+      this.diagList.push({ op: this.rcOp[k], ...rcErrorDiagnostic(FRAMES[this.rcFn[k]], this.rcVal[k], this.rcGfn[k]) });
+    }
   }
 
   // ---- stores ---------------------------------------------------------------------------
