@@ -148,6 +148,14 @@ export class P2mCore {
     op.set(this.rcOp); fn.set(this.rcFn); val.set(this.rcVal); gfn.set(this.rcGfn);
     this.rcOp = op; this.rcFn = fn; this.rcVal = val; this.rcGfn = gfn;
   }
+  /**
+   * Drops every diagnostic kept so far without building the pending rc-errors' objects: for
+   * replays that take diagnostics from the event log and empty this list after each op.
+   */
+  clearDiagnostics(): void {
+    this.rcPending = 0;
+    this.diagList.length = 0;
+  }
   /** Appends the pending rc-errors to the list as the objects diagRc used to push. */
   private flushRc(): void {
     const n = this.rcPending;

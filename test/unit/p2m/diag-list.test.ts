@@ -70,6 +70,17 @@ for (const strategy of STRATEGIES) {
     assert.equal(p.diagnostics.length, 0);
   });
 
+  test(`diagnostic list (${strategy}): clearDiagnostics drops kept and pending ones alike`, () => {
+    const p = createP2m(config(strategy));
+    workload(p, 20, 5);
+    assert.ok(p.log.diagnosticCount() > 0);
+    p.core.clearDiagnostics(); // rc-errors still pending here: they must not reappear
+    assert.deepEqual(p.diagnostics, []);
+    const mark = p.log.length;
+    workload(p, 20, 6);
+    assert.deepEqual(p.diagnostics, fromLog(p, mark));
+  });
+
   test(`diagnostic list (${strategy}): snapshot restore cuts the list back to the snapshot's count`, () => {
     const p = createP2m(config(strategy));
     workload(p, 20, 3);
