@@ -16,8 +16,13 @@
 
 const TWO32 = 4294967296;
 
-// forEach scratch for pages with runs: per slot, the key of the run value held (-1: none).
-const slotKey = new Int32Array(512), slotLo = new Uint32Array(512), slotHi = new Uint32Array(512);
+/**
+ * forEach scratch for pages with runs, one set per nesting depth (a visitor may call forEach
+ * again, on another page): per slot, the key of the run value held (-1: none) and the value.
+ */
+interface SlotScratch { key: Int32Array; lo: Uint32Array; hi: Uint32Array }
+const slotScratch: SlotScratch[] = [];
+let slotDepth = 0;
 
 export class EntryHistory {
   /** Out values of `read`. */
@@ -68,33 +73,37 @@ export class EntryHistory {
   forEach(page: number, k: number, fn: (idx: number, lo: number, hi: number) => void): void {
     if (page < 0 || page + 1 >= this.start.length) return;
     const ix = this.ix, ops = this.ops, end = this.start[page + 1];
-    // Copy out first (the visitor may call back into the store).
-    const out: number[] = [];
     const runs = this.runs, [ra, rb] = runs.upTo(page, k);
     let i = this.start[page];
     if (ra === rb) {
+      // Straight from the columns: nothing here changes while fn runs (reads only set lo/hi).
       while (i < end) {
         const idx = ix[i];
         let last = -1;
         for (; i < end && ix[i] === idx; i++) if (ops[i] <= k) last = i;
-        if (last >= 0) { const lo = this.los[last], hi = this.hiAt(last); if (lo !== 0 || hi !== 0) out.push(idx, lo, hi); }
+        if (last >= 0) { const lo = this.los[last], hi = this.hiAt(last); if (lo !== 0 || hi !== 0) fn(idx, lo, hi); }
       }
-    } else {
-      // Runs in key order (later runs overwrite), then history writes with a key ≥ the run's.
-      slotKey.fill(-1); slotLo.fill(0); slotHi.fill(0);
-      for (let j = ra; j < rb; j++) {
-        const f = runs.firstOf(j), c = runs.countOf(j), key = runs.keyOf(j);
-        for (let x = f; x < f + c; x++) { runs.value(j, x); slotKey[x] = key; slotLo[x] = runs.lo; slotHi[x] = runs.hi; }
-      }
-      while (i < end) {
-        const idx = ix[i];
-        let last = -1;
-        for (; i < end && ix[i] === idx; i++) if (ops[i] <= k) last = i;
-        if (last >= 0 && ops[last] >= slotKey[idx]) { slotLo[idx] = this.los[last]; slotHi[idx] = this.hiAt(last); }
-      }
-      for (let x = 0; x < 512; x++) if (slotLo[x] !== 0 || slotHi[x] !== 0) out.push(x, slotLo[x], slotHi[x]);
+      return;
     }
-    for (let j = 0; j < out.length; j += 3) fn(out[j], out[j + 1], out[j + 2]);
+    // Runs in key order (later runs overwrite), then history writes with a key ≥ the run's,
+    // into this depth's slot arrays (a nested forEach gets its own).
+    const sc = slotScratch[slotDepth] ??= { key: new Int32Array(512), lo: new Uint32Array(512), hi: new Uint32Array(512) };
+    const slotKey = sc.key, slotLo = sc.lo, slotHi = sc.hi;
+    slotKey.fill(-1); slotLo.fill(0); slotHi.fill(0);
+    for (let j = ra; j < rb; j++) {
+      const f = runs.firstOf(j), c = runs.countOf(j), key = runs.keyOf(j);
+      for (let x = f; x < f + c; x++) { runs.value(j, x); slotKey[x] = key; slotLo[x] = runs.lo; slotHi[x] = runs.hi; }
+    }
+    while (i < end) {
+      const idx = ix[i];
+      let last = -1;
+      for (; i < end && ix[i] === idx; i++) if (ops[i] <= k) last = i;
+      if (last >= 0 && ops[last] >= slotKey[idx]) { slotLo[idx] = this.los[last]; slotHi[idx] = this.hiAt(last); }
+    }
+    slotDepth++;
+    try {
+      for (let x = 0; x < 512; x++) if (slotLo[x] !== 0 || slotHi[x] !== 0) fn(x, slotLo[x], slotHi[x]);
+    } finally { slotDepth--; }
   }
 }
 

@@ -78,6 +78,9 @@ export function setTime(e: TimeEngine, k: number): void {
   writeScalars(e.p.core, buf);
 }
 
+/** diffTimeEngine's copy of one recording page: (index, lo, hi) × up to 512. */
+const recEntries = new Uint32Array(3 * 512);
+
 /** The first difference between a view engine set to the last boundary and the recording core. */
 export function diffTimeEngine(e: TimeEngine, rec: P2mCore): string | undefined {
   const v = e.p.core;
@@ -95,9 +98,17 @@ export function diffTimeEngine(e: TimeEngine, rec: P2mCore): string | undefined 
     const has = rec.store.has(id);
     if (has !== v.store.has(id)) return `page ${id} exists ${v.store.has(id)} vs ${has}`;
     if (!has) continue;
+    // Every view entry must be the recording entry at its index (both lists ascend by index,
+    // so a merge instead of a lookup per entry); a recording entry the view lacks shows in the count.
+    let m = 0;
+    rec.store.forEach(id, (i, lo, hi) => { recEntries[m++] = i; recEntries[m++] = lo; recEntries[m++] = hi; });
     let bad: string | undefined;
-    let n = 0;
-    v.store.forEach(id, (i, lo, hi) => { n++; rec.store.read(id, i); if (rec.store.lo !== lo || rec.store.hi !== hi) bad ??= `page ${id} entry ${i}`; });
+    let n = 0, j = 0;
+    v.store.forEach(id, (i, lo, hi) => {
+      n++;
+      while (j < m && recEntries[j] < i) j += 3;
+      if (j >= m || recEntries[j] !== i || recEntries[j + 1] !== lo || recEntries[j + 2] !== hi) bad ??= `page ${id} entry ${i}`;
+    });
     if (bad) return bad;
     if (n !== rec.store.count(id)) return `page ${id}: ${n} entries vs ${rec.store.count(id)}`;
   }

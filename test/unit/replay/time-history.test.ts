@@ -176,3 +176,32 @@ test('time history: a second pass that differs from the first is reported, not i
   }
   assert.doesNotThrow(() => build(writes, 4));
 });
+
+// forEach calls its visitor straight from the columns and the slot arrays (no copy of the
+// page first): a visitor that lists another page (with runs too) and reads entries in between
+// must not disturb the outer listing.
+test('time history: a forEach inside a forEach visitor lists both pages as when called alone', () => {
+  const next = rng(11);
+  const writes: W[] = [];
+  for (let key = 1; key <= 6; key++) {
+    for (const page of [0, 1, 2]) {
+      if (key % 2 === page % 2) for (let i = 0; i < 512; i++) writes.push({ page, idx: i, key, lo: 0x1000 * i + key, hi: page });
+      for (let j = 0; j < 9; j++) writes.push({ page, idx: next() % 512, key, lo: next() >>> 0, hi: 5 });
+    }
+  }
+  const h = build(writes, 3);
+  assert.ok(h.fillRuns > 0);
+  const alone = (page: number, k: number): number[] => { const out: number[] = []; h.forEach(page, k, (i, lo, hi) => { out.push(i, lo, hi); }); return out; };
+  for (let k = 0; k <= 7; k++) {
+    for (const [outer, inner] of [[0, 1], [1, 2], [2, 0], [1, 1]]) {
+      const got: number[] = [];
+      let nested: number[] = [];
+      h.forEach(outer, k, (i, lo, hi) => {
+        got.push(i, lo, hi);
+        if (i % 97 === 0) { nested = alone(inner, k); h.read(inner, i, k); }
+      });
+      assert.deepEqual(got, alone(outer, k), `outer ${outer} at ${k}`);
+      if (nested.length) assert.deepEqual(nested, alone(inner, k), `inner ${inner} at ${k}`);
+    }
+  }
+});
