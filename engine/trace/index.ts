@@ -84,21 +84,6 @@ export interface ReadTraceOptions {
 
 /** Text is decoded and parsed this many bytes at a time, from a file or from bytes in memory. */
 const TEXT_CHUNK = 1 << 20;
-/** Headroom over the projected record count when presizing (under trim's 1/32 slack rule). */
-const PRESIZE_MARGIN = 1.02;
-
-/**
- * Presize `store` for the whole input from the records per byte seen so far, so its columns
- * are not grown (copied) over and over and end at about the right size: trim then needs no
- * copy. Called after each chunk; the first estimate comes after the first chunk, while the
- * columns are still small, and a later one only when the rest of the input turns out denser.
- */
-function presize(store: RecordStore, done: number, total: number): void {
-  if (done <= 0 || done >= total || store.length < 256) return;
-  const projected = store.length * (total / done);
-  if (projected > store.capacity) store.reserve(projected * PRESIZE_MARGIN + 64);
-}
-
 /** `fd`'s first `size` bytes, read whole (progress after each 4 MB). */
 function readWhole(fd: number, size: number, progress: ((bytes: number, records: number) => void) | undefined): Uint8Array {
   const buf = Buffer.allocUnsafe(size);
@@ -214,7 +199,7 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
       const dec = new TextDecoder('utf-8', { fatal: false });
       const step = (bytes: Uint8Array, done: number): void => {
         sink.feed(dec.decode(bytes, { stream: true }));
-        presize(target, done, size);
+        target.reserveFor(done, size); // no repeated growth copies, and no trim copy at the end
         opts.onProgress?.(done, target.length);
       };
       if (typeof input === 'string' && fd !== undefined) {

@@ -137,6 +137,18 @@ export class RecordStore implements Iterable<TraceRecord> {
   }
 
   /**
+   * Presize for the whole input from the records per input byte seen so far (`done` of
+   * `total` bytes read), with a 2% margin (under trim's 1/32 slack rule, so a good estimate
+   * needs no trim copy). Readers call it as they go: the first estimate comes while the
+   * columns are small, a later one only when the rest of the input turns out denser.
+   */
+  reserveFor(done: number, total: number): void {
+    if (done <= 0 || done >= total || this.length < 256) return;
+    const projected = this.length * (total / done);
+    if (projected > this.cap) this.reserve(projected * 1.02 + 64);
+  }
+
+  /**
    * Shrinks every column to `length`. Call once reading is done; appending afterwards still
    * works (the next push grows again). A slack under 1/32 of the capacity (a reader that
    * presized from the input size) is kept: copying every column would add a transient peak

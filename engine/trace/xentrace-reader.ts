@@ -158,6 +158,9 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
 
   for (const s of cpus) advance(s);
   let stamp = 0;
+  // Bytes of the records emitted so far: every 64k records the store is presized from them
+  // (its initial capacity stops at 1M records), so a large file is not grown by 1.5× copies.
+  let consumed = 0;
   const act = cpus.filter(s => s.active);
   while (act.length > 0) {
     // Pick the smallest ordering TSC; on ties the CPU processed most recently wins.
@@ -166,7 +169,9 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
       const s = act[k];
       if (s.keyHi < best.keyHi || (s.keyHi === best.keyHi && (s.keyLo < best.keyLo || (s.keyLo === best.keyLo && s.stamp > best.stamp)))) best = s;
     }
+    consumed += best.recSize;
     emit(best);
+    if ((store.length & 0xffff) === 0) store.reserveFor(consumed, src.size);
     best.stamp = ++stamp;
     advance(best);
     if (!best.active) act.splice(act.indexOf(best), 1);

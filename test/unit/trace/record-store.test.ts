@@ -137,3 +137,18 @@ test('a binary (xentrace) store has every binary column and reads its records ba
     assert.equal(typeof g.loc.tsc, 'bigint');
   });
 });
+
+test('reserveFor projects the whole input from the records per byte so far, only upwards', () => {
+  const s = new RecordStore('s', 16);
+  for (let i = 0; i < 100; i++) s.pushCompact(setEntry(i, i + 1, i * 60));
+  s.reserveFor(6000, 600_000);
+  assert.ok(s.capacity < 200, `too few records to project from: only grown by pushes (${s.capacity})`);
+  for (let i = 100; i < 1000; i++) s.pushCompact(setEntry(i, i + 1, i * 60));
+  s.reserveFor(60_000, 6_000_000);
+  assert.equal(s.capacity, Math.ceil(1000 * 100 * 1.02 + 64));
+  s.reserveFor(120_000, 6_000_000); // a sparser stretch: never shrinks
+  assert.equal(s.capacity, Math.ceil(1000 * 100 * 1.02 + 64));
+  s.reserveFor(6_000_000, 6_000_000); // the end: nothing to project
+  assert.equal(s.capacity, Math.ceil(1000 * 100 * 1.02 + 64));
+  assert.deepEqual(s.get(999), setEntry(999, 1000, 999 * 60));
+});
