@@ -13,6 +13,7 @@ import type { P2m } from '../p2m/p2m';
 import { type PageRef, TableStore } from '../p2m/table-store';
 import type { P2mCore } from '../p2m/core';
 import { FIELDS, writeScalars } from './time-columns';
+import { diffEntries, diffRadix, diffScalars } from './log-verify';
 import { type DomainTimeIndex, NEVER, type RadixHistory } from './time-index';
 import type { ViewState } from './domain-config';
 
@@ -78,39 +79,23 @@ export function setTime(e: TimeEngine, k: number): void {
   writeScalars(e.p.core, buf);
 }
 
-/** diffTimeEngine's copy of one recording page: (index, lo, hi) × up to 512. */
-const recEntries = new Uint32Array(3 * 512);
-
 /** The first difference between a view engine set to the last boundary and the recording core. */
 export function diffTimeEngine(e: TimeEngine, rec: P2mCore): string | undefined {
   const v = e.p.core;
-  for (let l = 0; l < 4; l++) {
-    if (v.mappings[l] !== rec.mappings[l] || v.shattered[l] !== rec.shattered[l] || v.trueLeaves[l] !== rec.trueLeaves[l]) return `counters at level ${l}`;
-  }
-  if (v.maxMappedGfn !== rec.maxMappedGfn || v.lowestMappedGfn !== rec.lowestMappedGfn || v.needFlush !== rec.needFlush) return 'mapped range / need_flush';
+  const d = diffScalars(v, rec, false);
+  if (d) return d;
   if (v.pool.free !== rec.pool.free || v.pool.totalMinted !== rec.pool.totalMinted) return 'pool';
   let radix = 0;
   for (const g of e.ix.radix.keys()) if (v.radix.get(g) !== undefined) radix++;
-  if (radix !== rec.radix.size) return `radix size ${radix} vs ${rec.radix.size}`;
-  for (const [g, a] of rec.radix) if (v.radix.get(g) !== a) return `radix ${g}`;
+  const r = diffRadix(g => v.radix.get(g), radix, rec.radix);
+  if (r) return r;
   const pages = Math.max(e.ix.born.length, rec.geo.rootPages + rec.pool.totalMinted);
   for (let id = 0; id < pages; id++) {
     const has = rec.store.has(id);
     if (has !== v.store.has(id)) return `page ${id} exists ${v.store.has(id)} vs ${has}`;
     if (!has) continue;
-    // Every view entry must be the recording entry at its index (both lists ascend by index,
-    // so a merge instead of a lookup per entry); a recording entry the view lacks shows in the count.
-    let m = 0;
-    rec.store.forEach(id, (i, lo, hi) => { recEntries[m++] = i; recEntries[m++] = lo; recEntries[m++] = hi; });
-    let bad: string | undefined;
-    let n = 0, j = 0;
-    v.store.forEach(id, (i, lo, hi) => {
-      n++;
-      while (j < m && recEntries[j] < i) j += 3;
-      if (j >= m || recEntries[j] !== i || recEntries[j + 1] !== lo || recEntries[j + 2] !== hi) bad ??= `page ${id} entry ${i}`;
-    });
-    if (bad) return bad;
-    if (n !== rec.store.count(id)) return `page ${id}: ${n} entries vs ${rec.store.count(id)}`;
+    const x = diffEntries(v.store, rec.store, id);
+    if (x) return x;
   }
   return undefined;
 }
