@@ -15,17 +15,7 @@ export function freeEntry(core: P2mCore, lo: number, hi: number, level: number, 
   // Frames only for the top call and for tables: a 1G teardown visits 262k leaves.
   if (top || !leaf) log.frameEnter(Fr.freeEntry, level, core.gfn);
   if (leaf) {
-    const t = typeOfHi(hi);
-    if (rules.isRam(t) && core.cfg.hasIoreqServer) log.mapcacheInvalidate();
-    core.statMappings(level, -1);
-    const mfn = baseOf(lo, hi);
-    if (level === 3) {
-      if (rules.isForeign(t)) log.putPage(mfn, 1);
-      else if (rules.isRam(t) && core.isXenheap(mfn)) log.xenheapGfnClear(mfn);
-    } else if (level === 2 && rules.foreignBlockRefs && rules.isForeign(t)) {
-      // Faithful: the whole 2M foreign block's 512 references are dropped.
-      log.putPage(mfn, 512);
-    }
+    freeLeaf(core, lo, hi, level, rules);
     if (top) log.frameLeave(Fr.freeEntry, 0);
     return;
   }
@@ -37,8 +27,32 @@ export function freeEntry(core: P2mCore, lo: number, hi: number, level: number, 
   }
   const entries: number[] = [];
   core.store.forEach(id, (_i, clo, chi) => { if (rules.valid(clo, chi)) entries.push(clo, chi); });
-  for (let i = 0; i < entries.length; i += 2) freeEntry(core, entries[i], entries[i + 1], level + 1, false, rules);
+  const child = level + 1;
+  for (let i = 0; i < entries.length; i += 2) {
+    // A leaf below is what freeEntry(…, top = false) does for it (no frame), called here
+    // directly: the recursive call is never inlined, and passing a descriptor half above 2^31
+    // to it boxed a heap number (a 1G removal over tables frees 262k leaves).
+    const clo = entries[i], chi = entries[i + 1];
+    if (rules.isLeaf(clo, child)) freeLeaf(core, clo, chi, child, rules);
+    else freeEntry(core, clo, chi, child, false, rules);
+  }
   if (core.needFlush) core.forceFlush(Cause.preFree);
   core.freePage(id);
   log.frameLeave(Fr.freeEntry, 0);
+}
+
+/** A valid leaf's release: Xen's counter, the mapcache, and its page references. */
+function freeLeaf(core: P2mCore, lo: number, hi: number, level: number, rules: EntryRules): void {
+  const log = core.log;
+  const t = typeOfHi(hi);
+  if (rules.isRam(t) && core.cfg.hasIoreqServer) log.mapcacheInvalidate();
+  core.statMappings(level, -1);
+  const mfn = baseOf(lo, hi);
+  if (level === 3) {
+    if (rules.isForeign(t)) log.putPage(mfn, 1);
+    else if (rules.isRam(t) && core.isXenheap(mfn)) log.xenheapGfnClear(mfn);
+  } else if (level === 2 && rules.foreignBlockRefs && rules.isForeign(t)) {
+    // Faithful: the whole 2M foreign block's 512 references are dropped.
+    log.putPage(mfn, 512);
+  }
 }
