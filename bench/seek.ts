@@ -9,6 +9,7 @@ import { getHeapStatistics } from 'node:v8';
 import { EngineMachine } from '../engine/replay/engine-machine';
 import { ReplayRuntime } from '../engine/replay/runtime';
 import type { TraceRecord } from '../engine/trace/records';
+import { liveMemory, timeIndexMB } from './memory';
 
 export interface BenchResult { name: string; metrics: Record<string, number | string> }
 
@@ -44,12 +45,9 @@ export function buildRecords(n: number): TraceRecord[] {
 function machineOf(n: number): EngineMachine { return new EngineMachine(buildRecords(n)); }
 
 /** Live memory after a full GC (run with `node --expose-gc`; empty otherwise): heap vs array buffers. */
-function liveMemory(): Record<string, number> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) return {};
-  gc();
-  const m = process.memoryUsage();
-  return { liveHeapMB: Math.round(m.heapUsed / 2 ** 20), liveArrayBuffersMB: Math.round(m.arrayBuffers / 2 ** 20) };
+function liveSplit(): Record<string, number> {
+  const m = liveMemory();
+  return m.gc ? { liveHeapMB: m.heapMB, liveArrayBuffersMB: m.arrayBuffersMB } : {};
 }
 
 export function run(size: 'small' | 'full' = 'full'): BenchResult {
@@ -96,9 +94,9 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
       seekP50Ms: +pct(0.5).toFixed(2), seekP99Ms: +pct(0.99).toFixed(2), seekMaxMs: +samples[samples.length - 1].toFixed(2),
       stepBackP50Ms: +back[50].toFixed(2), stepBackMaxMs: +back[back.length - 1].toFixed(2),
       seekMode: machine.timeIndexBytes ? 'time' : rt.seeker.movesAlongLog ? 'moves' : 'off',
-      indexMB: machine.timeIndexBytes ? +((machine.timeIndexBytes.histories + machine.timeIndexBytes.scalars) / 2 ** 20).toFixed(1) : 0,
+      indexMB: timeIndexMB(machine),
       indexWrites: machine.timeIndexBytes?.writes ?? 0,
-      ...liveMemory(),
+      ...liveSplit(),
       target: 'seekP99Ms <= 50, rssMB <= 300', rssMB: Math.round(process.memoryUsage().rss / 1e6),
       heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 1e6),
     },

@@ -9,6 +9,7 @@ import { createMachine } from '../extension/session/machine-factory';
 import { SessionCore } from '../extension/session/session-core';
 import type { TreeNodeModel } from '../extension/views/tree-model';
 import type { TraceRecord } from '../engine/trace/records';
+import { liveMemory, timeIndexMB } from './memory';
 import { buildRecords } from './seek';
 
 export interface BenchResult { name: string; metrics: Record<string, number | string> }
@@ -60,18 +61,14 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   let big: SessionCore | undefined = new SessionCore(machine, { snapshotInterval: 2048, ipaBits: 40 });
-  // The time index's size (engine/replay/time-index.ts), 0 when the session seeks otherwise.
-  const ix = machine.timeIndexBytes;
-  const indexMB = ix ? +((ix.histories + ix.scalars) / 2 ** 20).toFixed(1) : 0;
+  const indexMB = timeIndexMB(machine);
   machine = undefined;
   const loadMs = ms(t0);
   const loadCpu = process.cpuUsage(c0);
-  gc?.();
+  const live = liveMemory();
   const sessionRssMB = Math.round(process.memoryUsage().rss / 2 ** 20);
   const sessionGrowthMB = Math.round((process.memoryUsage().rss - rss0) / 2 ** 20);
-  // Live memory split after the GC: JS heap vs typed-array backing stores (records, log, index).
-  const mem = process.memoryUsage();
-  const sessionHeapMB = Math.round(mem.heapUsed / 2 ** 20), sessionArrayBuffersMB = Math.round(mem.arrayBuffers / 2 ** 20);
+  const sessionHeapMB = live.heapMB, sessionArrayBuffersMB = live.arrayBuffersMB;
   let s = 99;
   const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
   for (let k = 0; k < 50; k++) big.logPage(next() % Math.max(1, big.opCount - 200), 200); // warm-up
