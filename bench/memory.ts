@@ -1,9 +1,12 @@
 // Memory figures the seek and views cases share: the time index's size and the live memory
 // split after a full GC (JS heap vs typed-array backing stores: records, log, index).
 
-/** The time index's size in MB (engine/replay/time-index.ts), 0 when the machine seeks otherwise. */
-export function timeIndexMB(machine: { timeIndexBytes?: { histories: number; scalars: number } }): number {
-  const ix = machine.timeIndexBytes;
+/**
+ * The time index's size in MB (engine/replay/time-index.ts), 0 when the machine seeks otherwise
+ * (any ReplayMachine: only the EngineMachine has an index).
+ */
+export function timeIndexMB(machine: object): number {
+  const ix = (machine as { timeIndexBytes?: { histories: number; scalars: number } }).timeIndexBytes;
   return ix ? +((ix.histories + ix.scalars) / 2 ** 20).toFixed(1) : 0;
 }
 
