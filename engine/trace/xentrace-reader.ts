@@ -56,6 +56,8 @@ interface CpuState {
   stamp: number;
   /** Each CPU reads through its own cursor so it stays in its own cached block. */
   cur: ByteCursor;
+  /** Bytes of this CPU's windows read through (presizing the store). */
+  done: number;
 }
 
 function hex(n: number): string { return '0x' + n.toString(16); }
@@ -103,7 +105,7 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
   for (let w = 0; w < nWin; w++) {
     let s = byCpu.get(wCpu[w]);
     if (s === undefined) {
-      s = { cpu: wCpu[w], windows: [], wi: -1, pos: 0, end: 0, active: true, recPos: 0, recHdr: 0, recSize: 0, keyHi: 0, keyLo: 0, lastHi: 0, lastLo: 0, stamp: 0, cur: new ByteCursor(src) };
+      s = { cpu: wCpu[w], windows: [], wi: -1, pos: 0, end: 0, active: true, recPos: 0, recHdr: 0, recSize: 0, keyHi: 0, keyLo: 0, lastHi: 0, lastLo: 0, stamp: 0, cur: new ByteCursor(src), done: 0 };
       byCpu.set(wCpu[w], s);
     }
     s.windows.push(w);
@@ -112,11 +114,25 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
   const scratch = new DataView(new ArrayBuffer(40));
   const { diags, store } = ctx;
 
+  /**
+   * `s` has read through its window (once per window, not per record; kept out of `advance`
+   * so that stays small enough to inline): presize the store from the bytes every CPU has
+   * read so far (its initial capacity stops at 1M records), so a large file is not grown by
+   * 1.5× copies.
+   */
+  const windowDone = (s: CpuState): void => {
+    s.done += wSize[s.windows[s.wi]];
+    let read = 0;
+    for (const c of cpus) read += c.done + (c !== s && c.active && c.wi >= 0 ? c.pos - wStart[c.windows[c.wi]] : 0);
+    store.reserveFor(read, src.size);
+  };
+
   /** Load the next record of `s` as pending (or deactivate it). */
   const advance = (s: CpuState): void => {
     const cur = s.cur;
     for (;;) {
       if (s.pos >= s.end) {
+        if (s.wi >= 0) windowDone(s);
         if (++s.wi >= s.windows.length) { s.active = false; s.recSize = 0; return; }
         const w = s.windows[s.wi];
         s.pos = wStart[w]; s.end = wStart[w] + wSize[w];
@@ -158,9 +174,6 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
 
   for (const s of cpus) advance(s);
   let stamp = 0;
-  // Bytes of the records emitted so far: every 64k records the store is presized from them
-  // (its initial capacity stops at 1M records), so a large file is not grown by 1.5× copies.
-  let consumed = 0;
   const act = cpus.filter(s => s.active);
   while (act.length > 0) {
     // Pick the smallest ordering TSC; on ties the CPU processed most recently wins.
@@ -169,9 +182,7 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
       const s = act[k];
       if (s.keyHi < best.keyHi || (s.keyHi === best.keyHi && (s.keyLo < best.keyLo || (s.keyLo === best.keyLo && s.stamp > best.stamp)))) best = s;
     }
-    consumed += best.recSize;
     emit(best);
-    if ((store.length & 0xffff) === 0) store.reserveFor(consumed, src.size);
     best.stamp = ++stamp;
     advance(best);
     if (!best.active) act.splice(act.indexOf(best), 1);
