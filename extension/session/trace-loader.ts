@@ -27,7 +27,7 @@ export interface LoadedSession {
 export const STRATEGIES = ['upstream', 'xen-4.8', 'legacy'];
 
 /**
- * `store` is the reader's columnar RecordStore, kept as is (~50 B per binary record, ~60 B
+ * `store` is the reader's columnar RecordStore, kept as is (~40 B per binary record, ~34 B
  * per text set_entry line): the replay machine reads its ops from it in place. `lowLevel` are
  * the write-trace records (write_pte / tlb_flush / dsb) the overlay checks; they are objects
  * in the store already.
