@@ -26,7 +26,7 @@ import { createDomainP2m, type DomainSpec } from './domain-config';
 import { runRecord } from './run-record';
 import { K_OBJECT, K_SET_AT_ORDER, K_SET_ENTRY } from '../trace/record-store';
 import { ScalarColumns } from './time-columns';
-import { buildTimeIndex, indexBytes } from './time-index';
+import { buildTimeIndexSteps, indexBytes } from './time-index';
 import { diffTimeEngine, setTime, timeEngine, type TimeEngine } from './time-store';
 
 export interface EngineMachineOptions {
@@ -52,6 +52,8 @@ export interface EngineMachineOptions {
    * P2M_LOG_SEEK=moves selects the log-mover mode, P2M_LOG_SEEK=0 snapshot + re-execution.
    */
   timeSeek?: boolean;
+  /** Events the time index decodes between two yields of the load (default 1M; tests lower it to split ops). */
+  indexSliceEvents?: number;
 }
 
 type Snap = Map<number, P2mSnapshot>;
@@ -92,6 +94,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
   logSeekProblem?: string;
   /** See EngineMachineOptions.timeSeek. */
   readonly timeSeek: boolean;
+  private readonly indexSlice: number | undefined;
   /** Per-op scalars of each domain, recorded during the first pass (time mode). */
   private scalarCols?: Map<number, ScalarColumns>;
   /** The view engines of the time mode (after prepareSeeking), and their boundary. */
@@ -135,6 +138,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
     // P2M_CHECKPOINT_EVENTS: the benchmark's knob for the memory / seek-time trade-off (bench/README).
     const envCk = typeof process === 'undefined' ? NaN : Number(process.env?.P2M_CHECKPOINT_EVENTS);
     this.checkpointEvents = Math.max(1, opts.checkpointEvents ?? (envCk > 0 ? envCk : CHECKPOINT_EVENTS));
+    this.indexSlice = opts.indexSliceEvents;
     if (this.specs.size === 0) spec(DEFAULT_DOMAIN);
     const pick = <K extends keyof TraceConfig>(k: K, v: TraceConfig[K] | undefined) => {
       if (v !== undefined && (opts.override || cfg[k] === undefined)) cfg = { ...cfg, [k]: v };
@@ -297,8 +301,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
   private *prepareTime(opStart: Uint32Array, j: LogJournal): Generator<void, SeekPlan<Snap> | undefined> {
     const n = this.ops.length;
     const rec = this.coresOf(this.rec);
-    const built = buildTimeIndex(this.log, opStart, n, rec, this.scalarCols!, j, op => this.table.domainOf(op));
-    yield;
+    const built = yield* buildTimeIndexSteps(this.log, opStart, n, rec, this.scalarCols!, j, op => this.table.domainOf(op), this.indexSlice);
     let problem = built.problem;
     const engines = new Map<number, TimeEngine>();
     if (problem === undefined) {

@@ -114,8 +114,21 @@ class IndexSink implements RawEventSink {
  * index cannot place; the caller then keeps the log-mover mode.
  */
 export function buildTimeIndex(log: EventLog, opStart: Uint32Array, opCount: number, rec: Map<number, P2mCore>,
-  scalars: Map<number, ScalarColumns>, journal: LogJournal, domainOfOp: (op: number) => number):
-  { index: Map<number, DomainTimeIndex>; problem?: string } {
+  scalars: Map<number, ScalarColumns>, journal: LogJournal, domainOfOp: (op: number) => number): BuiltIndex {
+  const g = buildTimeIndexSteps(log, opStart, opCount, rec, scalars, journal, domainOfOp);
+  for (;;) { const r = g.next(); if (r.done) return r.value; }
+}
+
+export interface BuiltIndex { index: Map<number, DomainTimeIndex>; problem?: string }
+
+/** Events fed between two yields of buildTimeIndexSteps (a few tens of ms of decoding). */
+const SLICE_EVENTS = 1 << 20;
+
+/** `buildTimeIndex` yielding every `sliceEvents` events of each pass (ReplayRuntime.load's slices). */
+export function* buildTimeIndexSteps(log: EventLog, opStart: Uint32Array, opCount: number, rec: Map<number, P2mCore>,
+  scalars: Map<number, ScalarColumns>, journal: LogJournal, domainOfOp: (op: number) => number,
+  sliceEvents = SLICE_EVENTS): Generator<void, BuiltIndex> {
+  const slice = Math.max(1, sliceEvents);
   const doms = new Map<number, Building>();
   for (const [d, c] of rec) {
     const pages = c.geo.rootPages + c.pool.totalMinted;
@@ -125,11 +138,12 @@ export function buildTimeIndex(log: EventLog, opStart: Uint32Array, opCount: num
   }
   const sink = new IndexSink(opStart, doms, domainOfOp, journal);
   const index = new Map<number, DomainTimeIndex>();
-  log.feed(sink, 0, log.length);
+  // The sink keeps its op and domain across slices: a slice may end inside an op.
+  for (let at = 0; at < log.length; at += slice) { log.feed(sink, at, Math.min(log.length, at + slice)); yield; }
   if (sink.problem !== undefined) return { index, problem: sink.problem };
   for (const b of doms.values()) b.hist.place(b.born.length);
   sink.startPlacing();
-  log.feed(sink, 0, log.length);
+  for (let at = 0; at < log.length; at += slice) { log.feed(sink, at, Math.min(log.length, at + slice)); yield; }
   for (const [d, b] of doms) {
     const s = scalars.get(d);
     if (!s) return { index, problem: `domain ${d}: no scalar columns` };
@@ -137,6 +151,7 @@ export function buildTimeIndex(log: EventLog, opStart: Uint32Array, opCount: num
     const history = b.hist.build();
     if (b.hist.problem !== undefined) return { index, problem: `domain ${d}: ${b.hist.problem}` };
     index.set(d, { history, scalars: s, born: b.born, radix: b.radix });
+    yield;
   }
   return { index };
 }

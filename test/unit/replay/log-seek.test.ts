@@ -246,6 +246,11 @@ for (const { name: mode, timeSeek } of MODES) test(`log seek (${mode}): what the
   }
 });
 
+test('log seek (time): an index decoded in slices of a few events (slices end inside ops) answers like fresh execution', () => {
+  checkSeeks('sliced mixed', records(mixedTrace(3, 500, 24, true)), { indexSliceEvents: 7 }, 7, 1200, true);
+  checkSeeks('sliced random', randomRecords(11, 400), { indexSliceEvents: 3 }, 5, 900, true);
+});
+
 test('log seek (time): ReplayRuntime.load builds the time index in slices; any op is a seek with no move', async () => {
   const recs = records(mixedTrace(29, 400, 20, true));
   const m = new EngineMachine(recs, { logSeek: true, timeSeek: true });
