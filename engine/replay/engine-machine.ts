@@ -311,7 +311,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
           return createDomainP2m(this.cfg, s, disabledLog(), this.strategy, view);
         });
         setTime(e, n);
-        problem = diffTimeEngine(e, rec.get(d)!);
+        problem = yield* diffTimeEngine(e, rec.get(d)!);
         if (problem !== undefined) { problem = `domain ${d}: ${problem}`; break; }
         engines.set(d, e);
         yield;
