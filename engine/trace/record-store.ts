@@ -143,7 +143,9 @@ export class RecordStore implements Iterable<TraceRecord> {
    * columns are small, a later one only when the rest of the input turns out denser.
    */
   reserveFor(done: number, total: number): void {
-    if (done <= 0 || done >= total || this.length < 256) return;
+    // Not before 1 MB (or an eighth) of the input: a header or a short first stretch would
+    // skew the estimate, and growing until then copies little.
+    if (done < Math.min(1 << 20, total / 8) || done >= total || this.length < 256) return;
     const projected = this.length * (total / done);
     if (projected > this.cap) this.reserve(projected * 1.02 + 64);
   }

@@ -20,7 +20,7 @@ function bigText(): string {
     if (i % 997 === 0) lines.push(`# comment ${'é€'.repeat(i % 13)} line ${i}`);
     if (i % 4001 === 0) lines.push(`p2m_set_entry gfn=0x${i.toString(16)} nr=0x1 mfn=0x6 t=bogus a=rwx`);
     if (i % 3001 === 0) lines.push(MIXED_P2MTRACE.split('\n').filter(l => l.startsWith('lookup') || l.startsWith('domain'))[0] ?? 'domain 2');
-    lines.push(`p2m_set_entry gfn=0x${(i * 512).toString(16)} nr=0x${(i % 3 === 0 ? 0x200 : 1).toString(16)} mfn=${i % 7 === 0 ? 'invalid' : '0x' + (0x80000 + i).toString(16)} t=${i % 7 === 0 ? 'invalid' : 'ram_rw'} a=rwx`);
+    lines.push(`p2m_set_entry gfn=0x${(0x1000000 + i * 512).toString(16)} nr=0x${(i % 3 === 0 ? 0x200 : 1).toString(16)} mfn=${i % 7 === 0 ? 'invalid' : '0x' + (0x80000 + i).toString(16)} t=${i % 7 === 0 ? 'invalid' : 'ram_rw'} a=rwx`);
   }
   // A 3-byte character starting 1 byte before the first chunk edge: the decoder must carry it over.
   let bytes = 0, k = 0;

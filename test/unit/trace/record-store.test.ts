@@ -138,17 +138,24 @@ test('a binary (xentrace) store has every binary column and reads its records ba
   });
 });
 
-test('reserveFor projects the whole input from the records per byte so far, only upwards', () => {
+test('reserveFor projects the whole input from the records per byte so far, only upwards, after 1 MB or 1/8', () => {
   const s = new RecordStore('s', 16);
   for (let i = 0; i < 100; i++) s.pushCompact(setEntry(i, i + 1, i * 60));
   s.reserveFor(6000, 600_000);
   assert.ok(s.capacity < 200, `too few records to project from: only grown by pushes (${s.capacity})`);
   for (let i = 100; i < 1000; i++) s.pushCompact(setEntry(i, i + 1, i * 60));
-  s.reserveFor(60_000, 6_000_000);
+  const cap = s.capacity;
+  s.reserveFor(60_000, 100 << 20);
+  assert.equal(s.capacity, cap, 'too early in a large input: no estimate yet');
+  s.reserveFor(1 << 20, 100 << 20);
   assert.equal(s.capacity, Math.ceil(1000 * 100 * 1.02 + 64));
-  s.reserveFor(120_000, 6_000_000); // a sparser stretch: never shrinks
+  s.reserveFor(2 << 20, 100 << 20); // a sparser stretch: never shrinks
   assert.equal(s.capacity, Math.ceil(1000 * 100 * 1.02 + 64));
-  s.reserveFor(6_000_000, 6_000_000); // the end: nothing to project
+  s.reserveFor(100 << 20, 100 << 20); // the end: nothing to project
   assert.equal(s.capacity, Math.ceil(1000 * 100 * 1.02 + 64));
+  const small = new RecordStore('s', 16);
+  for (let i = 0; i < 1000; i++) small.pushCompact(setEntry(i, i + 1, i * 60));
+  small.reserveFor(60_000, 400_000); // past an eighth of a small input
+  assert.equal(small.capacity, Math.ceil(1000 * 400_000 / 60_000 * 1.02 + 64));
   assert.deepEqual(s.get(999), setEntry(999, 1000, 999 * 60));
 });
