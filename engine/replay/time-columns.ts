@@ -61,7 +61,7 @@ export class DeltaColumn {
 
   /** A change to `v` first seen at boundary `key` (keys ascending; the first change is the initial value). */
   push(key: number, v: number): void {
-    if (this.pos + 24 > this.buf.length) { const b = new Uint8Array(this.buf.length * 2); b.set(this.buf); this.buf = b; }
+    if (this.pos + 24 > this.buf.length) { const b = new Uint8Array(Math.max(64, this.buf.length * 2)); b.set(this.buf); this.buf = b; }
     const dk = key - this.lastKey, pv = this.lastVal;
     const d = v - pv;
     // Plain: both integers (not −0) whose difference is exact and small enough to varint.

@@ -57,6 +57,9 @@ test('time columns: DeltaColumn reads equal a plain change list at every boundar
     check('growing');
     col.finish();
     check('finished');
+    // Changes after finish() still land (the trimmed stream grows again).
+    for (let j = 0; j < 40; j++) { key += 1 + j; v = j % 5 === 0 ? -0 : v + 3; col.push(key, v); keys.push(key); vals.push(v); }
+    check('after finish');
   }
 });
 
