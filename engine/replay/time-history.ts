@@ -73,7 +73,7 @@ export class EntryHistory {
   forEach(page: number, k: number, fn: (idx: number, lo: number, hi: number) => void): void {
     if (page < 0 || page + 1 >= this.start.length) return;
     const ix = this.ix, ops = this.ops, end = this.start[page + 1];
-    const runs = this.runs, [ra, rb] = runs.upTo(page, k);
+    const runs = this.runs, ra = runs.runsStart(page), rb = runs.runsUpTo(page, k);
     let i = this.start[page];
     if (ra === rb) {
       // Straight from the columns: nothing here changes while fn runs (reads only set lo/hi).
@@ -129,15 +129,13 @@ export class FillRuns {
 
   dropSeq(): void { this.seq = new Uint32Array(0); }
 
-  /** Runs of `page`: [a, b). */
-  range(page: number): [number, number] {
-    if (page < 0 || page + 1 >= this.start.length) return [0, 0];
-    return [this.start[page], this.start[page + 1]];
+  /** Index of the first run of `page` (its runs are [runsStart(page), runsUpTo(page, ∞)) ). */
+  runsStart(page: number): number {
+    return page < 0 || page + 1 >= this.start.length ? 0 : this.start[page];
   }
 
   /** Whether a history write (builder position `pos`) is overwritten by a later run of the same key. */
   supersedes(page: number, idx: number, key: number, pos: number): boolean {
-    // No tuple from range(): this runs once per history write at build.
     if (page < 0 || page + 1 >= this.start.length) return false;
     const b = this.start[page + 1];
     let a = this.start[page], h = b;
@@ -162,12 +160,12 @@ export class FillRuns {
     return -1;
   }
 
-  /** Runs of `page` with key ≤ k: [a, end). */
-  upTo(page: number, k: number): [number, number] {
-    const [a, b] = this.range(page);
-    let l = a, h = b;
+  /** End of the runs of `page` with key ≤ k: they are [runsStart(page), runsUpTo(page, k)). No tuple: once per page visit. */
+  runsUpTo(page: number, k: number): number {
+    if (page < 0 || page + 1 >= this.start.length) return 0;
+    let l = this.start[page], h = this.start[page + 1];
     while (l < h) { const m = (l + h) >>> 1; if (this.key[m] <= k) l = m + 1; else h = m; }
-    return [a, l];
+    return l;
   }
 
   keyOf(j: number): number { return this.key[j]; }
