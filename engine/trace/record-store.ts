@@ -16,6 +16,7 @@ import {
   ARM_P2M_TYPES, P2M_ACCESSES, OtherMemEvent, TraceLoc, TraceRecord, TraceRecordKind,
 } from './records';
 import { PackedColumn } from './packed-column';
+import { refit, resized } from './narrow-column';
 
 export const K_OBJECT = 0;
 export const K_SET_AT_ORDER = 1;
@@ -42,11 +43,16 @@ const GROW_NUM = 3, GROW_DEN = 2;
 export class RecordStore implements Iterable<TraceRecord> {
   length = 0;
   private cap: number;
-  /** Columns every record uses (22 B + the offset per record; the kind says how the rest is read). */
+  /**
+   * Columns every record uses (12 B + the offset per record; the kind says how the rest is
+   * read). domain, gfn and mfn (and nr) start narrow and are replaced by a wider copy the
+   * first time a value needs it (narrow-column.ts): read them by index, never keep a
+   * reference across appends.
+   */
   kind: Uint8Array;
-  domain: Uint32Array;
-  gfn: Float64Array;
-  mfn: Float64Array;
+  domain: Uint16Array | Uint32Array | Float64Array;
+  gfn: Uint32Array | Float64Array;
+  mfn: Int32Array | Float64Array;
   type: Uint8Array;
   /** Byte offset of each record (`offsetAt`): ~2 B per text record, 8 once offsets jump (binary). */
   private readonly offsets: PackedColumn;
@@ -63,7 +69,7 @@ export class RecordStore implements Iterable<TraceRecord> {
   tscLo: Uint32Array | null = null;
   flags: Uint8Array | null = null;
   /** Text-reader columns (K_SET_ENTRY), allocated on first use so binary stores stay small. */
-  nr: Float64Array | null = null;
+  nr: Uint32Array | Float64Array | null = null;
   access: Uint8Array | null = null;
   /** Source line of K_SET_ENTRY rows (`lineAt`), ~1 B per row (packed-column.ts). */
   private lines: PackedColumn | null = null;
@@ -85,8 +91,8 @@ export class RecordStore implements Iterable<TraceRecord> {
   constructor(readonly source: string, capacity = 256) {
     this.cap = Math.max(16, capacity | 0);
     const c = this.cap;
-    this.kind = new Uint8Array(c); this.domain = new Uint32Array(c); this.gfn = new Float64Array(c);
-    this.mfn = new Float64Array(c); this.type = new Uint8Array(c); this.offsets = new PackedColumn(c, true);
+    this.kind = new Uint8Array(c); this.domain = new Uint16Array(c); this.gfn = new Uint32Array(c);
+    this.mfn = new Int32Array(c); this.type = new Uint8Array(c); this.offsets = new PackedColumn(c, true);
   }
 
   /** Byte offset of record `i` in its source (for objects, their loc's). */
@@ -110,22 +116,37 @@ export class RecordStore implements Iterable<TraceRecord> {
    */
   private resize(c: number): void {
     const n = this.length;
-    const r = <T extends { subarray(a: number, b: number): T; set(a: T): void }>(a: T, make: (k: number) => T): T => {
-      const b = make(c); b.set(a.subarray(0, n)); return b;
-    };
-    this.kind = r(this.kind, k => new Uint8Array(k)); this.domain = r(this.domain, k => new Uint32Array(k));
-    this.gfn = r(this.gfn, k => new Float64Array(k)); this.mfn = r(this.mfn, k => new Float64Array(k));
-    this.type = r(this.type, k => new Uint8Array(k)); this.offsets.resize(c, n);
+    this.kind = resized(this.kind, c, n); this.domain = resized(this.domain, c, n);
+    this.gfn = resized(this.gfn, c, n); this.mfn = resized(this.mfn, c, n);
+    this.type = resized(this.type, c, n); this.offsets.resize(c, n);
     if (this.cpu !== null) {
-      this.order = r(this.order, k => new Int32Array(k)); this.srcType = r(this.srcType!, k => new Int8Array(k));
-      this.cpu = r(this.cpu, k => new Int16Array(k)); this.tscHi = r(this.tscHi!, k => new Uint32Array(k));
-      this.tscLo = r(this.tscLo!, k => new Uint32Array(k)); this.flags = r(this.flags!, k => new Uint8Array(k));
+      this.order = resized(this.order, c, n); this.srcType = resized(this.srcType!, c, n);
+      this.cpu = resized(this.cpu, c, n); this.tscHi = resized(this.tscHi!, c, n);
+      this.tscLo = resized(this.tscLo!, c, n); this.flags = resized(this.flags!, c, n);
     }
     if (this.nr !== null) {
-      this.nr = r(this.nr, k => new Float64Array(k)); this.access = r(this.access!, k => new Uint8Array(k));
+      this.nr = resized(this.nr, c, n); this.access = resized(this.access!, c, n);
       this.lines!.resize(c, n);
     }
     this.cap = c;
+  }
+
+  // Narrow-column writes: one compare per value; a value the column cannot hold widens it.
+  private putDomain(i: number, v: number): void {
+    const c = this.domain; c[i] = v;
+    if (c[i] !== v) this.domain = refit(c, i, v) as RecordStore['domain'];
+  }
+  private putGfn(i: number, v: number): void {
+    const c = this.gfn; c[i] = v;
+    if (c[i] !== v) this.gfn = refit(c, i, v) as RecordStore['gfn'];
+  }
+  private putMfn(i: number, v: number): void {
+    const c = this.mfn; c[i] = v;
+    if (c[i] !== v) this.mfn = refit(c, i, v) as RecordStore['mfn'];
+  }
+  private putNr(i: number, v: number): void {
+    const c = this.nr!; c[i] = v;
+    if (c[i] !== v) this.nr = refit(c, i, v) as Uint32Array | Float64Array;
   }
 
   private grow(): void { this.resize(Math.ceil(this.cap * GROW_NUM / GROW_DEN)); }
@@ -189,14 +210,14 @@ export class RecordStore implements Iterable<TraceRecord> {
   pushSetAtOrder(domain: number, gfn: number, order: number, mfn: number, armType: number, srcType: number,
     cpu: number, offset: number, hasTsc: boolean, tscHi: number, tscLo: number): void {
     const i = this.binarySlot(K_SET_AT_ORDER, cpu, offset, hasTsc, tscHi, tscLo);
-    this.domain[i] = domain; this.gfn[i] = gfn; this.order[i] = order; this.mfn[i] = mfn;
+    this.putDomain(i, domain); this.putGfn(i, gfn); this.order[i] = order; this.putMfn(i, mfn);
     this.type[i] = armType; this.srcType![i] = srcType;
   }
 
   pushOtherMem(event: number, domain: number, gfn: number, mfn: number, order: number,
     cpu: number, offset: number, hasTsc: boolean, tscHi: number, tscLo: number): void {
     const i = this.binarySlot(K_OTHER_MEM, cpu, offset, hasTsc, tscHi, tscLo);
-    this.type[i] = event; this.domain[i] = domain; this.gfn[i] = gfn; this.mfn[i] = mfn; this.order[i] = order;
+    this.type[i] = event; this.putDomain(i, domain); this.putGfn(i, gfn); this.putMfn(i, mfn); this.order[i] = order;
   }
 
   /** `words` are read from `src[from .. from+count)` so the caller needs no temporary array. */
@@ -209,7 +230,7 @@ export class RecordStore implements Iterable<TraceRecord> {
       this.words = w;
     }
     for (let k = 0; k < count; k++) this.words[this.wordsLen + k] = src.getUint32(from + 4 * k, true);
-    this.gfn[i] = event; this.mfn[i] = this.wordsLen; this.type[i] = count;
+    this.putGfn(i, event); this.putMfn(i, this.wordsLen); this.type[i] = count;
     this.wordsLen += count;
   }
 
@@ -220,10 +241,10 @@ export class RecordStore implements Iterable<TraceRecord> {
   pushSetEntry(domain: number, gfn: number, nr: number, mfn: number, armType: number, access: number,
     line: number, byteOffset: number): void {
     if (this.nr === null) {
-      this.nr = new Float64Array(this.cap); this.access = new Uint8Array(this.cap); this.lines = new PackedColumn(this.cap);
+      this.nr = new Uint32Array(this.cap); this.access = new Uint8Array(this.cap); this.lines = new PackedColumn(this.cap);
     }
     const i = this.slot(K_SET_ENTRY, byteOffset);
-    this.domain[i] = domain; this.gfn[i] = gfn; this.nr![i] = nr; this.mfn[i] = mfn;
+    this.putDomain(i, domain); this.putGfn(i, gfn); this.putNr(i, nr); this.putMfn(i, mfn);
     this.type[i] = armType; this.access![i] = access; this.lines!.set(i, line);
   }
 
@@ -239,7 +260,9 @@ export class RecordStore implements Iterable<TraceRecord> {
       const t = TYPE_INDEX.get(r.type), a = ACCESS_INDEX.get(r.access);
       if (t !== undefined && a !== undefined && l.source === this.source && l.column === 1 && r.rc === undefined
         && Object.keys(r).length === 8 && Object.keys(l).length === 4
-        && Number.isInteger(r.domain) && r.domain >= 0 && r.domain < 2 ** 32 && Number.isInteger(l.line) && l.line >= 0 && l.line < 2 ** 32) {
+        && Number.isInteger(r.domain) && r.domain >= 0 && r.domain < 2 ** 32 && Number.isInteger(l.line) && l.line >= 0 && l.line < 2 ** 32
+        // -0 would read back as 0 from an integer column (no reader makes one; records in memory might).
+        && !Object.is(r.gfn, -0) && !Object.is(r.nr, -0) && !Object.is(r.mfn, -0)) {
         this.pushSetEntry(r.domain, r.gfn, r.nr, r.mfn, t, a, l.line, l.byteOffset);
         return;
       }
@@ -250,7 +273,7 @@ export class RecordStore implements Iterable<TraceRecord> {
   /** Append any record as an object (text readers, rare binary records); its loc stays in the object. */
   push(r: TraceRecord): void {
     const i = this.slot(K_OBJECT, r.loc.byteOffset);
-    this.gfn[i] = this.objects.length;
+    this.putGfn(i, this.objects.length);
     this.objects.push(r);
   }
 
