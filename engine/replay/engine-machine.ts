@@ -210,7 +210,9 @@ export class EngineMachine implements ReplayMachine<Snap> {
     // The engine also keeps every diagnostic in its own list (P2m.diagnostics), which nothing
     // reads here: the replay core takes them from the event log. A trace failing every op
     // (an exhausted pool) would otherwise hold two objects per op (10M ops: ~300 MB).
-    if (p.core.diagnostics.length !== 0) p.core.diagnostics.length = 0;
+    // clearDiagnostics drops failed calls' pending rc-errors without building them (reading
+    // `diagnostics` would turn each into an object first).
+    p.core.clearDiagnostics();
     if (record && this.journal) {
       const after = scalarBits(p.core);
       if (after !== before) this.journal.scalars.push(i, before | (after << 2));
