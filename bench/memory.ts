@@ -10,10 +10,16 @@ export function timeIndexMB(machine: object): number {
   return ix ? +((ix.histories + ix.scalars) / 2 ** 20).toFixed(1) : 0;
 }
 
-/** Live memory after a full GC (`gc`: run with `node --expose-gc`; without it, just the current figures). */
-export function liveMemory(): { gc: boolean; heapMB: number; arrayBuffersMB: number } {
+/**
+ * Live memory once the heap has settled (`gc`: run with `node --expose-gc`; without it, just
+ * the current figures). Array-buffer backing stores are freed by the GC's finalisation after a
+ * collection, so one gc() right after a load can still count the load's garbage as live (B
+ * measured ±30 MB swings): collect three times with a pause between.
+ */
+export async function liveMemory(): Promise<{ gc: boolean; heapMB: number; arrayBuffersMB: number; rssMB: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
+  if (gc) for (let k = 0; k < 3; k++) { gc(); await new Promise(r => setTimeout(r, 150)); }
   const m = process.memoryUsage();
-  return { gc: gc !== undefined, heapMB: Math.round(m.heapUsed / 2 ** 20), arrayBuffersMB: Math.round(m.arrayBuffers / 2 ** 20) };
+  const mb = (b: number) => Math.round(b / 2 ** 20);
+  return { gc: gc !== undefined, heapMB: mb(m.heapUsed), arrayBuffersMB: mb(m.arrayBuffers), rssMB: mb(m.rss) };
 }

@@ -45,12 +45,12 @@ export function buildRecords(n: number): TraceRecord[] {
 function machineOf(n: number): EngineMachine { return new EngineMachine(buildRecords(n)); }
 
 /** Live memory after a full GC (run with `node --expose-gc`; empty otherwise): heap vs array buffers. */
-function liveSplit(): Record<string, number> {
-  const m = liveMemory();
+async function liveSplit(): Promise<Record<string, number>> {
+  const m = await liveMemory();
   return m.gc ? { liveHeapMB: m.heapMB, liveArrayBuffersMB: m.arrayBuffersMB } : {};
 }
 
-export function run(size: 'small' | 'full' = 'full'): BenchResult {
+export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult> {
   const n = size === 'small' ? 20_000 : 1_000_000;
   const machine = machineOf(n);
   const t0 = process.hrtime.bigint();
@@ -96,7 +96,7 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
       seekMode: machine.timeIndexBytes ? 'time' : rt.seeker.movesAlongLog ? 'moves' : 'off',
       indexMB: timeIndexMB(machine),
       indexWrites: machine.timeIndexBytes?.writes ?? 0,
-      ...liveSplit(),
+      ...await liveSplit(),
       target: 'seekP99Ms <= 50, rssMB <= 300', rssMB: Math.round(process.memoryUsage().rss / 1e6),
       heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 1e6),
     },

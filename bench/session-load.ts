@@ -17,6 +17,7 @@ import { formatStatement } from '../engine/trace/p2mtrace-writer';
 import type { TraceRecord } from '../engine/trace/records';
 import { writeXentrace } from '../engine/trace/xentrace-writer';
 import { loadSession } from '../extension/session/trace-loader';
+import { liveMemory } from './memory';
 import { buildCalls } from './p2m-replay';
 
 export interface BenchResult { name: string; metrics: Record<string, number | string> }
@@ -81,10 +82,7 @@ export async function measure(size: 'small' | 'full', format: Format): Promise<B
     const s = loadSession({ path: file, format, snapshotInterval: 2048 }, () => { /* no UI */ });
     const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const cpu = process.cpuUsage(c0);
-    // Array buffers are released by the GC's finalisation after the collection; one gc()
-    // right after the load can still count the load's garbage as live. Settle first.
-    for (let k = 0; k < 3; k++) { gc(); await new Promise(r => setTimeout(r, 200)); }
-    const m = process.memoryUsage();
+    const live = await liveMemory();
     // Use the session after the measurement so it is live when measured.
     const mid = s.core.seek(Math.floor(s.summary.opCount / 2)).position;
     return {
@@ -92,9 +90,9 @@ export async function measure(size: 'small' | 'full', format: Format): Promise<B
       metrics: {
         ops: s.summary.opCount, events: s.summary.eventCount, fileMB: +(fs.statSync(file).size / 2 ** 20).toFixed(1),
         loadMs: Math.round(loadMs), loadCpuMs: Math.round((cpu.user + cpu.system) / 1000),
-        emptyRssMB: mb(rss0), sessionRssMB: mb(m.rss), sessionAddedMB: mb(m.rss - rss0),
-        liveHeapMB: mb(m.heapUsed), liveArrayBuffersMB: mb(m.arrayBuffers),
-        retainedMB: mb(m.rss - rss0 - m.heapUsed - m.arrayBuffers), seekCheck: mid,
+        emptyRssMB: mb(rss0), sessionRssMB: live.rssMB, sessionAddedMB: live.rssMB - mb(rss0),
+        liveHeapMB: live.heapMB, liveArrayBuffersMB: live.arrayBuffersMB,
+        retainedMB: live.rssMB - mb(rss0) - live.heapMB - live.arrayBuffersMB, seekCheck: mid,
         target: 'sessionRssMB <= 300',
       },
     };

@@ -50,7 +50,7 @@ function treeTimes(core: SessionCore): { max: number; p50: number; calls: number
   return { max: Math.max(...times), p50: pct(times, 0.5), calls: times.length, deepest, regionsMs: ms(t0), regions: reg.rows.length };
 }
 
-export function run(size: 'small' | 'full' = 'full'): BenchResult {
+export async function run(size: 'small' | 'full' = 'full'): Promise<BenchResult> {
   const n = size === 'small' ? 20_000 : 1_000_000;
   const gc = (globalThis as { gc?: () => void }).gc;
   // 2. the big session first, alone in the heap, so its memory is its own. The records are
@@ -65,8 +65,8 @@ export function run(size: 'small' | 'full' = 'full'): BenchResult {
   machine = undefined;
   const loadMs = ms(t0);
   const loadCpu = process.cpuUsage(c0);
-  const live = liveMemory();
-  const sessionRssMB = Math.round(process.memoryUsage().rss / 2 ** 20);
+  const live = await liveMemory();
+  const sessionRssMB = live.rssMB;
   const sessionGrowthMB = Math.round((process.memoryUsage().rss - rss0) / 2 ** 20);
   const sessionHeapMB = live.heapMB, sessionArrayBuffersMB = live.arrayBuffersMB;
   let s = 99;
