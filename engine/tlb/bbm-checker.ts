@@ -434,13 +434,3 @@ export class BbmChecker implements TlbEventSink {
   }
 }
 
-/**
- * One checker that lives as long as the process and is never fed. V8 keeps an object layout
- * (hidden class) only while some object has it, and drops the optimised code built for it when
- * it goes: a process that checks a log, lets that checker go and later checks another (the
- * language server after an edit, a session worker loading a second trace, the bench's warm run)
- * re-learned and re-compiled the whole feed path each time. With this instance alive the second
- * and later checks reuse it: a 1M-op check 0.24–0.27 → 0.13–0.15 CPU-s (A/B, bench replay-check
- * warm run). A process's first check is unchanged. Construction only: ~20 KB, no events.
- */
-export const checkerLayoutAnchor = new BbmChecker({ recordWaste: false });
