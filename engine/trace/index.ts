@@ -75,10 +75,16 @@ export interface ReadTraceOptions {
   /**
    * Path input only: a binary (xentrace) file up to this size is read whole (the reader's
    * fastest path, one in-memory block); larger ones, and all text, are read in chunks.
-   * Default 0: always chunks.
+   * Default (undefined): always chunks.
    */
   readWholeBinaryBelow?: number;
-  /** Called as the input is consumed: bytes read so far (of the file or buffer), records so far. */
+  /**
+   * Called as the input is parsed: bytes of the file or buffer consumed so far and records
+   * so far. Text reports after each 64 KB chunk; xentrace after every 64 KB of windows read
+   * through (per-CPU windows are merged, so the bytes are those every CPU has read), and
+   * once at the end with the input's size. A binary file read whole (readWholeBinaryBelow)
+   * first reports its read, with 0 records, up to its size, and then the parse from 0 again.
+   */
   onProgress?: (bytes: number, records: number) => void;
 }
 
@@ -173,7 +179,10 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
       }
       const whole = typeof input === 'string' && fd !== undefined && opts.readWholeBinaryBelow !== undefined && size <= opts.readWholeBinaryBelow;
       const src = typeof input !== 'string' ? new MemorySource(input) : whole ? new MemorySource(readWhole(fd!, size, opts.onProgress)) : new FileSource(input);
-      const r = readXentrace(src, { source, arch: opts.arch, armNumbering: opts.armNumbering, memLayout: opts.memLayout, invalidMfn32: opts.invalidMfn32, cpuHz: opts.cpuHz });
+      const r = readXentrace(src, {
+        source, arch: opts.arch, armNumbering: opts.armNumbering, memLayout: opts.memLayout, invalidMfn32: opts.invalidMfn32, cpuHz: opts.cpuHz,
+        onProgress: opts.onProgress,
+      });
       store = r.store;
       extra.push(...r.diagnostics);
     } else {

@@ -29,7 +29,19 @@ export interface XentraceReadOptions {
   resyncLimit?: number;
   /** Counter frequency for loc.time (xenalyze --cpu-hz; default 2.4 GHz; Arm: CNTFRQ). */
   cpuHz?: number;
+  /**
+   * Called as windows are read through: bytes of the input consumed so far (window bytes
+   * every CPU has read) and records so far; at most once per PROGRESS_BYTES of input, and
+   * once at the end with the input's size.
+   */
+  onProgress?: (bytes: number, records: number) => void;
 }
+
+/**
+ * Input bytes between two progress reports: the text readers report per 64 KB chunk; a
+ * window can be a few records long, so reports are spaced by input read, not by window.
+ */
+const PROGRESS_BYTES = 1 << 16;
 
 export interface XentraceReadResult {
   store: RecordStore;
@@ -81,7 +93,8 @@ export function readXentrace(input: ByteSource | Uint8Array, opts: XentraceReadO
   try {
     const wins = scanWindows(src, diags, opts.resyncLimit ?? DEFAULT_RESYNC_LIMIT);
     windowCount = wins.count;
-    cpuList = merge(src, wins.start, wins.size, wins.cpu, wins.count, ctx);
+    cpuList = merge(src, wins.start, wins.size, wins.cpu, wins.count, ctx, opts.onProgress);
+    opts.onProgress?.(src.size, store.length);
   } catch (e) {
     diags.add({ line: 0, column: 0, severity: 'error', message: `internal reader error: ${e instanceof Error ? e.message : String(e)}` });
   } finally {
@@ -100,7 +113,8 @@ export function readXentrace(input: ByteSource | Uint8Array, opts: XentraceReadO
   return { store, diagnostics: diags.finish(), cpus: cpuList, windows: windowCount };
 }
 
-function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu: Int16Array, nWin: number, ctx: DecodeContext): number[] {
+function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu: Int16Array, nWin: number, ctx: DecodeContext,
+  onProgress: ((bytes: number, records: number) => void) | undefined): number[] {
   const byCpu = new Map<number, CpuState>();
   for (let w = 0; w < nWin; w++) {
     let s = byCpu.get(wCpu[w]);
@@ -114,17 +128,19 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
   const scratch = new DataView(new ArrayBuffer(40));
   const { diags, store } = ctx;
 
+  let reported = 0;
   /**
    * `s` has read through its window (once per window, not per record; kept out of `advance`
    * so that stays small enough to inline): presize the store from the bytes every CPU has
    * read so far (its initial capacity stops at 1M records), so a large file is not grown by
-   * 1.5× copies.
+   * 1.5× copies, and report progress.
    */
   const windowDone = (s: CpuState): void => {
     s.done += wSize[s.windows[s.wi]];
     let read = 0;
     for (const c of cpus) read += c.done + (c !== s && c.active && c.wi >= 0 ? c.pos - wStart[c.windows[c.wi]] : 0);
     store.reserveFor(read, src.size);
+    if (onProgress !== undefined && read - reported >= PROGRESS_BYTES) { reported = read; onProgress(read, store.length); }
   };
 
   /** Load the next record of `s` as pending (or deactivate it). */

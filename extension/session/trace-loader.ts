@@ -56,13 +56,17 @@ function parse(file: string, opts: LoadOptions, st: fs.Stats, progress: (p: Load
   const total = st.size;
   progress({ phase: 'read', bytes: 0, totalBytes: total, records: 0, ops: 0, totalOps: 0 });
   let last = -1;
+  let phase: LoadProgress['phase'] = 'read';
   const r = readTrace(file, {
     source, format: opts.format ?? 'auto', arch: opts.arch, readWholeBinaryBelow: STREAM_ABOVE_BYTES,
     onProgress: (bytes, records) => {
+      // Bytes going back: a binary file read whole is now parsed from memory (a second pass
+      // over the same bytes). Report that pass as 'parse', starting at once.
+      if (bytes < last) { phase = 'parse'; last = -(1 << 22); }
       // Every 4 MB (and the end): the worker posts each report to the extension host.
       if (bytes - last < 1 << 22 && bytes < total) return;
       last = bytes;
-      progress({ phase: 'read', bytes, totalBytes: total, records, ops: 0, totalOps: 0 });
+      progress({ phase, bytes, totalBytes: total, records, ops: 0, totalOps: 0 });
     },
   });
   r.store.trim(); // the replay machine reads its ops from these columns for the session's life

@@ -69,12 +69,17 @@ test('a binary file read whole equals the same file read through the block cache
   const file = path.join(os.tmpdir(), `p2m-read-whole-${process.pid}.xentrace`);
   fs.writeFileSync(file, bytes);
   try {
-    const progress: number[] = [];
-    const whole = readTrace(file, { source: 'b.xentrace', readWholeBinaryBelow: 1 << 20, onProgress: b => progress.push(b) });
+    const progress: [number, number][] = [];
+    const whole = readTrace(file, { source: 'b.xentrace', readWholeBinaryBelow: 1 << 20, onProgress: (b, n) => progress.push([b, n]) });
     const blocks = readTrace(file, { source: 'b.xentrace' });
     assert.equal(whole.store.length, 3000);
     assert.deepEqual(whole.store.toArray(), blocks.store.toArray());
     assert.deepEqual(whole.diagnostics, blocks.diagnostics);
-    assert.deepEqual(progress, [bytes.length], 'the whole read reports its bytes');
+    // The read (its bytes, no records yet), then the parse of those bytes from 0 to the end.
+    assert.deepEqual(progress[0], [bytes.length, 0], 'the whole read reports its bytes');
+    const parse = progress.slice(1);
+    assert.ok(parse.length >= 2 && parse[0][0] < bytes.length && parse[0][1] > 0, `parse progress: ${parse}`);
+    assert.ok(parse.every(([b, n], i) => i === 0 || (b > parse[i - 1][0] && n > parse[i - 1][1])), `parse progress grows: ${parse}`);
+    assert.deepEqual(parse[parse.length - 1], [bytes.length, 3000]);
   } finally { fs.rmSync(file, { force: true }); }
 });
