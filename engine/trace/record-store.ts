@@ -260,9 +260,12 @@ export class RecordStore implements Iterable<TraceRecord> {
       const t = TYPE_INDEX.get(r.type), a = ACCESS_INDEX.get(r.access);
       if (t !== undefined && a !== undefined && l.source === this.source && l.column === 1 && r.rc === undefined
         && Object.keys(r).length === 8 && Object.keys(l).length === 4
-        && Number.isInteger(r.domain) && r.domain >= 0 && r.domain < 2 ** 32 && Number.isInteger(l.line) && l.line >= 0 && l.line < 2 ** 32
-        // -0 would read back as 0 from an integer column (no reader makes one; records in memory might).
-        && !Object.is(r.gfn, -0) && !Object.is(r.nr, -0) && !Object.is(r.mfn, -0)) {
+        // domain and line: any size (their columns widen), but whole and not negative.
+        && Number.isInteger(r.domain) && r.domain >= 0 && Number.isInteger(l.line) && l.line >= 0
+        // -0 would read back as 0 from an integer or packed column (no reader makes one;
+        // records built in memory might): such a record stays an object.
+        && !Object.is(r.domain, -0) && !Object.is(r.gfn, -0) && !Object.is(r.nr, -0) && !Object.is(r.mfn, -0)
+        && !Object.is(l.line, -0) && !Object.is(l.byteOffset, -0)) {
         this.pushSetEntry(r.domain, r.gfn, r.nr, r.mfn, t, a, l.line, l.byteOffset);
         return;
       }

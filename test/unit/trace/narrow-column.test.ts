@@ -38,12 +38,35 @@ test('values a column cannot hold widen it; earlier and later rows read back exa
   assert.deepEqual(s.toArray(), want);
 });
 
-test('-0 stays an object record (an integer column would read it back as 0)', () => {
+test('-0 anywhere stays an object record (an integer or packed column would read it back as 0)', () => {
+  const base = rec(1, 7, 1, 5, 1);
+  const zeroed: [string, TraceRecord][] = [
+    ['domain', { ...base, domain: -0 } as TraceRecord],
+    ['gfn', { ...base, gfn: -0 } as TraceRecord],
+    ['nr', { ...base, nr: -0 } as TraceRecord],
+    ['mfn', { ...base, mfn: -0 } as TraceRecord],
+    ['line', { ...base, loc: { ...base.loc, line: -0 } }],
+    ['byteOffset', { ...base, loc: { ...base.loc, byteOffset: -0 } }],
+  ];
+  for (const [field, r] of zeroed) {
+    const s = new RecordStore('s', 16);
+    s.pushCompact(base);
+    s.pushCompact(r);
+    assert.equal(s.kind[0], K_SET_ENTRY, field);
+    assert.equal(s.kind[1], K_OBJECT, field);
+    const got = s.get(1) as TraceRecord & { domain: number };
+    const v = field === 'line' || field === 'byteOffset' ? got.loc[field] : (got as unknown as Record<string, number>)[field];
+    assert.ok(Object.is(v, -0), `${field} reads back as -0`);
+  }
+});
+
+test('domains and line numbers past 2^32 stay columns (their columns widen) and read back exactly', () => {
   const s = new RecordStore('s', 16);
-  const r = rec(1, -0, 1, 5, 1);
-  s.pushCompact(r);
-  assert.equal(s.kind[0], K_OBJECT);
-  assert.ok(Object.is((s.get(0) as { gfn: number }).gfn, -0));
+  const want = [rec(1, 1, 1, 2, 1), rec(2 ** 32 + 5, 2, 1, 3, 2), rec(3, 3, 1, 4, 2 ** 33 + 1), rec(2 ** 40, 4, 1, 5, 2 ** 40 + 7)];
+  for (const r of want) s.pushCompact(r);
+  for (let i = 0; i < s.length; i++) assert.equal(s.kind[i], K_SET_ENTRY, `row ${i}`);
+  assert.ok(s.domain instanceof Float64Array);
+  assert.deepEqual(s.toArray(), want);
 });
 
 test('refit widens only as far as needed, and keeps a Float64 column', () => {
