@@ -1,5 +1,5 @@
-// Memory figures the seek and views cases share: the time index's size and the live memory
-// split after a full GC (JS heap vs typed-array backing stores: records, log, index).
+// Memory figures the seek, views and session-load cases share: the time index's size and the
+// live memory split after a full GC (JS heap vs typed-array backing stores: records, log, index).
 
 /**
  * The time index's size in MB (engine/replay/time-index.ts), 0 when the machine seeks otherwise

@@ -1,9 +1,10 @@
 // Benchmark case: the memory of a 1M-op UI session loaded the way the product loads it —
 // a trace FILE read by extension/session/trace-loader.ts `loadSession` (what the session
 // worker runs), not records built in memory. The views case builds its session from an
-// in-memory record array, which skips the reader's transients (whole-file bytes, text,
-// growing record columns); those are freed after the load, but the allocator keeps much of
-// what they took, so the process stays bigger than what is live. Issue 9 target: ≤ 300 MB
+// in-memory record array, which skips the reader's transients (64 KB text chunks and their
+// strings, a xentrace under 64 MB read whole, growing record columns); those are local to the
+// parse and freed before the replay, but the allocator keeps much of what they took, so the
+// process stays bigger than what is live. Issue 9 target: ≤ 300 MB
 // for a 1M-op session (sessionRssMB).
 // The trace (bench/p2m-replay.ts's call mix) is written by a child process, so none of its
 // generation is in this process's memory; `--format xentrace` selects the binary variant

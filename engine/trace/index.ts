@@ -92,8 +92,8 @@ export interface ReadTraceOptions {
  * Text is decoded and parsed this many bytes at a time, from a file or from bytes in memory.
  * Under V8's 128 KB large-object size: each chunk's string (and its flattened copy with the
  * previous partial line) is then scavenged young, instead of piling up in large-object space
- * until a full GC. With 1 MB chunks a 1M-line .p2mtrace parse peaked at 174 MB RSS (heap 53 MB)
- * and took 0.85 CPU-s; with 64 KB, 90 MB (heap 13 MB) and 0.70 CPU-s.
+ * until a full GC. With 1 MB chunks a 1M-line .p2mtrace parse peaked at 174 MB RSS and took
+ * 0.85 CPU-s; with 64 KB, 93 MB and 0.66 CPU-s.
  */
 const TEXT_CHUNK = 1 << 16;
 /** `fd`'s first `size` bytes, read whole (progress after each 4 MB). */

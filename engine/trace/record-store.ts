@@ -1,8 +1,9 @@
 // Columnar record store. The binary reader appends the frequent kinds (setAtOrder,
 // otherMem, opaque) as typed-array columns with no per-record object, so a 1M-record
-// xentrace file costs ~40-46 bytes per record; text readers' canonical set_entry lines cost
-// ~34 (they never allocate the binary location columns; offsets and line numbers are packed). Every other record (rare ones) is
-// kept as an object in a side array. `get(i)` materialises one TraceRecord.
+// xentrace file costs ~33-36 bytes per record; text readers' canonical set_entry lines cost
+// ~20 (19.6 MB per 1M lines: no binary location columns, narrow value columns, packed
+// offsets and line numbers). Every other record (rare ones) is kept as an object in a side
+// array. `get(i)` materialises one TraceRecord.
 //
 // Column meaning per kind code:
 //   K_SET_AT_ORDER: domain, gfn, mfn (INVALID_MFN = -1), order, type (Arm index), srcType
@@ -236,7 +237,7 @@ export class RecordStore implements Iterable<TraceRecord> {
 
   /**
    * A `p2m_set_entry` statement read from text (column 1, no cpu/tsc/rc): columns only, no
-   * object. A 1M-line .p2mtrace then costs ~34 bytes per record instead of ~600.
+   * object. A 1M-line .p2mtrace then costs ~20 bytes per record instead of ~600.
    */
   pushSetEntry(domain: number, gfn: number, nr: number, mfn: number, armType: number, access: number,
     line: number, byteOffset: number): void {
@@ -252,7 +253,7 @@ export class RecordStore implements Iterable<TraceRecord> {
    * Append a record as set_entry columns when it reads back from them unchanged (a
    * `p2m_set_entry` at column 1 of this source, no rc or extra fields), else as an object.
    * Text readers' general path uses it so decimal or oddly spaced set_entry lines (issue 10's
-   * 10M-op trace: `nr=1`) cost ~34 bytes, not a ~380-byte object each.
+   * 10M-op trace: `nr=1`) cost ~20 bytes, not a ~380-byte object each.
    */
   pushCompact(r: TraceRecord): void {
     if (r.kind === 'setEntry') {

@@ -2,7 +2,7 @@
 // diagnostic counts and rc. On a 1M-op session these were six 4 MB Uint32/Int32 arrays
 // (counts, rc and two "so far" prefix arrays) while nearly every value is 0 or tiny. Here a
 // column is one byte per op with an exact overflow map for the rare large value, or, when
-// fewer than about one op in six has a non-zero value, only the sorted list of those ops
+// fewer than one op in five has a non-zero value, only the sorted list of those ops
 // with their values. "So far" sums come from a prefix total every PREFIX_STEP entries plus a
 // short scan, so no per-op prefix array is kept. Every value stays exact (numbers, not u32).
 
@@ -127,7 +127,8 @@ export class ColumnBuilder {
   /** The column; the builder must not be used afterwards (the dense form keeps its bytes). */
   seal(): OpColumn {
     const n = this.length, nz = this.nonZero, s = this.s;
-    // Sparse costs 4 B of op index + 1 B of value per listed op; dense 1 B per op.
+    // Sparse costs 4 B of op index + 1 B of value per listed op; dense 1 B per op: sparse
+    // is smaller below one listed op in five.
     if (nz * 5 >= n) return new DenseColumn(s, prefixOf(s, n));
     const ops = new Uint32Array(nz);
     const t: ByteStore = s.bytes instanceof Int8Array ? { bytes: new Int8Array(nz), escape: -128, big: new Map() }

@@ -27,7 +27,7 @@ export interface LoadedSession {
 export const STRATEGIES = ['upstream', 'xen-4.8', 'legacy'];
 
 /**
- * `store` is the reader's columnar RecordStore, kept as is (~40 B per binary record, ~34 B
+ * `store` is the reader's columnar RecordStore, kept as is (~33-36 B per binary record, ~20 B
  * per text set_entry line): the replay machine reads its ops from it in place. `lowLevel` are
  * the write-trace records (write_pte / tlb_flush / dsb) the overlay checks; they are objects
  * in the store already.
@@ -45,7 +45,7 @@ interface FileStamp { path: string; size: number; mtimeMs: number }
  * walk one in-memory block, faster and with a lower peak than the block cache's churn. Text
  * of any size, and larger binaries, are read from the path in chunks (readTrace).
  */
-export const STREAM_ABOVE_BYTES = 64 << 20;
+export const READ_WHOLE_BINARY_BELOW = 64 << 20;
 
 /**
  * Read and parse `file`. Everything the read allocates (the file's bytes, decoded text) is
@@ -58,7 +58,7 @@ function parse(file: string, opts: LoadOptions, st: fs.Stats, progress: (p: Load
   let last = -1;
   let phase: LoadProgress['phase'] = 'read';
   const r = readTrace(file, {
-    source, format: opts.format ?? 'auto', arch: opts.arch, readWholeBinaryBelow: STREAM_ABOVE_BYTES,
+    source, format: opts.format ?? 'auto', arch: opts.arch, readWholeBinaryBelow: READ_WHOLE_BINARY_BELOW,
     onProgress: (bytes, records) => {
       // Bytes going back: a binary file read whole is now parsed from memory (a second pass
       // over the same bytes). Report that pass as 'parse', starting at once.
