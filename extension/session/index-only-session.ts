@@ -20,6 +20,7 @@ import { BLOCK, OP_KINDS, OpColumns } from './index-only-columns';
 import { DomainSet, DomainSpecs, opKindCode, P2mDomainView, recordRange, runRecord, runSetEntry, SET_ENTRY_CODE, type DomainSnap } from './index-only-machine';
 import { streamP2mTrace } from './index-only-reader';
 import { indexOnlyFilter } from './index-only-filter';
+import { LogIndex } from './log-index';
 import { ipaBitsOf, tableSourceOf } from './table-source';
 import type { CursorState, LogFilter, LogPage, LogRow, MicroOpRow, PlotData, RegionFilter, RegionRow } from './view-data';
 import { hexOf } from './view-data';
@@ -62,7 +63,8 @@ export class IndexOnlySession {
   private position = 0;
   private domainSel = 0;
   private lastLine: number | undefined;
-  private filtered: Int32Array | undefined;
+  /** Rows of the log filter; undefined until first used: every op (counted once loaded). */
+  private logRows: LogIndex | undefined;
   readonly notes: string[] = [];
   readonly engineDiagnostics: string[] = [];
   fileBytes = 0;
@@ -341,26 +343,19 @@ export class IndexOnlySession {
   // --- log ---
 
   logQuery(filter: LogFilter): { total: number; cursorIndex: number } {
-    this.filtered = indexOnlyFilter(this.ops, filter);
-    return { total: this.total(), cursorIndex: this.logIndexOf(this.position - 1) };
+    this.logRows = new LogIndex(indexOnlyFilter(this.ops, filter), this.opCount);
+    return { total: this.log.total, cursorIndex: this.logIndexOf(this.position - 1) };
   }
 
-  private total(): number { return this.filtered ? this.filtered.length : this.opCount; }
-  private at(k: number): number { return this.filtered ? this.filtered[k] : k; }
+  private get log(): LogIndex { return this.logRows ??= new LogIndex(undefined, this.opCount); }
 
-  logIndexOf(op: number): number {
-    if (op < 0) return -1;
-    const f = this.filtered;
-    if (!f) return Math.min(op, this.opCount - 1);
-    let lo = 0, hi = f.length - 1, best = -1;
-    while (lo <= hi) { const m = (lo + hi) >>> 1; if (f[m] <= op) { best = m; lo = m + 1; } else hi = m - 1; }
-    return best;
-  }
+  /** Filtered index of `op`, or of the nearest earlier matching op; -1 if none. */
+  logIndexOf(op: number): number { return this.log.indexOf(op); }
 
   logPage(offset: number, count: number): LogPage {
-    const end = Math.min(this.total(), Math.max(0, offset) + Math.min(count, 1000));
+    const { from, to } = this.log.page(offset, count);
     const wanted: number[] = [];
-    for (let k = Math.max(0, offset); k < end; k++) wanted.push(this.at(k));
+    for (let k = from; k < to; k++) wanted.push(this.log.at(k));
     const labels = this.labelsOf(wanted);
     const rows: LogRow[] = wanted.map(i => {
       const l = labels.get(i);
@@ -374,7 +369,7 @@ export class IndexOnlySession {
       if (g) { row.gfnFirst = hexOf(g[0]); row.gfnLast = hexOf(g[1]); }
       return row;
     });
-    return { total: this.total(), offset, rows };
+    return { total: this.log.total, offset: from, rows };
   }
 
   /** Labels (the full session's wording: EngineMachine describes the records) and lines of some ops. */

@@ -1,7 +1,8 @@
 // Filtering of the trace log: turns a LogFilter into the ascending list of matching op
 // indices (an Int32Array), which the webview then pages through, or undefined when every op
-// matches (no filter): a session then keeps no per-op index array. Runs in the session
-// worker; a linear scan over typed columns handles a million ops in tens of milliseconds.
+// matches (no filter): a session then keeps no per-op index array. LogIndex pages and
+// positions over either. Runs in the session worker; a linear scan over typed columns
+// handles a million ops in tens of milliseconds.
 
 import type { MachineOp } from '../../engine/replay/backend';
 import { columnGfnRange, tableOf } from '../../engine/replay/op-table';
@@ -82,6 +83,45 @@ function matchesText(ctx: FilterContext, op: MachineOp, i: number, summary: OpSu
   const msgs = summary.messages.get(i);
   if (msgs && msgs.some(m => m.toLowerCase().includes(text))) return true;
   return summary.diagnostics.at(i) > 0 && ctx.diagnosticsOf !== undefined && ctx.diagnosticsOf(i).some(m => m.toLowerCase().includes(text));
+}
+
+/** Most rows one log page returns. */
+export const MAX_PAGE_ROWS = 1000;
+
+/**
+ * The log's rows after a query: the matching ops (filterOps' list), or every op when the
+ * filter restricts nothing (no list, so an unfiltered log costs no per-op array). Both
+ * session kinds page and position through this one class, so they agree on the edge cases.
+ */
+export class LogIndex {
+  /** `list`: matching ops ascending, or undefined for all `opCount` ops. */
+  constructor(private readonly list: Int32Array | undefined, private readonly opCount: number) {}
+
+  /** Rows of the log. */
+  get total(): number { return this.list ? this.list.length : this.opCount; }
+
+  /** Op of row `k` (0 ≤ k < total). */
+  at(k: number): number { return this.list ? this.list[k] : k; }
+
+  /** Row of `op`, or of the nearest earlier matching op; -1 when none (or `op` is not a number ≥ 0). */
+  indexOf(op: number): number {
+    if (!(op >= 0)) return -1;
+    const o = Math.floor(op);
+    if (!this.list) return Math.min(o, this.opCount - 1);
+    const i = indexOfOp(this.list, o);
+    return i >= 0 ? i : -i - 2;
+  }
+
+  /**
+   * Rows [from, to) of a page request: a negative (or non-numeric) offset reads from row 0,
+   * and up to `count` rows (at most MAX_PAGE_ROWS) are returned from there; an offset past
+   * the end gives none.
+   */
+  page(offset: number, count: number): { from: number; to: number } {
+    const from = Math.max(0, Math.floor(offset) || 0);
+    const n = Math.max(0, Math.min(MAX_PAGE_ROWS, Math.floor(count) || 0));
+    return { from, to: Math.max(from, Math.min(this.total, from + n)) };
+  }
 }
 
 /** Position of `op` in an ascending index list, or -(insertion point) - 1 when absent. */

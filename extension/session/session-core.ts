@@ -14,7 +14,7 @@ import { tableOf } from '../../engine/replay/op-table';
 import { childrenOf, domainNode, pathToGfn, type TreeNodeKey, type TreeNodeModel } from '../views/tree-model';
 import { collectRegions } from '../views/regions-model';
 import { microOpRows } from './event-format';
-import { filterOps, indexOfOp, opGfnRange } from './log-index';
+import { LogIndex, filterOps, opGfnRange } from './log-index';
 import { diagnosticMessages, PHASES, summarizeOps, type OpSummary } from './op-summary';
 import { samplePlots } from './plot-sampler';
 import type { WriteTraceOverlay } from './write-trace';
@@ -44,8 +44,8 @@ export class SessionCore<Snap = unknown> {
   private readonly seeker: Seeker<Snap>;
   private position: number;
   private domain: number;
-  /** Matching op indices of the log filter, ascending; undefined: every op (no per-op array). */
-  private filtered: Int32Array | undefined;
+  /** Rows of the log filter (every op until a query restricts them). */
+  private log: LogIndex;
   private changes: ChangeIndex | undefined;
   private plotCache = new Map<number, PlotData>();
 
@@ -61,7 +61,7 @@ export class SessionCore<Snap = unknown> {
     this.summary = summarizeOps(machine.ops, machine.events, this.timeline.opStart, d => progress?.('summary', d), opts.overlay);
     this.position = machine.ops.length;
     this.domain = machine.domains[0] ?? 0;
-    this.filtered = undefined;
+    this.log = new LogIndex(undefined, machine.ops.length);
   }
 
   get opCount(): number { return this.machine.ops.length; }
@@ -201,26 +201,18 @@ export class SessionCore<Snap = unknown> {
   }
 
   logQuery(filter: LogFilter): { total: number; cursorIndex: number } {
-    this.filtered = filterOps(this.filterContext(), filter);
-    return { total: this.logTotal(), cursorIndex: this.logIndexOf(this.position - 1) };
+    this.log = new LogIndex(filterOps(this.filterContext(), filter), this.opCount);
+    return { total: this.log.total, cursorIndex: this.logIndexOf(this.position - 1) };
   }
-
-  private logTotal(): number { return this.filtered ? this.filtered.length : this.opCount; }
 
   /** Filtered index of `op`, or of the nearest earlier matching op; -1 if none. */
-  logIndexOf(op: number): number {
-    if (op < 0) return -1;
-    if (!this.filtered) return Math.min(Math.floor(op), this.opCount - 1);
-    const i = indexOfOp(this.filtered, op);
-    return i >= 0 ? i : -i - 2;
-  }
+  logIndexOf(op: number): number { return this.log.indexOf(op); }
 
   logPage(offset: number, count: number): LogPage {
     const rows: LogRow[] = [];
-    const f = this.filtered, total = this.logTotal();
-    const end = Math.min(total, offset + Math.min(count, 1000));
-    for (let k = Math.max(0, offset); k < end; k++) rows.push(this.row(f ? f[k] : k));
-    return { total, offset, rows };
+    const { from, to } = this.log.page(offset, count);
+    for (let k = from; k < to; k++) rows.push(this.row(this.log.at(k)));
+    return { total: this.log.total, offset: from, rows };
   }
 
   row(i: number): LogRow {

@@ -49,7 +49,7 @@ export interface WorkerMethods {
   lookup: { params: { domain: number; gfn: number }; result: { text: string } };
   logQuery: { params: { filter: LogFilter }; result: { total: number; cursorIndex: number } };
   logPage: { params: { offset: number; count: number }; result: LogPage };
-  /** Index of the op in the current filtered list (-1 when filtered out). */
+  /** Row of the op in the current filtered list, or of the nearest earlier matching op (-1: none). */
   logIndexOf: { params: { op: number }; result: number };
   microOps: { params: { op: number }; result: MicroOpRow[] };
   plots: { params: { buckets: number }; result: PlotData };
