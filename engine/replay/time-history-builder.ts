@@ -9,11 +9,17 @@
 // every write beside them: on the 1M-op bench a one-pass builder held 23 MB of write columns
 // plus the sort's permutation while the final 16 MB were gathered, a transient peak that the
 // allocator kept in the process after the load. The price is a second decode of the log.
+// The second pass must hand over exactly the writes of the first (in the same order): both
+// passes count their writes and fold them into a rolling hash, compared at build(), and pass 2
+// checks each page's placed + dropped writes against pass 1's count. A mismatch is reported as
+// `problem` (the caller then keeps the log-mover mode), never indexed.
 
 import { EntryHistory, FillRuns } from './time-history';
 
 /** Shortest run kept as a run record (a record costs about two history entries). */
 const MIN_RUN = 8;
+/** Start value of the writes' rolling hash (see `add`). */
+const HASH_SEED = 0x2545f491;
 
 export class HistoryBuilder {
   /** Pass 1 (counting) until `place`, then pass 2 (placing) until `build`. */
@@ -22,6 +28,11 @@ export class HistoryBuilder {
   problem: string | undefined;
   /** Builder position: the history entries so far (writes folded into a closed run leave it). */
   private n = 0;
+  /** Writes added in this pass and their rolling hash; pass 1's, kept by `place` for `build`. */
+  private adds = 0;
+  private hash = HASH_SEED;
+  private adds1 = 0;
+  private hash1 = 0;
   private maxPage = -1;
   /** Pass 1: per page, the history entries (grown as pages appear). */
   private count = new Int32Array(64);
@@ -46,6 +57,8 @@ export class HistoryBuilder {
   private lo = new Uint32Array(0);
   private hi: Uint16Array | Uint32Array = new Uint16Array(0);
   private fillRuns: FillRuns | undefined;
+  /** Pass 2: per page, the writes dropped as superseded by a run (placed + dropped = pass 1's count). */
+  private dropped = new Int32Array(0);
   /** Pass 2: the next run of pass 1 (recording order), its position and length. */
   private nextRun = 0;
   private runSeq = NaN;
@@ -53,7 +66,18 @@ export class HistoryBuilder {
 
   /** A write first visible at boundary `key` (pass 1, then the same writes again in pass 2). */
   add(page: number, index: number, key: number, lo: number, hi: number): void {
+    // Rolling hash of every write, in both passes (~1.5 ns a write). With the other fields fixed,
+    // the write's word w is a bijection of each field (a rotation, an xor, a multiply by an odd
+    // constant mod 2^32), and each step a bijection of the previous hash: any one changed field
+    // of one write always changes the final hash. (page, index) are packed (index < 512 in the
+    // top 9 bits: exact for pages < 2^23), key and hi likewise xored before one multiply:
+    // three multiplies a write, one of them on the hash's dependency chain.
+    const w = Math.imul(page ^ ((index << 23) | (index >>> 9)), 0x9e3779b1) ^ Math.imul(key ^ ((hi << 16) | (hi >>> 16)), 0xc2b2ae3d) ^ lo;
+    const h = this.hash;
+    this.hash = Math.imul(((h << 5) | (h >>> 27)) ^ w, 0x165667b1);
+    this.adds++;
     if (this.placing) { this.put(page, index, key, lo, hi); return; }
+    if (!(page >= 0)) { this.problem ??= `write ${this.adds - 1}: page ${page} out of range`; return; }
     if (hi !== this.lastHi && this.codes !== undefined) {
       this.lastHi = hi;
       if (!this.codes.has(hi)) {
@@ -120,7 +144,10 @@ export class HistoryBuilder {
     this.ix = new Uint16Array(total); this.op = new Uint32Array(total); this.lo = new Uint32Array(total);
     this.hi = this.codes !== undefined ? new Uint16Array(total) : new Uint32Array(total);
     this.fillRuns = buildRuns(this.runs, np);
+    this.dropped = new Int32Array(np);
     this.placing = true;
+    this.adds1 = this.adds; this.hash1 = this.hash;
+    this.adds = 0; this.hash = HASH_SEED;
     this.n = 0; this.nextRun = 0; this.lastHi = -1;
     this.loadRun();
   }
@@ -136,20 +163,22 @@ export class HistoryBuilder {
     // Every write from the next run's position on belongs to that run (only its closing ever
     // took entries away, back to its position): folded, not placed.
     if (pos >= this.runSeq) {
-      if (page !== this.runs[8 * this.nextRun]) this.problem ??= `write ${pos}: pass 2 differs from pass 1 (run page)`;
+      if (page !== this.runs[8 * this.nextRun]) this.problem ??= `write ${this.adds - 1}: pass 2 differs from pass 1 (run page)`;
       if (pos + 1 === this.runSeq + this.runLen) { this.n = this.runSeq; this.nextRun++; this.loadRun(); }
       return;
     }
+    // Never index fill[] out of range (a page pass 1 never saw).
+    if (!(page >= 0 && page < this.fill.length)) { this.problem ??= `write ${this.adds - 1}: pass 2 differs from pass 1 (page ${page} out of range)`; return; }
     // A write a later run of its own op overwrites is never visible: dropped (see time-history.ts).
-    if (this.fillRuns!.supersedes(page, index, key, pos)) return;
-    const at = page < this.fill.length ? this.fill[page] : -1;
-    if (at < 0 || at >= this.start[page + 1]) { this.problem ??= `write ${pos}: pass 2 differs from pass 1 (page ${page} entries)`; return; }
+    if (this.fillRuns!.supersedes(page, index, key, pos)) { this.dropped[page]++; return; }
+    const at = this.fill[page];
+    if (at >= this.start[page + 1]) { this.problem ??= `write ${this.adds - 1}: pass 2 differs from pass 1 (page ${page} entries)`; return; }
     this.fill[page] = at + 1;
     this.ix[at] = index; this.op[at] = key; this.lo[at] = lo;
     if (this.codes === undefined) { this.hi[at] = hi; return; }
     if (hi !== this.lastHi) {
       const c = this.codes.get(hi);
-      if (c === undefined) { this.problem ??= `write ${pos}: pass 2 differs from pass 1 (high word)`; return; }
+      if (c === undefined) { this.problem ??= `write ${this.adds - 1}: pass 2 differs from pass 1 (high word)`; return; }
       this.lastHi = hi; this.lastCode = c;
     }
     this.hi[at] = this.lastCode;
@@ -159,7 +188,17 @@ export class HistoryBuilder {
   build(): EntryHistory {
     if (!this.placing) { this.problem ??= 'build before place'; this.place(0); }
     if (this.nextRun * 8 !== this.runs.length) this.problem ??= 'pass 2 ended before pass 1 (runs left)';
-    const start = this.start, fill = this.fill, np = fill.length;
+    if (this.adds !== this.adds1) this.problem ??= `pass 2 differs from pass 1 (${this.adds} writes, pass 1 had ${this.adds1})`;
+    else if (this.hash !== this.hash1) this.problem ??= 'pass 2 differs from pass 1 (same number of writes, other values or order)';
+    const start = this.start, fill = this.fill, np = fill.length, dropped = this.dropped;
+    // Every entry pass 1 counted on a page was placed or dropped in pass 2, none more.
+    for (let p = 0; p < np; p++) {
+      if (fill[p] - start[p] + dropped[p] !== start[p + 1] - start[p]) {
+        this.problem ??= `pass 2 differs from pass 1 (page ${p}: ${fill[p] - start[p]} placed + ${dropped[p]} dropped, pass 1 counted ${start[p + 1] - start[p]})`;
+        break;
+      }
+    }
+    this.dropped = new Int32Array(0);
     let { ix, op, lo, hi } = this;
     this.ix = new Uint16Array(0); this.op = new Uint32Array(0); this.lo = new Uint32Array(0); this.hi = new Uint16Array(0);
     // Close the gaps the dropped writes left (a page's unfilled tail), in place.

@@ -45,7 +45,11 @@ class IndexSink implements RawEventSink {
 
   private get key(): number { return this.m + 1; }
 
-  /** Starts the second pass (only run when the first found no problem: no check fires in it). */
+  /**
+   * Starts the second pass (only run when the first found no problem). It hands the same writes
+   * to the builders, which check that they are the same; the few checks here that still run
+   * (a store or zeroing outside any op) can only fire if the log changed between the passes.
+   */
   startPlacing(): void { this.placing = true; this.m = 0; this.d = undefined; }
 
   onOpBegin(i: number, _op: number, _k: OpKind, domain?: number): void {
@@ -144,6 +148,7 @@ export function* buildTimeIndexSteps(log: EventLog, opStart: Uint32Array, opCoun
   for (const b of doms.values()) b.hist.place(b.born.length);
   sink.startPlacing();
   for (let at = 0; at < log.length; at += slice) { log.feed(sink, at, Math.min(log.length, at + slice)); yield; }
+  if (sink.problem !== undefined) return { index, problem: `pass 2: ${sink.problem}` };
   for (const [d, b] of doms) {
     const s = scalars.get(d);
     if (!s) return { index, problem: `domain ${d}: no scalar columns` };
