@@ -76,7 +76,9 @@ export class DeltaColumn {
     if (this.n % CK === 0) {
       const c = this.n / CK;
       if (c === this.ckKey.length) {
-        const k = new Uint32Array(c * 2), x = new Float64Array(c * 2), p = new Uint32Array(c * 2);
+        // (finish() trims to c checkpoints, 0 on an empty column: grow from at least 4.)
+        const m = Math.max(4, c * 2);
+        const k = new Uint32Array(m), x = new Float64Array(m), p = new Uint32Array(m);
         k.set(this.ckKey); x.set(this.ckVal); p.set(this.ckPos); this.ckKey = k; this.ckVal = x; this.ckPos = p;
       }
       this.ckKey[c] = key; this.ckVal[c] = v; this.ckPos[c] = this.pos;
@@ -162,13 +164,13 @@ export class ScalarColumns {
   }
 
   private put(k: number, f: number, v: number): void {
-    const old = this.last[f];
-    // A -0 / +0 change counts too (1 / ±0 = ±Infinity): the views get the engine's exact values.
-    if (v !== old || (v === 0 && 1 / v !== 1 / old)) { this.cols[f].push(k, v); this.last[f] = v; }
+    // Object.is: a -0 / +0 change counts (the views get the engine's exact values), and a NaN
+    // that stays NaN is no change (v !== old would push one every op).
+    if (!Object.is(v, this.last[f])) { this.cols[f].push(k, v); this.last[f] = v; }
   }
 
-  /** Drops spare capacity (`boundaries` = op count + 1: reads past it are clamped like before). */
-  finish(_boundaries: number): void { for (const c of this.cols) c.finish(); }
+  /** Drops spare capacity (after the last op is recorded). */
+  finish(): void { for (const c of this.cols) c.finish(); }
 
   /** The scalars at boundary k into `out`. */
   at(k: number, out: Float64Array): void { for (let f = 0; f < FIELDS; f++) out[f] = this.cols[f].at(k); }

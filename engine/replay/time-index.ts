@@ -128,8 +128,12 @@ export interface BuiltIndex { index: Map<number, DomainTimeIndex>; problem?: str
 /** Events fed between two yields of buildTimeIndexSteps (a few tens of ms of decoding). */
 const SLICE_EVENTS = 1 << 20;
 
-/** `buildTimeIndex` yielding every `sliceEvents` events of each pass (ReplayRuntime.load's slices). */
-export function* buildTimeIndexSteps(log: EventLog, opStart: Uint32Array, opCount: number, rec: Map<number, P2mCore>,
+/**
+ * `buildTimeIndex` yielding every `sliceEvents` events of each pass (ReplayRuntime.load's slices).
+ * `_opCount` is no longer needed (the scalar columns' finish() takes no boundary count); kept
+ * until the callers drop it.
+ */
+export function* buildTimeIndexSteps(log: EventLog, opStart: Uint32Array, _opCount: number, rec: Map<number, P2mCore>,
   scalars: Map<number, ScalarColumns>, journal: LogJournal, domainOfOp: (op: number) => number,
   sliceEvents = SLICE_EVENTS): Generator<void, BuiltIndex> {
   const slice = Math.max(1, sliceEvents);
@@ -152,7 +156,7 @@ export function* buildTimeIndexSteps(log: EventLog, opStart: Uint32Array, opCoun
   for (const [d, b] of doms) {
     const s = scalars.get(d);
     if (!s) return { index, problem: `domain ${d}: no scalar columns` };
-    s.finish(opCount + 1);
+    s.finish();
     const history = b.hist.build();
     if (b.hist.problem !== undefined) return { index, problem: `domain ${d}: ${b.hist.problem}` };
     index.set(d, { history, scalars: s, born: b.born, radix: b.radix });

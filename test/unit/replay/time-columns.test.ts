@@ -1,10 +1,12 @@
 // DeltaColumn (engine/replay/time-columns.ts) against a plain model: a list of (key, value)
 // changes read by "last change keyed ≤ k", on random streams that mix every coding the column
 // has (one-byte steps, varint key gaps and deltas, raw values: −0, fractions, huge, NaN), read
-// at every boundary before and after finish().
+// at every boundary before and after finish(); pushes after finish() on an empty column; and
+// ScalarColumns' change test (NaN staying NaN is no change, -0 / +0 is one).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeltaColumn } from '../../../engine/replay/time-columns';
+import { DeltaColumn, F_DEFAULT_ACCESS, F_MAPPINGS, FIELDS, ScalarColumns } from '../../../engine/replay/time-columns';
+import { P2m } from '../../../engine/p2m/p2m';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -72,4 +74,46 @@ test('time columns: a counter moving by one per op costs about a byte per change
   assert.ok(col.bytes < 100_000 * 1.6, `${col.bytes} bytes`);
   for (let k = 0; k < 100_000; k += 997) assert.equal(col.at(k), vals[k], `k ${k}`);
   assert.equal(col.at(99_999), v);
+});
+
+// finish() trims the checkpoint arrays to the checkpoints held: 0 on a column with no change.
+test('time columns: changes pushed after finish() on an empty column are read back', () => {
+  const col = new DeltaColumn();
+  col.finish();
+  assert.equal(col.at(3), 0);
+  col.push(0, 5); col.push(3, 7);
+  assert.equal(col.length, 2);
+  assert.equal(col.at(0), 5);
+  assert.equal(col.at(2), 5);
+  assert.equal(col.at(4), 7);
+  // And on past the first checkpoint block.
+  for (let k = 4; k < 100; k++) col.push(k, k * 3);
+  for (let k = 4; k < 100; k++) assert.equal(col.at(k), k * 3, `k ${k}`);
+});
+
+// ScalarColumns.record compares each field with Object.is: a field staying NaN is no change
+// (the column stays as small as for a constant), while -0 after +0 (and back) is one.
+test('time columns: ScalarColumns records no change for a NaN that stays NaN, and records -0 / +0 changes', () => {
+  const ops = 2000;
+  const constant = new P2m({ ipaBits: 40, poolPages: 8, domid: 1 }).core;
+  const nan = new P2m({ ipaBits: 40, poolPages: 8, domid: 1 }).core;
+  const sc = new ScalarColumns(constant);
+  nan.defaultAccess = NaN;
+  const sn = new ScalarColumns(nan);
+  for (let op = 0; op < ops; op++) { sc.record(op, constant); sn.record(op, nan); }
+  sc.finish(); sn.finish();
+  // One raw change (9 B) more than the constant column at most: not one per op.
+  assert.ok(sn.bytes <= sc.bytes + 16, `NaN columns ${sn.bytes} B vs ${sc.bytes} B`);
+  const out = new Float64Array(FIELDS);
+  sn.at(ops, out);
+  assert.ok(Number.isNaN(out[F_DEFAULT_ACCESS]));
+
+  const c = new P2m({ ipaBits: 40, poolPages: 8, domid: 1 }).core;
+  const s = new ScalarColumns(c);
+  for (let op = 0; op < 10; op++) { c.mappings[0] = op === 3 || op === 4 ? -0 : 0; s.record(op, c); }
+  s.finish();
+  for (let k = 0; k <= 10; k++) {
+    s.at(k, out);
+    assert.ok(Object.is(out[F_MAPPINGS], k === 4 || k === 5 ? -0 : 0), `mappings[0] at ${k}: ${Object.is(out[F_MAPPINGS], -0) ? '-0' : out[F_MAPPINGS]}`);
+  }
 });
