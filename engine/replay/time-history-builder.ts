@@ -220,7 +220,7 @@ export class HistoryBuilder {
       for (const [h, c] of this.codes) table[c] = h;
     }
     this.codes = new Map();
-    const runs = this.fillRuns ?? buildRuns(this.runs, np);
+    const runs = this.fillRuns!; // set by place()
     runs.dropSeq();
     this.runs = [];
     this.fillRuns = undefined;

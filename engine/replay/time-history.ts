@@ -3,16 +3,17 @@
 // zero each stale entry of a reused page got from a tableZero); key = the first op boundary
 // that sees the write (op + 1 for a write inside op `op`, 0 before any op). CSR by page: the
 // page's writes sorted by (index, key), in typed-array columns (12 B per write: the high word
-// as a u16 code into a table of distinct values). "Entry at
-// boundary k" (before op k) is the last write to the slot with key ≤ k: two binary searches.
+// as a u16 code into a table of distinct values). "Entry at boundary k" (before op k) is the
+// last write to the slot with key ≤ k: two binary searches.
 //
 // Fill runs: a split writes a whole fresh page in one op, in index order, each descriptor the
 // previous one plus a block size (7.84M of the bench trace's 9.54M writes). The builder spots
 // such runs as they are added (≥ MIN_RUN consecutive writes to one page in one op, index + 1
 // and a constant 64-bit step each time) and keeps them as one record per run instead of one
-// history entry per write (time-history-builder.ts builds both). A read takes the latest of the slot's history write and of the runs
-// covering it; at equal keys the history write wins, because the history writes of that key
-// that came before the run (a tableZero ahead of the fill, say) are dropped at build time.
+// history entry per write (time-history-builder.ts makes both the history entries and the run
+// records). A read takes the latest of the slot's history write and of the runs covering it; at
+// equal keys the history write wins, because the history writes of that key that came before
+// the run (a tableZero ahead of the fill, say) are dropped at build time.
 
 const TWO32 = 4294967296;
 

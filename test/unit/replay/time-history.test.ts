@@ -234,3 +234,15 @@ test('time history: a forEach inside a forEach visitor lists both pages as when 
     }
   }
 });
+
+// build() always has place()'s run records (it calls place itself when skipped): a builder
+// built without a second pass reports it and still returns a history, without throwing.
+test('time history: build() without place() is reported, not thrown', () => {
+  const b = new HistoryBuilder();
+  for (let i = 0; i < 20; i++) b.add(1, i, 1, 0x1000 * i, 0); // a fill run
+  b.add(0, 7, 2, 5, 0);
+  let h: EntryHistory | undefined;
+  assert.doesNotThrow(() => { h = b.build(); });
+  assert.match(b.problem ?? '', /build before place/);
+  assert.ok(h !== undefined && h.fillRuns === 1);
+});
