@@ -23,7 +23,16 @@ export interface OpColumn {
   readonly byteLength: number;
   /** "dense" (a byte per op) or "sparse" (non-zero ops only), for tests and figures. */
   readonly form: 'dense' | 'sparse';
+  /**
+   * The ops with a non-zero value from op `from` on, ascending: each `next()` returns the
+   * next one, or Infinity after the last. A sparse column steps through its op list (no
+   * search per op), a dense one scans its bytes.
+   */
+  nonZeroFrom(from: number): OpWalk;
 }
+
+/** A walk over a column's non-zero ops (OpColumn.nonZeroFrom). */
+export interface OpWalk { next(): number }
 
 /** Bytes per stored value: the escape marks a value kept in the overflow map. */
 interface ByteStore { readonly bytes: Uint8Array | Int8Array; readonly escape: number; readonly big: Map<number, number> }
@@ -75,6 +84,17 @@ class DenseColumn implements OpColumn {
     const k = Math.max(0, Math.min(this.s.bytes.length, Math.floor(i)));
     return sumBefore(this.s, this.prefix, k);
   }
+  nonZeroFrom(from: number): OpWalk {
+    // A stored byte is 0 exactly when the value is 0 (the escape byte is not 0).
+    const b = this.s.bytes;
+    let i = Math.max(0, Math.ceil(from));
+    return {
+      next: () => {
+        while (i < b.length && b[i] === 0) i++;
+        return i < b.length ? i++ : Infinity;
+      },
+    };
+  }
 }
 
 /** The ops with a non-zero value (ascending) and their values, stored as bytes too. */
@@ -99,6 +119,12 @@ class SparseColumn implements OpColumn {
   before(i: number): number {
     const k = this.rank(Math.max(0, Math.min(this.length, Math.floor(i))));
     return sumBefore(this.s, this.prefix, k);
+  }
+  nonZeroFrom(from: number): OpWalk {
+    // Every listed op has a non-zero value: one search for the start, then the list itself.
+    const o = this.ops;
+    let k = this.rank(Math.max(0, Math.ceil(from)));
+    return { next: () => (k < o.length ? o[k++] : Infinity) };
   }
 }
 

@@ -50,8 +50,10 @@ export function filterOps(ctx: FilterContext, f: LogFilter): Int32Array | undefi
   // Engine-machine ops: read the columns, not an op object per row (a million per query).
   const t = tableOf(ops);
   let k = 0;
-  for (let i = from; i <= to; i++) {
-    if (f.onlyViolations && summary.violations.at(i) === 0) continue;
+  // "Only violations" visits just the ops with some (a walk over the column's non-zero ops,
+  // not a lookup per op: a binary search each in the usual sparse column); else every op.
+  const viol = f.onlyViolations ? summary.violations.nonZeroFrom(from) : undefined;
+  for (let i = viol ? viol.next() : from; i <= to; i = viol ? viol.next() : i + 1) {
     if (f.domain !== undefined && (t ? t.domainOf(i) : ops[i].domain) !== f.domain) continue;
     if (kinds && !kinds.has(t ? t.kindOf(i) : ops[i].kind)) continue;
     if (touched && !touched.has(i)) continue;

@@ -1,7 +1,7 @@
 // The op summary's compact columns (compact-column.ts) against a plain-array model: every
 // value exact (bytes, overflow past a byte and at the escape value, negative rc, large and
-// non-integer numbers), "so far" sums at every op boundary, both storage forms, and reads
-// outside the column.
+// non-integer numbers), "so far" sums at every op boundary, the walk over non-zero ops, both
+// storage forms, and reads outside the column.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ColumnBuilder, columnOf, type OpColumn } from '../../../extension/session/compact-column';
@@ -22,6 +22,16 @@ function assertModel(c: OpColumn, model: readonly number[], what: string): void 
   assert.equal(c.total, sum, `${what}: total`);
   assert.equal(c.at(-1), 0); assert.equal(c.at(model.length), 0);
   assert.equal(c.before(-5), 0); assert.equal(c.before(model.length + 7), sum);
+  // The walk over non-zero ops lists exactly the model's, from any start.
+  const n = model.length;
+  for (const from of [-3, 0, 1, n >> 1, (n >> 1) + 0.5, n - 1, n, n + 5]) {
+    const want = [...model.keys()].filter(i => i >= from && model[i] !== 0);
+    const got: number[] = [];
+    const w = c.nonZeroFrom(from);
+    for (let i = w.next(); i !== Infinity; i = w.next()) { got.push(i); if (got.length > n) break; }
+    assert.deepEqual(got, want, `${what}: nonZeroFrom(${from})`);
+    assert.equal(w.next(), Infinity, `${what}: the walk stays done`);
+  }
 }
 
 /** Random values: mostly 0 (`zeroPct`), otherwise small, sometimes past a byte or negative. */

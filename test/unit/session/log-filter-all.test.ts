@@ -3,9 +3,12 @@
 // the explicit identity list, and filters that select only some ops still page through them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { columnOf } from '../../../extension/session/compact-column';
 import { filterOps } from '../../../extension/session/log-index';
-import { loadSession } from '../../../extension/session/trace-loader';
+import { loadSession, type LoadedSession } from '../../../extension/session/trace-loader';
 import type { LogFilter } from '../../../extension/session/view-data';
 
 const root = process.env.P2M_ROOT ?? process.cwd();
@@ -54,3 +57,38 @@ for (const file of ['pool-exhaustion.p2mtrace', 'bbm-violation-writes.p2mtrace',
     assert.deepEqual([sv, sd], [core.summary.totalViolations, core.summary.totalDiagnostics]);
   });
 }
+
+test('"only violations" walks the violation column (sparse and dense) and keeps the other tests and the op range', () => {
+  // 300 ops of two kinds in two domains.
+  const lines = ['config ipa_bits=40 pool_pages=unlimited'];
+  for (let i = 0; i < 300; i++) {
+    if (i % 50 === 0) lines.push(`domain ${1 + (i / 50) % 2}`);
+    lines.push(i % 3 === 0 ? `lookup gfn=0x${(0x40000 + i).toString(16)}`
+      : `p2m_set_entry gfn=0x${(0x40000 + i).toString(16)} nr=0x1 mfn=0x${(0x100000 + i).toString(16)} t=ram_rw a=rwx`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p2m-only-violations-'));
+  const file = path.join(dir, 'v.p2mtrace');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const load = (): LoadedSession['core'] => {
+    try { return loadSession({ path: file, snapshotInterval: 64 }, () => {}).core; } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  };
+  const core = load();
+  const n = core.opCount;
+  assert.equal(n, 300);
+  const kinds = [...Array(n).keys()].map(i => core.machine.ops[i].kind);
+  const someKind = kinds[n >> 1];
+  for (const every of [7, 3, 2]) {
+    // Violations on every `every`-th op (from op 1): sparse for 7, dense for 3 and 2.
+    const model = [...Array(n).keys()].map(i => (i % every === 1 ? 1 + (i % 4) : 0));
+    const violations = columnOf(model);
+    assert.equal(violations.form, every === 7 ? 'sparse' : 'dense');
+    const ctx = { ops: core.machine.ops, summary: { ...core.summary, violations } };
+    const domains = [...Array(n).keys()].map(i => core.machine.ops[i].domain);
+    for (const f of [{}, { opFrom: 5 }, { opFrom: 2, opTo: n - 4 }, { opFrom: n - 2 }, { opTo: 0 }, { kinds: [someKind] }, { domain: 2, opFrom: 77 }] as LogFilter[]) {
+      const want: number[] = [...Array(n).keys()].filter(i => model[i] > 0 && i >= Math.max(0, f.opFrom ?? 0) && i <= (f.opTo ?? n - 1)
+        && (!f.kinds || f.kinds.includes(kinds[i])) && (f.domain === undefined || domains[i] === f.domain));
+      const got = filterOps(ctx, { ...f, onlyViolations: true });
+      assert.deepEqual(got === undefined ? 'all' : [...got], want, `every ${every}, ${JSON.stringify(f)}`);
+    }
+  }
+});
