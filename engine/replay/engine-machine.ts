@@ -303,7 +303,7 @@ export class EngineMachine implements ReplayMachine<Snap> {
   private *prepareTime(opStart: Uint32Array, j: LogJournal): Generator<void, SeekPlan<Snap> | undefined> {
     const n = this.ops.length;
     const rec = this.coresOf(this.rec);
-    const built = yield* buildTimeIndexSteps(this.log, opStart, n, rec, this.scalarCols!, j, op => this.table.domainOf(op), this.indexSlice);
+    const built = yield* buildTimeIndexSteps(this.log, opStart, rec, this.scalarCols!, j, op => this.table.domainOf(op), this.indexSlice);
     let problem = built.problem;
     const engines = new Map<number, TimeEngine>();
     if (problem === undefined) {

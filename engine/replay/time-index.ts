@@ -117,9 +117,9 @@ class IndexSink implements RawEventSink {
  * count sizes the tables) and scalar columns. `problem` is set when the log holds something the
  * index cannot place; the caller then keeps the log-mover mode.
  */
-export function buildTimeIndex(log: EventLog, opStart: Uint32Array, opCount: number, rec: Map<number, P2mCore>,
+export function buildTimeIndex(log: EventLog, opStart: Uint32Array, rec: Map<number, P2mCore>,
   scalars: Map<number, ScalarColumns>, journal: LogJournal, domainOfOp: (op: number) => number): BuiltIndex {
-  const g = buildTimeIndexSteps(log, opStart, opCount, rec, scalars, journal, domainOfOp);
+  const g = buildTimeIndexSteps(log, opStart, rec, scalars, journal, domainOfOp);
   for (;;) { const r = g.next(); if (r.done) return r.value; }
 }
 
@@ -130,10 +130,8 @@ const SLICE_EVENTS = 1 << 20;
 
 /**
  * `buildTimeIndex` yielding every `sliceEvents` events of each pass (ReplayRuntime.load's slices).
- * `_opCount` is no longer needed (the scalar columns' finish() takes no boundary count); kept
- * until the callers drop it.
  */
-export function* buildTimeIndexSteps(log: EventLog, opStart: Uint32Array, _opCount: number, rec: Map<number, P2mCore>,
+export function* buildTimeIndexSteps(log: EventLog, opStart: Uint32Array, rec: Map<number, P2mCore>,
   scalars: Map<number, ScalarColumns>, journal: LogJournal, domainOfOp: (op: number) => number,
   sliceEvents = SLICE_EVENTS): Generator<void, BuiltIndex> {
   const slice = Math.max(1, sliceEvents);

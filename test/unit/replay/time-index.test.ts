@@ -26,7 +26,7 @@ function index(allocFirst: boolean, linkOnly: boolean): string | undefined {
   else log.pteWrite(pool5, 3, 2, 0, 0, 0x1000 | 0x7fd, 0x00800000, false, false);
   log.opEnd(0);
   // The core's pool says all 8 pages exist as ids (reserve), none allocated.
-  const built = buildTimeIndex(log, Uint32Array.of(0, log.length), 1, new Map([[1, c]]), new Map([[1, new ScalarColumns(c)]]), new LogJournal(1), () => 1);
+  const built = buildTimeIndex(log, Uint32Array.of(0, log.length), new Map([[1, c]]), new Map([[1, new ScalarColumns(c)]]), new LogJournal(1), () => 1);
   return built.problem;
 }
 
@@ -52,7 +52,7 @@ test('time index: a view engine owns no page (no arena) and reads the indexed st
   log.tableAlloc(pool5, 2, 0);
   log.pteWrite(pool5, 3, 2, 0, 0, 0x1000 | 0x7fd, 0x00800000, false, false);
   log.opEnd(0);
-  const built = buildTimeIndex(log, Uint32Array.of(0, log.length), 1, new Map([[1, c]]), new Map([[1, new ScalarColumns(c)]]), new LogJournal(1), () => 1);
+  const built = buildTimeIndex(log, Uint32Array.of(0, log.length), new Map([[1, c]]), new Map([[1, new ScalarColumns(c)]]), new LogJournal(1), () => 1);
   assert.equal(built.problem, undefined);
   const e = timeEngine(built.index.get(1)!, view => createDomainP2m({ ipaBits: 40, poolPages: 8 }, { domain: 1, vmid: 1 }, new EventLog(), 'upstream', view));
   setTime(e, 1);
@@ -99,7 +99,7 @@ function twoFeeds(change: (a: PteArgs) => PteArgs | undefined, opDomain?: number
   log.tableAlloc(pool5, 2, 0);
   for (let i = 0; i < 4; i++) log.pteWrite(pool5, 3 + 2 * i, 2, 0, 0, (0x1000 * (i + 1)) | 0x7fd, 0x00800000, false, false);
   log.opEnd(0);
-  const built = buildTimeIndex(log, Uint32Array.of(0, log.length), 1, new Map([[1, c]]), new Map([[1, new ScalarColumns(c)]]), new LogJournal(1), () => 1);
+  const built = buildTimeIndex(log, Uint32Array.of(0, log.length), new Map([[1, c]]), new Map([[1, new ScalarColumns(c)]]), new LogJournal(1), () => 1);
   return built.problem;
 }
 
