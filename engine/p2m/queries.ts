@@ -4,6 +4,7 @@
 import { baseOf, decode, type DescriptorFields, isSuperpageLo, p2mValidHi, toBig, typeOfHi, hwValidLo } from '../arch/descriptor';
 import { levelIndex, levelSize, rootPageFor } from '../arch/geometry';
 import type { P2mCore } from './core';
+import { type EntryRules, UPSTREAM_RULES } from './entry-rules';
 
 export interface WalkStep {
   level: number;
@@ -44,11 +45,13 @@ export interface Leaf { gfn: number; level: number; lo: number; hi: number }
 
 /**
  * Visits every p2m-valid leaf whose GFN range intersects [from, to], ascending.
- * The visitor returns false to stop.
+ * The visitor returns false to stop. `rules` decide validity and leaf-ness: the 2016
+ * strategies walk the same tables by their own encoding (XEN48_RULES).
  */
-export function forEachLeaf(core: P2mCore, from: number, to: number, fn: (gfn: number, level: number, lo: number, hi: number) => boolean | void): void {
+export function forEachLeaf(core: P2mCore, from: number, to: number, fn: (gfn: number, level: number, lo: number, hi: number) => boolean | void,
+  rules: Pick<EntryRules, 'valid' | 'isLeaf'> = UPSTREAM_RULES): void {
   const geo = core.geo;
-  const span = 2 ** geo.rootShift;
+  const span = geo.rootSpan;
   let stop = false;
   const visit = (id: number, level: number, base: number): void => {
     const size = levelSize(level);
@@ -58,8 +61,8 @@ export function forEachLeaf(core: P2mCore, from: number, to: number, fn: (gfn: n
       const g = base + entries[k] * size;
       if (g + size - 1 < from || g > to) continue;
       const lo = entries[k + 1], hi = entries[k + 2];
-      if (!p2mValidHi(hi)) continue;
-      if (level === 3 || isSuperpageLo(lo, level)) { if (fn(g, level, lo, hi) === false) stop = true; continue; }
+      if (!rules.valid(lo, hi)) continue;
+      if (rules.isLeaf(lo, level)) { if (fn(g, level, lo, hi) === false) stop = true; continue; }
       const child = core.pageId(baseOf(lo, hi));
       if (child >= 0) visit(child, level + 1, g);
     }

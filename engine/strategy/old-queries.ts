@@ -8,9 +8,9 @@ import { alignDown, levelIndex, levelOrder, levelSize, rootPageFor } from '../ar
 import { INVALID_MFN, P2mType } from '../arch/types';
 import type { P2mCore } from '../p2m/core';
 import type { GetEntryResult } from '../p2m/get-entry';
-import { walk } from '../p2m/queries';
+import { forEachLeaf, walk } from '../p2m/queries';
 import type { Leaf, Region, TableEntryView, TablePageView, WalkStep } from '../p2m/queries';
-import { fromOldType, oldIsTable, oldValid } from './old-encoding';
+import { fromOldType, oldIsTable, oldValid, XEN48_RULES } from './old-encoding';
 
 function accessOf(core: P2mCore, gfn: number): number {
   return core.memAccessEnabled ? (core.radix.get(gfn) ?? 7) : core.defaultAccess;
@@ -50,28 +50,9 @@ export function oldWalk(core: P2mCore, gfn: number): WalkStep[] {
   return walk(core, gfn, (lo, _hi, level) => oldIsTable(lo, level));
 }
 
-/** Every valid leaf intersecting [from, to], ascending; the visitor returns false to stop. */
+/** Every valid leaf intersecting [from, to], ascending, by the 2016 rules; the visitor returns false to stop. */
 export function oldForEachLeaf(core: P2mCore, from: number, to: number, fn: (gfn: number, level: number, lo: number, hi: number) => boolean | void): void {
-  const geo = core.geo;
-  let stop = false;
-  const visit = (id: number, level: number, base: number): void => {
-    const size = levelSize(level);
-    const entries: number[] = [];
-    core.store.forEach(id, (i, lo, hi) => { entries.push(i, lo, hi); });
-    for (let k = 0; k < entries.length && !stop; k += 3) {
-      const g = base + entries[k] * size;
-      if (g + size - 1 < from || g > to) continue;
-      const lo = entries[k + 1], hi = entries[k + 2];
-      if (!oldValid(lo)) continue;
-      if (!oldIsTable(lo, level)) { if (fn(g, level, lo, hi) === false) stop = true; continue; }
-      const child = core.pageId(baseOf(lo, hi));
-      if (child >= 0) visit(child, level + 1, g);
-    }
-  };
-  for (let k = 0; k < geo.rootPages && !stop; k++) {
-    if (k * geo.rootSpan > to || (k + 1) * geo.rootSpan - 1 < from) continue;
-    visit(k, geo.rootLevel, k * geo.rootSpan);
-  }
+  forEachLeaf(core, from, to, fn, XEN48_RULES);
 }
 
 export function oldLeaves(core: P2mCore): Leaf[] {
