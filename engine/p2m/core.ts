@@ -148,6 +148,17 @@ export class P2mCore {
     op.set(this.rcOp); fn.set(this.rcFn); val.set(this.rcVal); gfn.set(this.rcGfn);
     this.rcOp = op; this.rcFn = fn; this.rcVal = val; this.rcGfn = gfn;
   }
+  /** How many diagnostics `diagnostics` would hold, without building the pending rc-errors. */
+  get diagnosticCount(): number { return this.diagList.length + this.rcPending; }
+  /**
+   * Keeps the first `n` diagnostics (snapshot restore). The pending rc-errors always come after
+   * the built list (diag() builds them before pushing), so a cut inside them only drops columns.
+   */
+  truncateDiagnostics(n: number): void {
+    const built = this.diagList.length;
+    if (n >= built) this.rcPending = Math.min(this.rcPending, n - built);
+    else { this.diagList.length = n; this.rcPending = 0; }
+  }
   /**
    * Drops every diagnostic kept so far without building the pending rc-errors' objects: for
    * replays that take diagnostics from the event log and empty this list after each op.

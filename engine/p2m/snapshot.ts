@@ -28,7 +28,7 @@ export function takeSnapshot(core: P2mCore): P2mSnapshot {
     scalars: {
       maxMappedGfn: core.maxMappedGfn, lowestMappedGfn: core.lowestMappedGfn, needFlush: core.needFlush,
       memAccessEnabled: core.memAccessEnabled, isDying: core.isDying, pagesHead: core.pagesHead,
-      tablesAllocated: core.tablesAllocated, tablesFreed: core.tablesFreed, diagnostics: core.diagnostics.length,
+      tablesAllocated: core.tablesAllocated, tablesFreed: core.tablesFreed, diagnostics: core.diagnosticCount,
     },
     arrays,
     radix: new Map(core.radix),
@@ -42,7 +42,7 @@ export function restoreSnapshot(core: P2mCore, s: P2mSnapshot): void {
   core.maxMappedGfn = c.maxMappedGfn; core.lowestMappedGfn = c.lowestMappedGfn; core.needFlush = c.needFlush;
   core.memAccessEnabled = c.memAccessEnabled; core.isDying = c.isDying; core.pagesHead = c.pagesHead;
   core.tablesAllocated = c.tablesAllocated; core.tablesFreed = c.tablesFreed;
-  core.diagnostics.length = Math.min(core.diagnostics.length, c.diagnostics);
+  core.truncateDiagnostics(c.diagnostics); // pending rc-errors are cut without being built
   core.mappings.set(s.arrays.subarray(0, 4)); core.shattered.set(s.arrays.subarray(4, 8));
   core.trueLeaves.set(s.arrays.subarray(8, 12)); core.lastDrift.set(s.arrays.subarray(12, 16));
   core.flushes.set(s.arrays.subarray(16, 24)); core.driftCounts.set(s.arrays.subarray(24, 40));
