@@ -9,7 +9,7 @@ import type { FrameName } from '../p2m/events';
 import type { ReplayMachine } from './backend';
 import { Timeline, type TimelineBuild } from './timeline';
 import type { Seeker } from './seeker';
-import { createSeeker, createSeekerSteps, firstPassInterval, firstPassMaxEvents } from './seek-setup';
+import { createSeeker, createSeekerSteps, firstPassOf, type FirstPassOptions } from './seek-setup';
 import { comparePos, type Granularity, type Position } from './position';
 import { frameStack, framesAhead, matchingLeave, type Frame } from './frames';
 import { buildOverlay, PositionState } from './position-state';
@@ -41,28 +41,11 @@ export interface StopInfo {
 export interface LogOutput { text: string; source: string; line: number }
 export interface RunResult { stop: StopInfo; output: LogOutput[] }
 
-export interface LoadOptions {
-  snapshotInterval?: number;
-  maxEventsPerSnapshot?: number;
-  /** Memory bound: snapshots are thinned (spacing doubled) beyond this count. */
-  maxSnapshots?: number;
-}
+export type LoadOptions = FirstPassOptions;
 
-/**
- * Snapshot every 1024 ops or 8192 events, whichever comes first. Measured with bench/seek.ts
- * on the current engine (~30–100 µs per re-executed op including copy-on-write page clones):
- * 2048/16384 gave a 90 ms worst seek, 1024/8192 about 43 ms, 512/4096 about 24 ms at +20%
- * memory. Seek cost scales with the engine's per-op speed, so these can grow when it improves.
- */
-export const DEFAULT_SNAPSHOT_INTERVAL = 1024;
 /** Candidates examined between two yields of `runSteps`. */
 const RUN_SLICE = 256;
-export const DEFAULT_MAX_EVENTS_PER_SNAPSHOT = 8192;
-/**
- * At most 1024 snapshots whatever the trace length (each retains the table pages written in
- * its interval, ~1 MB on the 1M-op bench workload with the current table store).
- */
-export const DEFAULT_MAX_SNAPSHOTS = 1024;
+export { DEFAULT_SNAPSHOT_INTERVAL, DEFAULT_MAX_EVENTS_PER_SNAPSHOT, DEFAULT_MAX_SNAPSHOTS } from './seek-setup';
 
 export class ReplayRuntime<Snap = unknown> {
   readonly timeline: Timeline;
@@ -82,12 +65,11 @@ export class ReplayRuntime<Snap = unknown> {
 
   /** Records the whole trace synchronously; see `ReplayRuntime.load` to do it in slices. */
   constructor(readonly machine: ReplayMachine<Snap>, opts: LoadOptions = {}, built?: TimelineBuild<Snap> & { ms: number; seeker?: Seeker<Snap> }) {
-    const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
+    const fp = firstPassOf(machine, opts);
     const t0 = Date.now();
-    const b = built ?? Timeline.build(machine, firstPassInterval(machine, interval),
-      firstPassMaxEvents(machine, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT), opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
+    const b = built ?? Timeline.build(machine, fp.passInterval, fp.maxEvents, fp.maxSnapshots);
     this.timeline = b.timeline;
-    this.seeker = built?.seeker ?? createSeeker(machine, b, interval);
+    this.seeker = built?.seeker ?? createSeeker(machine, b, fp.interval);
     const t1 = Date.now();
     // Checker findings (BBM, TLB) are costly to compute on big traces: merged in on first need.
     this.exc = scanExceptions(b.timeline, machine.events, []);
@@ -102,10 +84,9 @@ export class ReplayRuntime<Snap = unknown> {
    */
   static async load<S>(machine: ReplayMachine<S>, opts: LoadOptions = {}, progress?: (done: number, total: number) => void,
     cancelled: () => boolean = () => false, sliceMs = 40): Promise<ReplayRuntime<S> | undefined> {
-    const interval = Math.max(1, opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL);
+    const fp = firstPassOf(machine, opts);
     const t0 = Date.now();
-    const g = Timeline.buildSteps(machine, firstPassInterval(machine, interval),
-      firstPassMaxEvents(machine, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT), 256, opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
+    const g = Timeline.buildSteps(machine, fp.passInterval, fp.maxEvents, 256, fp.maxSnapshots);
     let built: TimelineBuild<S> | undefined;
     for (;;) {
       const s0 = Date.now();
@@ -117,7 +98,7 @@ export class ReplayRuntime<Snap = unknown> {
       await new Promise<void>(res => setImmediate(res));
     }
     // Seeking preparation (log-driven seeking applies the whole log once) in slices too.
-    const sg = createSeekerSteps(machine, built, interval);
+    const sg = createSeekerSteps(machine, built, fp.interval);
     for (;;) {
       const s0 = Date.now();
       let r = sg.next();

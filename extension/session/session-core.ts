@@ -6,9 +6,8 @@
 
 import type { ReplayMachine } from '../../engine/replay/backend';
 import { ChangeIndex, type RootInfo } from '../../engine/replay/change-index';
-import { DEFAULT_MAX_EVENTS_PER_SNAPSHOT, DEFAULT_MAX_SNAPSHOTS } from '../../engine/replay/runtime';
 import type { Seeker } from '../../engine/replay/seeker';
-import { createSeeker, firstPassInterval, firstPassMaxEvents } from '../../engine/replay/seek-setup';
+import { createSeeker, firstPassOf } from '../../engine/replay/seek-setup';
 import { Timeline } from '../../engine/replay/timeline';
 import { tableOf } from '../../engine/replay/op-table';
 import { childrenOf, domainNode, pathToGfn, type TreeNodeKey, type TreeNodeModel } from '../views/tree-model';
@@ -51,13 +50,12 @@ export class SessionCore<Snap = unknown> {
 
   constructor(readonly machine: ReplayMachine<Snap>, private readonly opts: CoreOptions,
     progress?: (phase: 'replay' | 'summary', done: number) => void) {
-    const interval = Math.max(1, Math.floor(opts.snapshotInterval));
+    const fp = firstPassOf(machine, opts);
     progress?.('replay', 0);
-    const built = Timeline.build(machine, firstPassInterval(machine, interval),
-      firstPassMaxEvents(machine, opts.maxEventsPerSnapshot ?? DEFAULT_MAX_EVENTS_PER_SNAPSHOT), opts.maxSnapshots ?? DEFAULT_MAX_SNAPSHOTS);
+    const built = Timeline.build(machine, fp.passInterval, fp.maxEvents, fp.maxSnapshots);
     this.timeline = built.timeline;
-    // Snapshots + re-execution, or log moves between a few checkpoints (engine/replay/seek-setup.ts).
-    this.seeker = createSeeker(machine, built, interval);
+    // Snapshots + re-execution, log moves between a few checkpoints, or the time index (engine/replay/seek-setup.ts).
+    this.seeker = createSeeker(machine, built, fp.interval);
     this.summary = summarizeOps(machine.ops, machine.events, this.timeline.opStart, d => progress?.('summary', d), opts.overlay);
     this.position = machine.ops.length;
     this.domain = machine.domains[0] ?? 0;
