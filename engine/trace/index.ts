@@ -13,7 +13,7 @@ import { P2mTraceParser } from './p2mtrace';
 import { XenalyzeReader } from './xenalyze-reader';
 import { ConsoleReader } from './console-reader';
 import { JsonlReader, writeJsonl } from './jsonl';
-import { readXentrace } from './xentrace-reader';
+import { readXentrace, type ReadProgress } from './xentrace-reader';
 import { FileSource, MemorySource } from './byte-source';
 import { MemLayout } from './xentrace-decode';
 import { ArmNumbering, TraceArch } from './types-map';
@@ -29,7 +29,7 @@ export { TRACE_FORMAT_NAMES, detectFormat } from './detect';
 export type { TraceFormat, Detection } from './detect';
 export { RecordStore } from './record-store';
 export { parseP2mTrace, P2mTraceParser } from './p2mtrace';
-export { readXentrace } from './xentrace-reader';
+export { readXentrace, type ReadProgress } from './xentrace-reader';
 export { readXenalyze, XenalyzeReader } from './xenalyze-reader';
 export { readConsole, ConsoleReader } from './console-reader';
 export { readJsonl, writeJsonl, recordToJson } from './jsonl';
@@ -83,9 +83,10 @@ export interface ReadTraceOptions {
    * so far. Text reports after each 64 KB chunk; xentrace after every 64 KB of windows read
    * through (per-CPU windows are merged, so the bytes are those every CPU has read), and
    * once at the end with the input's size. A binary file read whole (readWholeBinaryBelow)
-   * first reports its read, with 0 records, up to its size, and then the parse from 0 again.
+   * first reports its read (phase 'read', 0 records) up to its size, and then the parse from
+   * 0 again (phase 'parse', as every other report).
    */
-  onProgress?: (bytes: number, records: number) => void;
+  onProgress?: ReadProgress;
 }
 
 /**
@@ -97,14 +98,14 @@ export interface ReadTraceOptions {
  */
 const TEXT_CHUNK = 1 << 16;
 /** `fd`'s first `size` bytes, read whole (progress after each 4 MB). */
-function readWhole(fd: number, size: number, progress: ((bytes: number, records: number) => void) | undefined): Uint8Array {
+function readWhole(fd: number, size: number, progress: ReadProgress | undefined): Uint8Array {
   const buf = Buffer.allocUnsafe(size);
   let off = 0;
   while (off < size) {
     const n = fs.readSync(fd, buf, off, Math.min(1 << 22, size - off), off);
     if (n <= 0) break;
     off += n;
-    progress?.(off, 0);
+    progress?.(off, 0, 'read');
   }
   return buf.subarray(0, off);
 }
@@ -215,7 +216,7 @@ export function readTrace(input: Uint8Array | string, opts: ReadTraceOptions = {
       const step = (bytes: Uint8Array, done: number): void => {
         sink.feed(dec.decode(bytes, { stream: true }));
         target.reserveFor(done, size); // no repeated growth copies, and no trim copy at the end
-        opts.onProgress?.(done, target.length);
+        opts.onProgress?.(done, target.length, 'parse');
       };
       if (typeof input === 'string' && fd !== undefined) {
         const chunk = Buffer.allocUnsafe(TEXT_CHUNK);

@@ -32,10 +32,17 @@ export interface XentraceReadOptions {
   /**
    * Called as windows are read through: bytes of the input consumed so far (window bytes
    * every CPU has read) and records so far; at most once per PROGRESS_BYTES of input, and
-   * once at the end with the input's size.
+   * once at the end with the input's size. Always phase 'parse'.
    */
-  onProgress?: (bytes: number, records: number) => void;
+  onProgress?: ReadProgress;
 }
+
+/**
+ * Progress of a trace read: bytes consumed and records so far, and which pass: 'read' while
+ * a file is read whole into memory (no records yet), 'parse' while records are produced.
+ * Passed explicitly so a listener need not infer the switch from bytes going backwards.
+ */
+export type ReadProgress = (bytes: number, records: number, phase: 'read' | 'parse') => void;
 
 /**
  * Input bytes between two progress reports: the text readers report per 64 KB chunk; a
@@ -94,7 +101,7 @@ export function readXentrace(input: ByteSource | Uint8Array, opts: XentraceReadO
     const wins = scanWindows(src, diags, opts.resyncLimit ?? DEFAULT_RESYNC_LIMIT);
     windowCount = wins.count;
     cpuList = merge(src, wins.start, wins.size, wins.cpu, wins.count, ctx, opts.onProgress);
-    opts.onProgress?.(src.size, store.length);
+    opts.onProgress?.(src.size, store.length, 'parse');
   } catch (e) {
     diags.add({ line: 0, column: 0, severity: 'error', message: `internal reader error: ${e instanceof Error ? e.message : String(e)}` });
   } finally {
@@ -114,7 +121,7 @@ export function readXentrace(input: ByteSource | Uint8Array, opts: XentraceReadO
 }
 
 function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu: Int16Array, nWin: number, ctx: DecodeContext,
-  onProgress: ((bytes: number, records: number) => void) | undefined): number[] {
+  onProgress: ReadProgress | undefined): number[] {
   const byCpu = new Map<number, CpuState>();
   for (let w = 0; w < nWin; w++) {
     let s = byCpu.get(wCpu[w]);
@@ -140,7 +147,7 @@ function merge(src: ByteSource, wStart: Float64Array, wSize: Float64Array, wCpu:
     let read = 0;
     for (const c of cpus) read += c.done + (c !== s && c.active && c.wi >= 0 ? c.pos - wStart[c.windows[c.wi]] : 0);
     store.reserveFor(read, src.size);
-    if (onProgress !== undefined && read - reported >= PROGRESS_BYTES) { reported = read; onProgress(read, store.length); }
+    if (onProgress !== undefined && read - reported >= PROGRESS_BYTES) { reported = read; onProgress(read, store.length, 'parse'); }
   };
 
   /** Load the next record of `s` as pending (or deactivate it). */

@@ -57,12 +57,16 @@ function parse(file: string, opts: LoadOptions, st: fs.Stats, progress: (p: Load
   progress({ phase: 'read', bytes: 0, totalBytes: total, records: 0, ops: 0, totalOps: 0 });
   let last = -1;
   let phase: LoadProgress['phase'] = 'read';
+  let readWhole = false;
   const r = readTrace(file, {
     source, format: opts.format ?? 'auto', arch: opts.arch, readWholeBinaryBelow: READ_WHOLE_BINARY_BELOW,
-    onProgress: (bytes, records) => {
-      // Bytes going back: a binary file read whole is now parsed from memory (a second pass
-      // over the same bytes). Report that pass as 'parse', starting at once.
-      if (bytes < last) { phase = 'parse'; last = -(1 << 22); }
+    onProgress: (bytes, records, pass) => {
+      // Chunked reads (text, larger binaries) read and parse in one pass, shown as 'read' (the
+      // host turns its bytes into a percentage). A binary file read whole reports its read
+      // ('read'), then parses the bytes in memory from 0 again: that second pass is shown as
+      // 'parse', and the throttle restarts so its first report goes out at once.
+      if (pass === 'read') readWhole = true;
+      else if (readWhole && phase === 'read') { phase = 'parse'; last = -(1 << 22); }
       // Every 4 MB (and the end): the worker posts each report to the extension host.
       if (bytes - last < 1 << 22 && bytes < total) return;
       last = bytes;

@@ -58,18 +58,22 @@ test('readTrace passes xentrace progress through (path in chunks); a file read w
     const file = path.join(dir, 'big.xentrace');
     fs.writeFileSync(file, bytes);
     const chunked: Report[] = [];
-    const r = readTrace(file, { onProgress: (b, n) => chunked.push([b, n]) });
+    const chunkedPhases = new Set<string>();
+    const r = readTrace(file, { onProgress: (b, n, phase) => { chunked.push([b, n]); chunkedPhases.add(phase); } });
     assert.equal(r.format, 'xentrace');
     assert.equal(r.store.length, 40_000);
     assertIncreasing(chunked, bytes.length, r.store.length);
+    assert.deepEqual([...chunkedPhases], ['parse'], 'a chunked read parses as it reads');
 
     const whole: Report[] = [];
-    const w = readTrace(file, { readWholeBinaryBelow: bytes.length, onProgress: (b, n) => whole.push([b, n]) });
+    const phases: string[] = [];
+    const w = readTrace(file, { readWholeBinaryBelow: bytes.length, onProgress: (b, n, phase) => { whole.push([b, n]); phases.push(phase); } });
     assert.equal(w.store.length, 40_000);
     const restart = whole.findIndex(([b], k) => k > 0 && b < whole[k - 1][0]);
     assert.ok(restart > 0, 'the parse restarts from 0 after the read');
     assert.ok(whole.slice(0, restart).every(([, n]) => n === 0), 'the read reports no records');
     assert.equal(whole[restart - 1][0], bytes.length, 'the read ends at the size');
+    assert.deepEqual(phases, whole.map((_, k) => k < restart ? 'read' : 'parse'), 'the read is phase read, the parse phase parse');
     assertIncreasing(whole.slice(restart), bytes.length, w.store.length);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
