@@ -3,6 +3,8 @@
 // orders (4K, 2M, a few aligned 1G), ~30% remaps and removals over a 256 GiB range of a
 // 40-bit IPA, unlimited pool. The call list is generated first (not timed).
 import { P2m } from '../engine/p2m/p2m';
+import type { TraceRecord } from '../engine/trace/records';
+import { writeXentrace } from '../engine/trace/xentrace-writer';
 
 export interface BenchResult { name: string; metrics: Record<string, number | string> }
 
@@ -38,6 +40,27 @@ export function buildCalls(n: number): Calls {
     if (order === 0 && kind >= 30) recent[nRecent++ % recent.length] = gfn;
   }
   return c;
+}
+
+/**
+ * The call mix as a xentrace file (replay-check's input, session-load's xentrace variant):
+ * __p2m_set_entry records at the order the range driver would pick for a whole aligned block
+ * (the binary format has no nr: nr 2..15 becomes order 0), spread over 4 CPUs in runs of 64.
+ */
+export function buildFile(n: number): Uint8Array {
+  const c = buildCalls(n);
+  const gen = function* (): Iterable<TraceRecord> {
+    for (let i = 0; i < n; i++) {
+      const order = c.nr[i] === 2 ** 18 ? 18 : c.nr[i] === 512 ? 9 : 0;
+      const unmap = c.mfn[i] < 0;
+      yield {
+        kind: 'setAtOrder', domain: 1, gfn: c.gfn[i], order, mfn: unmap ? -1 : c.mfn[i],
+        type: unmap ? 'invalid' : c.type[i] === 2 ? 'ram_ro' : 'ram_rw', access: 'rwx',
+        loc: { source: 'bench', line: 0, column: 0, byteOffset: 0, cpu: (i >> 6) & 3 },
+      };
+    }
+  };
+  return writeXentrace(gen(), { tsc: 'records', windowBytes: 64 * 1024 - 8 }).bytes;
 }
 
 /**

@@ -11,28 +11,10 @@ import path from 'node:path';
 import { P2m } from '../engine/p2m/p2m';
 import { BbmChecker } from '../engine/tlb/bbm-checker';
 import { readXentrace } from '../engine/trace/xentrace-reader';
-import { writeXentrace } from '../engine/trace/xentrace-writer';
-import type { TraceRecord } from '../engine/trace/records';
-import { buildCalls } from './p2m-replay';
+import { buildFile } from './p2m-replay';
 import { timed } from './raw-floor';
 
 export interface BenchResult { name: string; metrics: Record<string, number | string> }
-
-export function buildFile(n: number): Uint8Array {
-  const c = buildCalls(n);
-  const gen = function* (): Iterable<TraceRecord> {
-    for (let i = 0; i < n; i++) {
-      const order = c.nr[i] === 2 ** 18 ? 18 : c.nr[i] === 512 ? 9 : 0;
-      const unmap = c.mfn[i] < 0;
-      yield {
-        kind: 'setAtOrder', domain: 1, gfn: c.gfn[i], order, mfn: unmap ? -1 : c.mfn[i],
-        type: unmap ? 'invalid' : c.type[i] === 2 ? 'ram_ro' : 'ram_rw', access: 'rwx',
-        loc: { source: 'bench', line: 0, column: 0, byteOffset: 0, cpu: (i >> 6) & 3 },
-      };
-    }
-  };
-  return writeXentrace(gen(), { tsc: 'records', windowBytes: 64 * 1024 - 8 }).bytes;
-}
 
 function pipeline(bytes: Uint8Array) {
   const parse = timed(() => readXentrace(bytes, { source: 'bench.xentrace' }));

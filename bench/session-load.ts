@@ -16,42 +16,34 @@ import path from 'node:path';
 import { INVALID_MFN } from '../engine/arch/types';
 import { formatStatement } from '../engine/trace/p2mtrace-writer';
 import type { TraceRecord } from '../engine/trace/records';
-import { writeXentrace } from '../engine/trace/xentrace-writer';
 import { loadSession } from '../extension/session/trace-loader';
 import { liveMemory } from './memory';
-import { buildCalls } from './p2m-replay';
+import { buildCalls, buildFile } from './p2m-replay';
 
 export interface BenchResult { name: string; metrics: Record<string, number | string> }
 type Format = 'p2mtrace' | 'xentrace';
 
-/** The call mix as records, one at a time (no array of a million objects). */
-function* records(n: number, binary: boolean): Generator<TraceRecord> {
+/** The call mix as text records, one at a time (no array of a million objects). */
+function* records(n: number): Generator<TraceRecord> {
   const c = buildCalls(n);
   for (let i = 0; i < n; i++) {
     const unmap = c.mfn[i] < 0;
     const loc = { source: 'bench', line: i + 2, column: 1, byteOffset: 0, cpu: (i >> 6) & 3 };
     const type = unmap ? 'invalid' : c.type[i] === 2 ? 'ram_ro' : 'ram_rw';
     const mfn = unmap ? INVALID_MFN : c.mfn[i];
-    // The binary format has no nr: __p2m_set_entry records at the order the range driver
-    // would pick for a whole aligned block (nr 2..15 becomes order 0).
-    if (binary) {
-      const order = c.nr[i] === 2 ** 18 ? 18 : c.nr[i] === 512 ? 9 : 0;
-      yield { kind: 'setAtOrder', domain: 1, gfn: c.gfn[i], order, mfn, type, access: 'rwx', loc };
-    } else {
-      yield { kind: 'setEntry', domain: 1, gfn: c.gfn[i], nr: c.nr[i], mfn, type, access: 'rwx', loc };
-    }
+    yield { kind: 'setEntry', domain: 1, gfn: c.gfn[i], nr: c.nr[i], mfn, type, access: 'rwx', loc };
   }
 }
 
 function writeTrace(file: string, n: number, format: Format): void {
   if (format === 'xentrace') {
-    fs.writeFileSync(file, writeXentrace(records(n, true), { tsc: 'records', windowBytes: 64 * 1024 - 8 }).bytes);
+    fs.writeFileSync(file, buildFile(n)); // replay-check's file
     return;
   }
   const fd = fs.openSync(file, 'w');
   try {
     let buf = 'config ipa_bits=40 pool_pages=unlimited\n';
-    for (const r of records(n, false)) {
+    for (const r of records(n)) {
       buf += formatStatement(r) + '\n';
       if (buf.length > 1 << 20) { fs.writeSync(fd, buf); buf = ''; }
     }
