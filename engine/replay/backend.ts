@@ -29,6 +29,14 @@ export interface EventSource {
   kindAt(i: number): P2mEventKind;
   /** Raw fields of events [from, to) to a sink, no objects (the engine's log has it; consumers fall back to get). */
   feed?(sink: RawEventSink, from?: number, to?: number): void;
+  /**
+   * The op index of a log that numbers ops by their opBegin (the engine's EventLog has it): ops
+   * begun so far, the event index of op's opBegin, and the index as opCount + 1 entries ending
+   * at the event count (a view, no copy). A timeline whose opStart equals it shares it.
+   */
+  readonly opCount?: number;
+  firstEventOfOp?(op: number): number;
+  opIndexView?(): Uint32Array;
 }
 
 export interface LookupResult {

@@ -28,19 +28,6 @@ export function opOfEvent(opStart: Uint32Array, e: number, lo = 0, hi = opStart.
   return Math.max(0, lo);
 }
 
-/** A log that numbers ops by their opBegin (the engine's EventLog): its op index may be the opStart. */
-interface OpIndexedLog {
-  readonly opCount: number;
-  firstEventOfOp(op: number): number;
-  opIndexView(): Uint32Array;
-}
-
-function opIndexedLog(events: unknown): OpIndexedLog | undefined {
-  const l = events as Partial<OpIndexedLog>;
-  return typeof l.firstEventOfOp === 'function' && typeof l.opIndexView === 'function' && typeof l.opCount === 'number'
-    ? l as OpIndexedLog : undefined;
-}
-
 export class Timeline {
   /** opStart[i] = index of op i's first event; opStart[opCount] = total events. */
   readonly opStart: Uint32Array;
@@ -115,8 +102,11 @@ export class Timeline {
     // trace. Checked op by op; at the first op that breaks it (no opBegin, two, or events
     // before it) the timeline takes its own array from there on. The recording log takes no
     // events after this pass (seeks run on unrecorded engines), so the view stays as built.
-    const log = opIndexedLog(machine.events);
-    let opStart: Uint32Array | undefined = log ? undefined : new Uint32Array(n + 1);
+    const log = machine.events;
+    // With no ops nothing is checked below, so the log must hold none either.
+    const shared = log.opCount !== undefined && log.firstEventOfOp !== undefined && log.opIndexView !== undefined
+      && (n > 0 || log.opCount === 0);
+    let opStart: Uint32Array | undefined = shared ? undefined : new Uint32Array(n + 1);
     let lastOp = -Infinity, lastEv = 0;
     for (let i = 0; i < n; i++) {
       const ev = machine.events.length;
@@ -135,25 +125,17 @@ export class Timeline {
       }
       if (opStart) opStart[i] = ev;
       machine.execute(i, true);
-      if (!opStart && !(log!.opCount === i + 1 && log!.firstEventOfOp(i) === ev)) {
+      if (!opStart && !(log.opCount === i + 1 && log.firstEventOfOp!(i) === ev)) {
         // Ops [0, i) matched the log's index: copy them, then record as before.
         opStart = new Uint32Array(n + 1);
-        for (let k = 0; k < i; k++) opStart[k] = log!.firstEventOfOp(k);
+        for (let k = 0; k < i; k++) opStart[k] = log.firstEventOfOp!(k);
         opStart[i] = ev;
       }
       if ((i + 1) % slice === 0) yield i + 1;
     }
     if (opStart) opStart[n] = machine.events.length;
-    else {
-      opStart = log!.opIndexView();
-      // Defensive: a view of another length or end would misplace every event; keep our own then.
-      if (opStart.length !== n + 1 || opStart[n] !== machine.events.length) {
-        const own = new Uint32Array(n + 1);
-        for (let k = 0; k < n; k++) own[k] = log!.firstEventOfOp(k);
-        own[n] = machine.events.length;
-        opStart = own;
-      }
-    }
+    // Every op matched (so opCount === n): the view has n + 1 entries, the last the event count.
+    else opStart = log.opIndexView!();
     if (n === 0 || (n - lastOp >= interval && maxEvents === Infinity && snapshots.length < cap)) { snapshots.push(machine.snapshot()); snapOps.push(n); }
     return { timeline: new Timeline(machine.ops, opStart), snapshots, snapshotOps: Uint32Array.from(snapOps) };
   }
