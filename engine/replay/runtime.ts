@@ -7,6 +7,7 @@
 
 import type { FrameName } from '../p2m/events';
 import type { ReplayMachine } from './backend';
+import { drain } from './drain';
 import { Timeline, type TimelineBuild } from './timeline';
 import type { Seeker } from './seeker';
 import { createSeeker, createSeekerSteps, firstPassOf, type FirstPassOptions } from './seek-setup';
@@ -342,8 +343,7 @@ export class ReplayRuntime<Snap = unknown> {
    * can be driven in slices and interrupted.
    */
   run(reverse = false, target?: Position, inclusive = false): RunResult {
-    const g = this.runSteps(reverse, target, inclusive);
-    for (;;) { const r = g.next(); if (r.done) return r.value; }
+    return drain(this.runSteps(reverse, target, inclusive));
   }
 
   /**

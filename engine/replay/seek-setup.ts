@@ -3,6 +3,7 @@
 // then log moves between a few checkpoints. Used by the debugger runtime and the UI session.
 
 import type { ReplayMachine, SeekPlan } from './backend';
+import { drain } from './drain';
 import { Seeker } from './seeker';
 import type { TimelineBuild } from './timeline';
 
@@ -51,8 +52,7 @@ function logSeeking(machine: ReplayMachine<unknown>): boolean {
 
 /** The seeker over a finished first pass (`interval` as asked by the caller). */
 export function createSeeker<S>(machine: ReplayMachine<S>, b: TimelineBuild<S>, interval: number): Seeker<S> {
-  const g = createSeekerSteps(machine, b, interval);
-  for (;;) { const r = g.next(); if (r.done) return r.value; }
+  return drain(createSeekerSteps(machine, b, interval));
 }
 
 /** `createSeeker` yielding every few milliseconds of preparation (ReplayRuntime.load's slices). */

@@ -9,6 +9,7 @@ import type { P2mCore } from '../p2m/core';
 import type { EventLog, RawEventSink, TableAllocWhy } from '../p2m/event-log';
 import type { OpKind } from '../p2m/events';
 import type { LogJournal } from './log-journal';
+import { drain } from './drain';
 import type { EntryHistory } from './time-history';
 import { HistoryBuilder } from './time-history-builder';
 import { ScalarColumns } from './time-columns';
@@ -119,8 +120,7 @@ class IndexSink implements RawEventSink {
  */
 export function buildTimeIndex(log: EventLog, opStart: Uint32Array, rec: Map<number, P2mCore>,
   scalars: Map<number, ScalarColumns>, journal: LogJournal, domainOfOp: (op: number) => number): BuiltIndex {
-  const g = buildTimeIndexSteps(log, opStart, rec, scalars, journal, domainOfOp);
-  for (;;) { const r = g.next(); if (r.done) return r.value; }
+  return drain(buildTimeIndexSteps(log, opStart, rec, scalars, journal, domainOfOp));
 }
 
 export interface BuiltIndex { index: Map<number, DomainTimeIndex>; problem?: string }

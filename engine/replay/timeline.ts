@@ -5,6 +5,7 @@
 // 1M-operation trace costs a few MB here; the events themselves stay in the engine's log.
 
 import type { MachineOp, ReplayMachine } from './backend';
+import { drain } from './drain';
 import { tableOf } from './op-table';
 
 export interface TimelineBuild<Snap> {
@@ -79,8 +80,7 @@ export class Timeline {
    * trace is split-heavy (a 1G split is ~1,000 events).
    */
   static build<Snap>(machine: ReplayMachine<Snap>, interval: number, maxEvents = Infinity, maxSnapshots = Infinity): TimelineBuild<Snap> {
-    const g = Timeline.buildSteps(machine, interval, maxEvents, 4096, maxSnapshots);
-    for (;;) { const r = g.next(); if (r.done) return r.value; }
+    return drain(Timeline.buildSteps(machine, interval, maxEvents, 4096, maxSnapshots));
   }
 
   /**
