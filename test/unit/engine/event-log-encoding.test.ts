@@ -12,12 +12,8 @@ import assert from 'node:assert/strict';
 import { EventLog, FLUSH_CAUSES, FRAMES, OP_KINDS } from '../../../engine/p2m/event-log';
 import type { P2mEvent } from '../../../engine/p2m/events';
 import { dispatchEvent } from '../../../engine/tlb/event-sink';
+import { xorshift32 as rng } from '../helpers/rng';
 import { callRecorder } from './helpers';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
-}
 
 const TWO32 = 2 ** 32;
 const WHY = ['table', 'split', 'root'] as const;

@@ -8,6 +8,7 @@ import { EngineMachine } from '../../../engine/replay/engine-machine';
 import { ReplayRuntime } from '../../../engine/replay/runtime';
 import type { Position } from '../../../engine/replay/position';
 import type { TraceRecord } from '../../../engine/trace/records';
+import { xorshift32 as rng } from '../helpers/rng';
 
 export const ROOT = process.env.P2M_ROOT ?? path.resolve(__dirname, '../../..');
 export const SEED_PATH = path.join(ROOT, 'test/fixtures/replay/seed.p2mtrace');
@@ -21,10 +22,7 @@ export function seedRuntime(interval = 2): ReplayRuntime {
   return runtimeFromText(readFileSync(SEED_PATH, 'utf8'), SEED_PATH, interval);
 }
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
-}
+export { rng };
 
 /** Random set_entry workload that splits, remaps and removes inside a small GFN window. */
 export function randomRecords(seed: number, n: number): TraceRecord[] {

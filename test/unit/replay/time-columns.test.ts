@@ -7,11 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeltaColumn, F_DEFAULT_ACCESS, F_MAPPINGS, FIELDS, ScalarColumns } from '../../../engine/replay/time-columns';
 import { P2m } from '../../../engine/p2m/p2m';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
-}
+import { xorshift32Unit as rng } from '../helpers/rng';
 
 function modelAt(keys: number[], vals: number[], k: number): number {
   let v = 0;

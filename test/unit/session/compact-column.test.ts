@@ -5,11 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ColumnBuilder, columnOf, type OpColumn } from '../../../extension/session/compact-column';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
-}
+import { xorshift32 as rng } from '../helpers/rng';
 
 /** Every read of `c` equals the model's (at, before at each boundary, total, outside reads). */
 function assertModel(c: OpColumn, model: readonly number[], what: string): void {
