@@ -35,8 +35,6 @@ export interface OpSummary {
    * a trace failing every op (exhausted pool) would otherwise keep a string per op.
    */
   readonly messages: Map<number, string[]>;
-  readonly totalViolations: number;
-  readonly totalDiagnostics: number;
 }
 
 export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, opStart: Uint32Array,
@@ -98,10 +96,8 @@ export function summarizeOps(ops: readonly MachineOp[], events: SummarySource, o
     if (!m) messages.set(op, m = []);
     if (m.length < 20) m.push(`[bbm-violation] ${f.rule}: ${f.message}`);
   }
-  const v = violations.seal(), d = diagnostics.seal();
   return {
-    opCount: n, flushes: flushes.seal(), violations: v, diagnostics: d, rc: rc.seal(), phase, messages,
-    totalViolations: v.total, totalDiagnostics: d.total,
+    opCount: n, flushes: flushes.seal(), violations: violations.seal(), diagnostics: diagnostics.seal(), rc: rc.seal(), phase, messages,
   };
 }
 

@@ -93,7 +93,7 @@ export class SessionCore<Snap = unknown> {
     const last = p > 0 ? this.machine.ops[p - 1] : undefined;
     return {
       position: p, opCount: this.opCount, domain: this.domain, domains: [...this.domains],
-      violations: this.summary.totalViolations, diagnostics: this.summary.totalDiagnostics,
+      violations: this.summary.violations.total, diagnostics: this.summary.diagnostics.total,
       violationsSoFar: this.summary.violations.before(p), diagnosticsSoFar: this.summary.diagnostics.before(p),
       changed: p > 0 ? this.changedBy(p - 1) : [],
       line: last?.loc.line,

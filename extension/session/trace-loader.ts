@@ -109,7 +109,7 @@ export function loadSession(opts: LoadOptions, progress: (p: LoadProgress) => vo
   const summary: LoadSummary = {
     name: path.basename(opts.path), opCount: total, eventCount: machine.events.length,
     domains: [...machine.domains], kinds: core.kinds(),
-    violations: core.summary.totalViolations, diagnostics: core.summary.totalDiagnostics,
+    violations: core.summary.violations.total, diagnostics: core.summary.diagnostics.total,
     parseDiagnostics: [...notes, ...parsed.diagnostics.slice(0, 20).map(formatDiagnostic)],
     parseMs: t1 - t0, replayMs: Date.now() - t1,
   };

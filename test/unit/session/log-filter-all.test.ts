@@ -54,7 +54,7 @@ for (const file of ['pool-exhaustion.p2mtrace', 'bbm-violation-writes.p2mtrace',
       assert.deepEqual([c.violationsSoFar, c.diagnosticsSoFar], [sv, sd], `so far at ${p}`);
       if (p < n) { sv += core.summary.violations.at(p); sd += core.summary.diagnostics.at(p); }
     }
-    assert.deepEqual([sv, sd], [core.summary.totalViolations, core.summary.totalDiagnostics]);
+    assert.deepEqual([sv, sd], [core.summary.violations.total, core.summary.diagnostics.total]);
   });
 }
 
