@@ -5,6 +5,7 @@
 // change, so the columns stay small while they are recorded as well as afterwards.
 
 import type { P2mCore } from '../p2m/core';
+import { putN } from '../p2m/event-bytes';
 
 /** Field order of the recorded scalars (see `readScalars`). */
 export const F_MAPPINGS = 0, F_SHATTERED = 4, F_TRUE = 8, F_MAX = 12, F_LOW = 13, F_NEED_FLUSH = 14,
@@ -12,7 +13,7 @@ export const F_MAPPINGS = 0, F_SHATTERED = 4, F_TRUE = 8, F_MAX = 12, F_LOW = 13
   F_DYING = 21, F_DEFAULT_ACCESS = 22, FIELDS = 23;
 
 /** Reads every recorded scalar of `c` into `out` (FIELDS values). */
-export function readScalars(c: P2mCore, out: Float64Array): void {
+function readScalars(c: P2mCore, out: Float64Array): void {
   for (let l = 0; l < 4; l++) { out[F_MAPPINGS + l] = c.mappings[l]; out[F_SHATTERED + l] = c.shattered[l]; out[F_TRUE + l] = c.trueLeaves[l]; }
   const pool = c.pool;
   out[F_MAX] = c.maxMappedGfn; out[F_LOW] = c.lowestMappedGfn; out[F_NEED_FLUSH] = c.needFlush ? 1 : 0;
@@ -86,10 +87,7 @@ export class DeltaColumn {
     this.n++; this.lastKey = key; this.lastVal = v;
   }
 
-  private varint(x: number): void {
-    while (x >= 128) { this.buf[this.pos++] = (x % 128) | 128; x = Math.floor(x / 128); }
-    this.buf[this.pos++] = x;
-  }
+  private varint(x: number): void { this.pos = putN(this.buf, this.pos, x); }
 
   /** Drops the spare capacity (no change is pushed afterwards). */
   finish(): void {
@@ -138,6 +136,8 @@ const raw = new Float64Array(1), rawBytes = new Uint8Array(raw.buffer);
 export class ScalarColumns {
   private readonly cols: DeltaColumn[] = [];
   private readonly last = new Float64Array(FIELDS);
+  /** record's read of the current values (one buffer, not one per op). */
+  private readonly scratch = new Float64Array(FIELDS);
 
   /** Starts with the engine's state before op 0. */
   constructor(c: P2mCore) {
@@ -146,27 +146,15 @@ export class ScalarColumns {
     for (let f = 0; f < FIELDS; f++) this.cols[f].push(0, this.last[f]);
   }
 
-  /**
-   * After op `op` of this domain ran on `c`: the state at boundary op + 1. Runs once per op of
-   * the first pass, so the fields are compared in place (no copy into a buffer first); the
-   * same fields as readScalars.
-   */
+  /** After op `op` of this domain ran on `c`: the state at boundary op + 1. */
   record(op: number, c: P2mCore): void {
-    const k = op + 1;
-    for (let l = 0; l < 4; l++) {
-      this.put(k, F_MAPPINGS + l, c.mappings[l]); this.put(k, F_SHATTERED + l, c.shattered[l]); this.put(k, F_TRUE + l, c.trueLeaves[l]);
+    const k = op + 1, v = this.scratch, last = this.last;
+    readScalars(c, v);
+    for (let f = 0; f < FIELDS; f++) {
+      // Object.is: a -0 / +0 change counts (the views get the engine's exact values), and a NaN
+      // that stays NaN is no change (v !== old would push one every op).
+      if (!Object.is(v[f], last[f])) { this.cols[f].push(k, v[f]); last[f] = v[f]; }
     }
-    const p = c.pool;
-    this.put(k, F_MAX, c.maxMappedGfn); this.put(k, F_LOW, c.lowestMappedGfn); this.put(k, F_NEED_FLUSH, c.needFlush ? 1 : 0);
-    this.put(k, F_POOL_SIZE, p.queuedCount); this.put(k, F_MINTED, p.mintedCount); this.put(k, F_RESERVE, p.reserveCount);
-    this.put(k, F_ALLOCATED, c.tablesAllocated); this.put(k, F_FREED, c.tablesFreed);
-    this.put(k, F_MEM_ACCESS, c.memAccessEnabled ? 1 : 0); this.put(k, F_DYING, c.isDying ? 1 : 0); this.put(k, F_DEFAULT_ACCESS, c.defaultAccess);
-  }
-
-  private put(k: number, f: number, v: number): void {
-    // Object.is: a -0 / +0 change counts (the views get the engine's exact values), and a NaN
-    // that stays NaN is no change (v !== old would push one every op).
-    if (!Object.is(v, this.last[f])) { this.cols[f].push(k, v); this.last[f] = v; }
   }
 
   /** Drops spare capacity (after the last op is recorded). */
