@@ -10,6 +10,8 @@
 // Rows are written once, in any order inside a block; a block's base is its first written
 // value. Rows never written read as an unspecified number (callers only read rows they wrote).
 
+import { resized } from './narrow-column';
+
 const BLOCK_BITS = 7;
 
 export class PackedColumn {
@@ -61,12 +63,10 @@ export class PackedColumn {
 
   /** Copy into `capacity` rows (≥ the rows in use, `used`). */
   resize(capacity: number, used: number): void {
-    const n = Math.min(used, capacity);
     if (this.full !== null) {
-      const f = new Float64Array(capacity); f.set(this.full.subarray(0, n)); this.full = f;
+      this.full = resized(this.full, capacity, used);
     } else {
-      const r = this.rel instanceof Uint16Array ? new Uint16Array(capacity) : new Uint8Array(capacity);
-      r.set(this.rel!.subarray(0, n)); this.rel = r;
+      this.rel = resized(this.rel!, capacity, used);
       const nb = blocksOf(capacity);
       const b = new Float64Array(nb).fill(NaN); b.set(this.base.subarray(0, Math.min(nb, this.base.length))); this.base = b;
     }

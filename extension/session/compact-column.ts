@@ -37,6 +37,11 @@ export interface OpWalk { next(): number }
 /** Bytes per stored value: the escape marks a value kept in the overflow map. */
 interface ByteStore { readonly bytes: Uint8Array | Int8Array; readonly escape: number; readonly big: Map<number, number> }
 
+/** An empty store of `n` bytes: signed (rc) keeps -127…127 and escapes -128, unsigned 0…254 and escapes 255. */
+function byteStore(n: number, signed: boolean): ByteStore {
+  return signed ? { bytes: new Int8Array(n), escape: -128, big: new Map() } : { bytes: new Uint8Array(n), escape: 255, big: new Map() };
+}
+
 function storeByte(s: ByteStore, k: number, v: number): void {
   const b = s.bytes;
   // A value the byte cannot hold, or equal to the escape itself, goes to the map.
@@ -137,8 +142,7 @@ export class ColumnBuilder {
   private nonZero = 0;
 
   constructor(readonly length: number, signed = false) {
-    this.s = signed ? { bytes: new Int8Array(length), escape: -128, big: new Map() }
-      : { bytes: new Uint8Array(length), escape: 255, big: new Map() };
+    this.s = byteStore(length, signed);
   }
 
   set(i: number, v: number): void {
@@ -157,8 +161,7 @@ export class ColumnBuilder {
     // is smaller below one listed op in five.
     if (nz * 5 >= n) return new DenseColumn(s, prefixOf(s, n));
     const ops = new Uint32Array(nz);
-    const t: ByteStore = s.bytes instanceof Int8Array ? { bytes: new Int8Array(nz), escape: -128, big: new Map() }
-      : { bytes: new Uint8Array(nz), escape: 255, big: new Map() };
+    const t = byteStore(nz, s.bytes instanceof Int8Array);
     let k = 0;
     for (let i = 0; i < n; i++) {
       if (s.bytes[i] === 0) continue;

@@ -109,9 +109,15 @@ export class LogIndex {
   indexOf(op: number): number {
     if (!(op >= 0)) return -1;
     const o = Math.floor(op);
-    if (!this.list) return Math.min(o, this.opCount - 1);
-    const i = indexOfOp(this.list, o);
-    return i >= 0 ? i : -i - 2;
+    const list = this.list;
+    if (!list) return Math.min(o, this.opCount - 1);
+    // The first row whose op is past `o`, less one: the last row at or before it.
+    let lo = 0, hi = list.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (list[m] <= o) lo = m + 1; else hi = m;
+    }
+    return lo - 1;
   }
 
   /**
@@ -124,15 +130,4 @@ export class LogIndex {
     const n = Math.max(0, Math.min(MAX_PAGE_ROWS, Math.floor(count) || 0));
     return { from, to: Math.max(from, Math.min(this.total, from + n)) };
   }
-}
-
-/** Position of `op` in an ascending index list, or -(insertion point) - 1 when absent. */
-export function indexOfOp(list: Int32Array, op: number): number {
-  let lo = 0, hi = list.length - 1;
-  while (lo <= hi) {
-    const m = (lo + hi) >>> 1;
-    if (list[m] === op) return m;
-    if (list[m] < op) lo = m + 1; else hi = m - 1;
-  }
-  return -lo - 1;
 }
