@@ -107,19 +107,30 @@ function norm(e: P2mEvent): P2mEvent {
   return e;
 }
 
+/**
+ * `log` reads back `want`: every event in order; `randomReads` events at positions drawn from
+ * `seed` (get and kindAt, plus `atRandom`'s own check); and backwards from the end down to
+ * `backTo`, stepping `backStep(i)` (a view paging up crosses every index point from the wrong
+ * side).
+ */
+function assertReadsBack(log: EventLog, want: readonly P2mEvent[], seed: number, randomReads: number,
+  backTo: number, backStep: (i: number) => number, atRandom?: (i: number) => void): void {
+  for (let i = 0; i < want.length; i++) assert.deepEqual(norm(log.get(i)), want[i], `event ${i}`);
+  const next = rng(seed);
+  for (let k = 0; k < randomReads; k++) {
+    const i = next() % want.length;
+    assert.deepEqual(norm(log.get(i)), want[i], `random read of event ${i}`);
+    assert.equal(log.kindAt(i), want[i].kind);
+    atRandom?.(i);
+  }
+  for (let i = want.length - 1; i >= backTo; i -= backStep(i)) assert.deepEqual(norm(log.get(i)), want[i], `backward read ${i}`);
+}
+
 test('every kind and rare form reads back exactly, in order and at random', () => {
   const log = new EventLog();
   const want = fill(log, 60_000, 7);
   assert.equal(log.length, want.length);
-  for (let i = 0; i < want.length; i++) assert.deepEqual(norm(log.get(i)), want[i], `event ${i}`);
-  const next = rng(99);
-  for (let k = 0; k < 5000; k++) {
-    const i = next() % want.length;
-    assert.deepEqual(norm(log.get(i)), want[i], `random read of event ${i}`);
-    assert.equal(log.kindAt(i), want[i].kind);
-  }
-  // Backwards (a view paging up) crosses every index point from the wrong side.
-  for (let i = want.length - 1; i >= want.length - 3000; i--) assert.deepEqual(norm(log.get(i)), want[i], `backward read ${i}`);
+  assertReadsBack(log, want, 99, 5000, want.length - 3000, () => 1);
 });
 
 test('the rc-error message and the diagnostic count survive the encoding', () => {
@@ -239,15 +250,9 @@ test('split fills read back exactly: in order, at random, backwards, kindAt', ()
   assert.equal(log.length, want.length);
   // Several chunks (16, 32, 64 KiB …): runs cross chunk boundaries as well as index points.
   assert.ok(log.byteLength > 3 * (1 << 14), `${log.byteLength} bytes`);
-  for (let i = 0; i < want.length; i++) assert.deepEqual(norm(log.get(i)), want[i], `event ${i}`);
-  const next = rng(13);
-  for (let k = 0; k < 20_000; k++) {
-    const i = next() % want.length;
-    assert.deepEqual(norm(log.get(i)), want[i], `random read of event ${i}`);
-    assert.equal(log.kindAt(i), want[i].kind);
+  assertReadsBack(log, want, 13, 20_000, 0, i => 1 + (i % 3), i => {
     if (want[i].kind === 'pteWrite') assert.equal(log.kindCodeAt(i), log.kindCodeAt(want.findIndex(e => e.kind === 'pteWrite')));
-  }
-  for (let i = want.length - 1; i >= 0; i -= 1 + (i % 3)) assert.deepEqual(norm(log.get(i)), want[i], `backward read ${i}`);
+  });
 });
 
 /** Whether a recorded call's event index (its first argument) is in [from, to). */
