@@ -247,8 +247,10 @@ export class P2mCore {
     }
   }
 
-  /** Marks a subtree (un)reachable and moves its leaves in/out of the true counts. */
-  /** Also records where a newly reachable page sits (first GFN it maps) for the views. */
+  /**
+   * Marks a subtree (un)reachable and moves its leaves in/out of the true counts; also records
+   * where a newly reachable page sits (first GFN it maps) for the views.
+   */
   private setLive(mfn: number, live: boolean, baseGfn: number): void {
     const id = this.pageId(mfn);
     if (id < 0) return;

@@ -4,7 +4,7 @@
 // when the freelist is empty: modelled by minting the next page id.
 
 /** Where an alloc() took its page from (Pool.allocSource / unalloc). */
-export const POOL_FROM_RING = 0, POOL_FROM_RESERVE = 1, POOL_FROM_HEAP = 2;
+const POOL_FROM_RING = 0, POOL_FROM_RESERVE = 1, POOL_FROM_HEAP = 2;
 
 export interface PoolState { ring: Int32Array; head: number; size: number; minted: number; reserve: number }
 

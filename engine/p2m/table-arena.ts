@@ -10,7 +10,7 @@ export const SLAB_MASK = (1 << SLAB_BITS) - 1;
 const SLAB_WORDS = 1 << SLAB_BITS;
 
 /** Words per size class: sparse hashes of 16, 32, 64 (index+1, lo, hi) slots; a dense page. */
-export const CLASS_WORDS = [48, 96, 192, 1024] as const;
+const CLASS_WORDS = [48, 96, 192, 1024] as const;
 export const DENSE_CLASS = 3;
 
 export class Arena {

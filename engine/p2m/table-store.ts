@@ -37,7 +37,7 @@ const SPARSE_MAX = 48; // entries before a page turns dense (≤ 64 slots × 12 
 const CHUNK_BITS = 4, CHUNK = 1 << CHUNK_BITS;
 
 /** An immutable version of one page, kept by snapshot directories. */
-export class PageRecord {
+class PageRecord {
   constructor(
     readonly info: number, readonly count: number, readonly leaves: number,
     readonly prev: number, readonly next: number, readonly baseGfn: number,

@@ -36,15 +36,12 @@ export class SparseColumn {
   }
 
   value(at: number): number { return this.vals[at]; }
-  get length(): number { return this.n; }
   /** Drops the spare capacity once collection is over. */
   trim(): void { this.keys = this.keys.slice(0, this.n); this.vals = this.vals.slice(0, this.n); }
-  get bytes(): number { return this.keys.byteLength + this.vals.byteLength; }
 }
 
-
 export class LogJournal {
-  /** tableAlloc event → previous level | (previous live << 3) | (FROM_* << 4). */
+  /** tableAlloc event → previous level | (previous live << 3) | (pool.allocSource() << 4). */
   readonly alloc = new SparseColumn();
   /** radixSet/radixDelete event → previous access, -1 when the GFN had no entry. */
   readonly radix = new SparseColumn();
@@ -66,10 +63,4 @@ export class LogJournal {
   needFlushAt(op: number): boolean { return (this.needFlushBefore[op >>> 3] & (1 << (op & 7))) !== 0; }
 
   trim(): void { for (const c of [this.alloc, this.radix, this.rangeMax, this.rangeLow, this.scalars]) c.trim(); }
-
-  get bytes(): number {
-    let z = 0;
-    for (const e of this.zeroed.values()) z += e.byteLength + 64;
-    return this.alloc.bytes + this.radix.bytes + this.rangeMax.bytes + this.rangeLow.bytes + this.scalars.bytes + this.needFlushBefore.byteLength + z;
-  }
 }

@@ -51,8 +51,10 @@ export class LogMover implements RawEventSink {
   /** The machine replaced its engine set (a fresh scratch set): move that one from now on. */
   setCores(cores: Map<number, P2mCore>): void { this.cores = cores; }
 
-  /** Ops [from, to) forward: the engines go from "before op from" to "before op to". */
-  /** With `collect`, also fills the journal (the one pass after the first pass, in op order). */
+  /**
+   * Ops [from, to) forward: the engines go from "before op from" to "before op to". With
+   * `collect`, also fills the journal (the one pass after the first pass, in op order).
+   */
   forward(from: number, to: number, collect = false): void {
     if (to <= from) return;
     this.backward_ = false;

@@ -433,4 +433,3 @@ export class BbmChecker implements TlbEventSink {
     });
   }
 }
-
