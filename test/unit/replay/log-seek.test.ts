@@ -110,6 +110,34 @@ function freshAt(recs: TraceRecord[], opts: EngineMachineOptions, op: number): F
   return fingerprint(m);
 }
 
+/**
+ * Seek `rt` (over machine `m`) to each op of `targets` in turn: everything the views read must
+ * equal a fresh engine executed to that op (`opts` as `m` was built with, less the log seeking).
+ */
+function assertExactAt(rt: ReplayRuntime, m: EngineMachine, recs: TraceRecord[], opts: EngineMachineOptions,
+  targets: readonly number[], message: (t: number) => string = t => `op ${t}`): void {
+  for (const t of targets) {
+    rt.goto(t);
+    rt.stateAt(); // seeks
+    assert.deepEqual(fingerprint(m), freshAt(recs, opts, t), message(t));
+  }
+}
+
+/**
+ * An EngineMachine and its ReplayRuntime (snapshots every 8 ops) built while `proto[key]` is
+ * replaced by `patch(original)`: simulates an engine change the load-time proofs must catch.
+ * The original is restored before returning (or throwing), so later tests see the real method.
+ */
+function loadPatched<P, K extends keyof P>(proto: P, key: K, patch: (orig: P[K]) => P[K],
+  recs: TraceRecord[], opts: EngineMachineOptions): { m: EngineMachine; rt: ReplayRuntime } {
+  const orig = proto[key];
+  proto[key] = patch(orig);
+  try {
+    const m = new EngineMachine(recs, opts);
+    return { m, rt: new ReplayRuntime(m, { snapshotInterval: 8 }) };
+  } finally { proto[key] = orig; }
+}
+
 /** The two log-seek modes: moving one engine set (log-mover.ts), or the time index (time-store.ts). */
 const MODES: { name: string; timeSeek: boolean }[] = [{ name: 'moves', timeSeek: false }, { name: 'time', timeSeek: true }];
 
@@ -127,13 +155,7 @@ function checkSeeks(name: string, recs: TraceRecord[], opts: EngineMachineOption
   // Single steps back and forward from a random op (undo one op, redo it).
   const s = next() % n;
   targets.push(s, s - 1 < 0 ? 0 : s - 1, s, Math.max(0, s - 2), Math.max(0, s - 3), s + 1 > n ? n : s + 1);
-  for (const t of targets) {
-    rt.goto(t);
-    rt.stateAt(); // seeks
-    const got = fingerprint(m);
-    const want = freshAt(recs, opts, t);
-    assert.deepEqual(got, want, `${name}: state at op ${t}`);
-  }
+  assertExactAt(rt, m, recs, opts, targets, t => `${name}: state at op ${t}`);
   assert.ok(rt.seeker.stats.moved > 0, `${name}: moved along the log`);
 }
 
@@ -180,22 +202,13 @@ test('log seek: a log the mover cannot reproduce falls back to snapshot + re-exe
   // Simulate an engine change the mover does not know: its stat deltas come out wrong, so the
   // end-of-load proof must fail and the session must seek by re-execution instead.
   const proto = LogMover.prototype as unknown as { onStat: (i: number, f: 0 | 1, l: number, d: number) => void };
-  const orig = proto.onStat;
-  proto.onStat = function (this: unknown, i, f, l, d) { orig.call(this, i, f, l, d + 1); };
-  let rt: ReplayRuntime, m: EngineMachine;
   const recs = randomRecords(13, 120);
-  try {
-    m = new EngineMachine(recs, { logSeek: true, timeSeek: false, checkpointEvents: 500 });
-    rt = new ReplayRuntime(m, { snapshotInterval: 8 });
-  } finally { proto.onStat = orig; }
+  const { m, rt } = loadPatched(proto, 'onStat', orig => function (this: unknown, i, f, l, d) { orig.call(this, i, f, l, d + 1); },
+    recs, { logSeek: true, timeSeek: false, checkpointEvents: 500 });
   assert.match(m.logSeekProblem ?? '', /mappings|shattered/);
   assert.ok(m.notes.some(n => n.includes('log-driven seeking disabled')));
   assert.equal(rt.seeker.movesAlongLog, false);
-  for (const t of [120, 7, 64, 63, 0, 99]) {
-    rt.goto(t);
-    rt.stateAt();
-    assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
-  }
+  assertExactAt(rt, m, recs, {}, [120, 7, 64, 63, 0, 99]);
 });
 
 test('log seek: ReplayRuntime.load prepares the log moves in event-loop slices', async () => {
@@ -207,11 +220,7 @@ test('log seek: ReplayRuntime.load prepares the log moves in event-loop slices',
   assert.ok(rt.seeker.movesAlongLog);
   assert.ok(rt.seeker.snapshotCount > 3, `${rt.seeker.snapshotCount} checkpoints`);
   assert.ok(turns > 0);
-  for (const t of [300, 150, 149, 2]) {
-    rt.goto(t);
-    rt.stateAt();
-    assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
-  }
+  assertExactAt(rt, m, recs, {}, [300, 150, 149, 2]);
 });
 
 for (const { name: mode, timeSeek } of MODES) test(`log seek (${mode}): what the debugger shows (PositionState inside ops, walks, lookups) equals the re-execution path`, () => {
@@ -259,11 +268,7 @@ test('log seek (time): ReplayRuntime.load builds the time index in slices; any o
   assert.equal(m.timeSeekProblem, undefined);
   assert.ok(m.timeIndexBytes && m.timeIndexBytes.writes > 0, 'index holds writes');
   assert.equal(rt.seeker.snapshotCount, 1, 'one (empty) checkpoint');
-  for (const t of [400, 0, 399, 200, 201, 57, 58, 57]) {
-    rt.goto(t);
-    rt.stateAt();
-    assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
-  }
+  assertExactAt(rt, m, recs, {}, [400, 0, 399, 200, 201, 57, 58, 57]);
 });
 
 test('log seek (time): an index that disagrees with the recording engines falls back to log moves, still exact', async () => {
@@ -271,21 +276,12 @@ test('log seek (time): an index that disagrees with the recording engines falls 
   // content, so both passes of the builder drop the same ones), so the end-of-load proof must
   // fail and the session must seek by moving along the log instead.
   const proto = HistoryBuilder.prototype as unknown as { add: (p: number, i: number, k: number, lo: number, hi: number) => void };
-  const orig = proto.add;
-  proto.add = function (this: unknown, p, i, k, lo, hi) { if ((p * 31 + i * 7 + k) % 7 !== 3) orig.call(this, p, i, k, lo, hi); };
   const recs = randomRecords(19, 200);
-  let m: EngineMachine, rt: ReplayRuntime;
-  try {
-    m = new EngineMachine(recs, { logSeek: true, timeSeek: true, checkpointEvents: 500 });
-    rt = new ReplayRuntime(m, { snapshotInterval: 8 });
-  } finally { proto.add = orig; }
+  const { m, rt } = loadPatched(proto, 'add', orig => function (this: unknown, p, i, k, lo, hi) { if ((p * 31 + i * 7 + k) % 7 !== 3) orig.call(this, p, i, k, lo, hi); },
+    recs, { logSeek: true, timeSeek: true, checkpointEvents: 500 });
   assert.match(m.timeSeekProblem ?? '', /page|entries/);
   assert.ok(m.notes.some(x => x.includes('time-indexed seeking disabled')));
   assert.equal(m.timeIndexBytes, undefined);
   assert.ok(rt.seeker.movesAlongLog);
-  for (const t of [200, 9, 150, 149, 0]) {
-    rt.goto(t);
-    rt.stateAt();
-    assert.deepEqual(fingerprint(m), freshAt(recs, {}, t), `op ${t}`);
-  }
+  assertExactAt(rt, m, recs, {}, [200, 9, 150, 149, 0]);
 });
