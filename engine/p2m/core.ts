@@ -127,6 +127,16 @@ export class P2mCore {
     if (p >= 0 && p < this.pool.totalMinted) return p + this.geo.rootPages;
     return -1;
   }
+  /**
+   * pageId without the pool's "minted so far" bound and without the range check: a replay
+   * applying the log may name a page about to be minted (any MFN that is not a root is taken
+   * as a pool page).
+   */
+  pageIdUnminted(mfn: number): number {
+    const r = mfn - this.cfg.rootBaseMfn;
+    if (r >= 0 && r < this.geo.rootPages) return r;
+    return mfn - this.cfg.poolBaseMfn + this.geo.rootPages;
+  }
   isXenheap(mfn: number): boolean { return this.xenheap.size !== 0 && this.xenheap.has(mfn); }
 
   // ---- diagnostics --------------------------------------------------------------------

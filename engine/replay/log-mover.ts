@@ -105,7 +105,7 @@ export class LogMover implements RawEventSink {
       this.bo[2 * k] = oLo; this.bo[2 * k + 1] = oHi; this.bn[2 * k] = nLo; this.bn[2 * k + 1] = nHi;
       return;
     }
-    c.storeEntry(idOf(c, table), index, nLo, nHi);
+    c.storeEntry(c.pageIdUnminted(table), index, nLo, nHi);
   }
   onPteClean(): void { /* cache maintenance: no state */ }
   onTlbFlush(i: number, _vmid: number, cause: FlushCause): void {
@@ -122,7 +122,7 @@ export class LogMover implements RawEventSink {
     // Root pages are not pool pages: p2m_alloc_table only logs them.
     if (c === undefined || why === 'root') return;
     if (this.backward_) { this.push(B_ALLOC, i, table, level); return; }
-    const id = idOf(c, table);
+    const id = c.pageIdUnminted(table);
     const from = c.pool.allocSource();
     const had = c.store.has(id);
     const p0 = had ? c.store.page(id) : undefined;
@@ -141,14 +141,14 @@ export class LogMover implements RawEventSink {
     // (or were p2m_alloc_table's log-only root zeroing).
     if (c === undefined || !this.journal.zeroed.has(i)) return;
     if (this.backward_) { this.push(B_ZERO, i, table, 0); return; }
-    c.store.zero(idOf(c, table));
+    c.store.zero(c.pageIdUnminted(table));
   }
   onTableClean(): void { /* cache maintenance */ }
   onTableFree(i: number, table: number): void {
     const c = this.c;
     if (c === undefined) return;
     if (this.backward_) { this.push(B_FREE, i, table, 0); return; }
-    c.pool.release(idOf(c, table));
+    c.pool.release(c.pageIdUnminted(table));
     c.tablesFreed++;
   }
   onStat(i: number, field: 0 | 1, level: number, delta: number): void {
@@ -191,7 +191,7 @@ export class LogMover implements RawEventSink {
       if (c === undefined) continue;
       const i = this.bi[k];
       switch (this.bk[k]) {
-        case B_PTE: c.storeEntry(idOf(c, this.ba[k]), this.bb[k], this.bo[2 * k], this.bo[2 * k + 1]); break;
+        case B_PTE: c.storeEntry(c.pageIdUnminted(this.ba[k]), this.bb[k], this.bo[2 * k], this.bo[2 * k + 1]); break;
         case B_FLUSH: c.flushes[this.ba[k]]--; break;
         case B_STAT: (this.ba[k] === 0 ? c.mappings : c.shattered)[this.bb[k]] -= this.bo[2 * k] | 0; break;
         case B_RANGE: {
@@ -206,7 +206,7 @@ export class LogMover implements RawEventSink {
         }
         case B_FREE: c.pool.unrelease(); c.tablesFreed--; break;
         case B_ALLOC: {
-          const id = idOf(c, this.ba[k]);
+          const id = c.pageIdUnminted(this.ba[k]);
           const v = j.alloc.value(j.alloc.find(i));
           c.pool.unalloc(id, v >>> 4);
           c.tablesAllocated--;
@@ -218,7 +218,7 @@ export class LogMover implements RawEventSink {
         case B_ZERO: {
           // Put back the stale entries the zeroing wiped: plain stores (the zeroing touched
           // neither liveness nor the true counts), then the page's own leaf count.
-          const id = idOf(c, this.ba[k]);
+          const id = c.pageIdUnminted(this.ba[k]);
           const w = j.zeroed.get(i)!;
           for (let x = 0; x < w.length; x += 3) c.store.write(id, w[x], w[x + 1], w[x + 2]);
           const p = c.store.writable(id);
@@ -236,13 +236,6 @@ export class LogMover implements RawEventSink {
       }
     }
   }
-}
-
-/** Page id of a table MFN without the pool's "minted so far" bound (a page about to be minted). */
-function idOf(c: P2mCore, mfn: number): number {
-  const r = mfn - c.cfg.rootBaseMfn;
-  if (r >= 0 && r < c.geo.rootPages) return r;
-  return mfn - c.cfg.poolBaseMfn + c.geo.rootPages;
 }
 
 function setScalars(c: P2mCore, bits: number): void {
