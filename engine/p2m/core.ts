@@ -109,9 +109,13 @@ export class P2mCore {
     this.memAccessEnabled = this.cfg.memAccess;
     this.isDying = this.cfg.isDying;
     this.xenheap = new Set(this.cfg.xenheapMfns ?? []);
-    for (let k = 0; k < this.geo.rootPages; k++) {
-      const p = this.store.writable(k);
-      p.level = this.geo.rootLevel; p.live = true; p.baseGfn = k * this.geo.rootSpan;
+    // The root pages' metadata (level, live, first GFN). An injected store is a view's
+    // (replay/time-store.ts): it keeps no page metadata, and marking would own pages in it.
+    if (!store) {
+      for (let k = 0; k < this.geo.rootPages; k++) {
+        const p = this.store.writable(k);
+        p.level = this.geo.rootLevel; p.live = true; p.baseGfn = k * this.geo.rootSpan;
+      }
     }
   }
 

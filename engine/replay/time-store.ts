@@ -10,7 +10,7 @@
 // engine reads 0; DomainView does not expose them). A view engine must never execute an op.
 
 import type { P2m } from '../p2m/p2m';
-import { PageRef, TableStore } from '../p2m/table-store';
+import { type PageRef, TableStore } from '../p2m/table-store';
 import type { P2mCore } from '../p2m/core';
 import { FIELDS, writeScalars } from './time-columns';
 import { diffEntries, diffRadix, diffScalars } from './log-verify';
@@ -38,14 +38,9 @@ export class TimeStore extends TableStore {
   override page(id: number): PageRef {
     throw new Error(`time-indexed view: page ${id} metadata is not indexed`);
   }
-  // The core's constructor marks its root pages (level, live, first GFN) through writable().
-  // This store keeps no page metadata (see the header; has() comes from `born`), so the marks
-  // are dropped: owning the pages would allocate the store's first arena slab, 4 MB per view
-  // engine that no read ever touches.
-  override writable(id: number): PageRef { return new PageRef(this, id); }
-  override setLevel(): void { /* no page metadata */ }
-  override setLive(): void { /* idem */ }
-  override setBaseGfn(): void { /* idem */ }
+  // No writable()/set* stubs needed: the core skips marking its root pages when given a store,
+  // and a view engine runs no op. Owning a page here would allocate the store's first arena
+  // slab, 4 MB per view engine that no read ever touches.
 }
 
 /** The radix as of boundary k: only `get` and `size`-free reads are used by the queries. */
