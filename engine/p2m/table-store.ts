@@ -161,11 +161,7 @@ export class TableStore {
         let slots = 16;
         while (n * 4 > slots * 3) slots *= 2;
         const off = arena.alloc(sparseClass(slots)), s = arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK, mask = slots - 1;
-        for (let i = rec.eoff; i < end; i += 3) {
-          let h = e[i] & mask;
-          while (s[o + h * 3] !== 0) h = (h + 1) & mask;
-          s[o + h * 3] = e[i] + 1; s[o + h * 3 + 1] = e[i + 1]; s[o + h * 3 + 2] = e[i + 2];
-        }
+        for (let i = rec.eoff; i < end; i += 3) insertSlot(s, o, mask, e[i] + 1, e[i + 1], e[i + 2]);
         m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | mask;
       }
     }
@@ -289,9 +285,8 @@ export class TableStore {
       s2[j] = lo; s2[j + 1] = hi;
     } else if ((count + 1) * 4 > (mask + 1) * 3) { // keep the load factor ≤ 3/4
       this.grow(b);
-      const d = m[b + M_OFF], s2 = this.arena.slabs[d >>> SLAB_BITS], o2 = d & SLAB_MASK, mask2 = m[b + M_INFO] & KIND_MASK;
-      for (h = idx & mask2; s2[o2 + h * 3] !== 0; h = (h + 1) & mask2);
-      s2[o2 + h * 3] = key; s2[o2 + h * 3 + 1] = lo; s2[o2 + h * 3 + 2] = hi;
+      const d = m[b + M_OFF];
+      insertSlot(this.arena.slabs[d >>> SLAB_BITS], d & SLAB_MASK, m[b + M_INFO] & KIND_MASK, key, lo, hi);
     } else {
       const j = o + h * 3;
       s[j] = key; s[j + 1] = lo; s[j + 2] = hi;
@@ -308,10 +303,7 @@ export class TableStore {
     const os = arena.slabs[ooff >>> SLAB_BITS], oo = ooff & SLAB_MASK, s = arena.slabs[off >>> SLAB_BITS], o = off & SLAB_MASK;
     for (let i = 0; i <= omask; i++) {
       const k = os[oo + i * 3];
-      if (k === 0) continue;
-      let h = (k - 1) & mask;
-      while (s[o + h * 3] !== 0) h = (h + 1) & mask;
-      s[o + h * 3] = k; s[o + h * 3 + 1] = os[oo + i * 3 + 1]; s[o + h * 3 + 2] = os[oo + i * 3 + 2];
+      if (k !== 0) insertSlot(s, o, mask, k, os[oo + i * 3 + 1], os[oo + i * 3 + 2]);
     }
     arena.release(ooff, sparseClass(omask + 1));
     m[b + M_OFF] = off; m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | mask;
@@ -464,6 +456,13 @@ function sparseEntries(s: Uint32Array, o: number, mask: number, sorted: boolean)
   const out: number[] = [];
   for (const j of at) out.push(s[j] - 1, s[j + 1], s[j + 2]);
   return out;
+}
+
+/** Linear-probing insert of `key` (idx + 1, never 0) not already present, region at `o`. */
+function insertSlot(s: Uint32Array, o: number, mask: number, key: number, lo: number, hi: number): void {
+  let h = (key - 1) & mask;
+  while (s[o + h * 3] !== 0) h = (h + 1) & mask;
+  s[o + h * 3] = key; s[o + h * 3 + 1] = lo; s[o + h * 3 + 2] = hi;
 }
 
 /** Backward-shift deletion for linear probing (no tombstones), region at `o`. */
