@@ -153,9 +153,10 @@ export class P2mCore {
   diagRc(fn: FrameName, rc: number, gfn: number): void {
     const n = this.rcPending;
     if (n === this.rcVal.length) this.growRc(Math.max(16, n * 2));
-    this.rcOp[n] = this.op; this.rcFn[n] = FRAMES.indexOf(fn); this.rcVal[n] = rc; this.rcGfn[n] = gfn;
+    const code = FRAMES.indexOf(fn);
+    this.rcOp[n] = this.op; this.rcFn[n] = code; this.rcVal[n] = rc; this.rcGfn[n] = gfn;
     this.rcPending = n + 1;
-    this.log.rcError(fn, rc, gfn);
+    this.log.rcError(fn, rc, gfn, code);
   }
   private growRc(cap: number): void {
     const op = new Float64Array(cap), fn = new Uint8Array(cap), val = new Int32Array(cap), gfn = new Float64Array(cap);
@@ -246,8 +247,7 @@ export class P2mCore {
       this.store.forEach(id, (i, lo, hi) => { words.push(i, lo, hi); });
       j(this.log.length, id, Uint32Array.from(words));
     }
-    this.store.zero(id);
-    this.store.setLevel(id, level);
+    this.store.zero(id, level);
   }
   /** See zeroTable: (index of the coming tableZero event, page id, [index, lo, hi]…). */
   zeroJournal: ((event: number, id: number, entries: Uint32Array) => void) | undefined = undefined;

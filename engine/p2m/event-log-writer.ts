@@ -298,8 +298,11 @@ export abstract class EventLogWriter {
     this.diags.push(d);
   }
 
-  /** The `rc-error` diagnostic of a failed call of `fn` (same event as diagnostic(), stored compactly). */
-  rcError(fn: FrameName, rc: number, gfn: number): void {
+  /**
+   * The `rc-error` diagnostic of a failed call of `fn` (same event as diagnostic(), stored
+   * compactly). `code` is fn's index in FRAMES, when the caller has it already.
+   */
+  rcError(fn: FrameName, rc: number, gfn: number, code = FRAMES.indexOf(fn)): void {
     if (!this.enabled) return;
     if (this.rcN === this.rcVal.length) {
       const v = new Int32Array(this.rcN * 2), g = new Float64Array(this.rcN * 2);
@@ -308,7 +311,7 @@ export abstract class EventLogWriter {
     }
     this.rcVal[this.rcN] = rc; this.rcGfn[this.rcN] = gfn;
     const c = this.reserve(), p = this.pos;
-    c[p] = K.diagnostic | F5; c[p + 1] = FRAMES.indexOf(fn) & 31;
+    c[p] = K.diagnostic | F5; c[p + 1] = code & 31;
     this.done(putU(c, p + 2, this.rcN++));
   }
 

@@ -17,6 +17,7 @@
 // on that trace); its state restarts at the index points too. Events never straddle chunks. Ops are implicit:
 // opBegin events are numbered in order; `opAt(i)` binary-searches the op → first-event table.
 // The varint / zigzag / u32 primitives are in event-bytes.ts.
+import { toBig } from '../arch/descriptor';
 import type { DiagnosticCode, EngineDiagnostic, P2mEvent, P2mEventKind } from './events';
 import {
   CHUNK, F5, FE_BIG, FLUSH_CAUSES, FRAMES, HI_LITERAL, K, KIND_NAMES, NEW_ZERO, nextKey, OLD_ZERO, OP_KINDS, PW_RAW,
@@ -151,12 +152,12 @@ export class EventLog extends EventLogWriter {
         let old = 0n, nw = 0n;
         if ((h & OLD_ZERO) === 0) {
           const code = (f >>> 13) & 15, lo = v.getUint32(p, true);
-          old = big(lo, code === HI_LITERAL ? v.getUint32(p + 4, true) : (this.hiDict[code] | v.getUint16(p + 4, true)) >>> 0);
+          old = toBig(lo, code === HI_LITERAL ? v.getUint32(p + 4, true) : (this.hiDict[code] | v.getUint16(p + 4, true)) >>> 0);
           p += code === HI_LITERAL ? 8 : 6;
         }
         if ((h & NEW_ZERO) === 0) {
           const code = (f >>> 17) & 15, lo = v.getUint32(p, true);
-          nw = big(lo, code === HI_LITERAL ? v.getUint32(p + 4, true) : (this.hiDict[code] | v.getUint16(p + 4, true)) >>> 0);
+          nw = toBig(lo, code === HI_LITERAL ? v.getUint32(p + 4, true) : (this.hiDict[code] | v.getUint16(p + 4, true)) >>> 0);
         }
         return {
           kind: 'pteWrite', table: this.aT, index: f & 511, level: (f >>> 9) & 3,
@@ -168,7 +169,7 @@ export class EventLog extends EventLogWriter {
         this.skip(c, p - 1); // moves the run state to this store's
         return {
           kind: 'pteWrite', table: this.aT, index: key & 511, level: (key >>> 9) & 3,
-          old: 0n, new: big(this.aLo, this.aHi), live: (key & RUN_LIVE) !== 0, raw: (key & PW_RAW) !== 0,
+          old: 0n, new: toBig(this.aLo, this.aHi), live: (key & RUN_LIVE) !== 0, raw: (key & PW_RAW) !== 0,
         };
       }
       case K.pteClean: { const index = getN(c, p); return { kind: 'pteClean', table: getN(c, after()), index }; }
@@ -353,7 +354,6 @@ export class EventLog extends EventLogWriter {
 /** A little-endian u32 from bytes (skip() has no DataView at hand). */
 function u32(c: Uint8Array, p: number): number { return (c[p] | (c[p + 1] << 8) | (c[p + 2] << 16) | (c[p + 3] << 24)) >>> 0; }
 
-function big(lo: number, hi: number): bigint { return (BigInt(hi) << 32n) | BigInt(lo); }
 
 /** Diagnostic helper type re-export for engine modules. */
 export type { DiagnosticCode };

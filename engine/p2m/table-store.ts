@@ -322,8 +322,8 @@ export class TableStore {
     this.here[b >>> 2] = 0xff; this.wmask[b >>> 2] = 0xff;
   }
 
-  /** Zeroes a page (ptZero): back to an empty sparse page (count and leaves 0). */
-  zero(id: number): void {
+  /** Zeroes a page (ptZero): back to an empty sparse page (count and leaves 0), and sets its `level` if given. */
+  zero(id: number, level?: number): void {
     const b = this.own(id), m = this.meta, kind = m[b + M_INFO] & KIND_MASK;
     // An empty sparse page is all zeros already: keep its region.
     if (kind === DENSE || m[b + M_COUNT] !== 0) {
@@ -332,6 +332,7 @@ export class TableStore {
       m[b + M_INFO] = (m[b + M_INFO] & ~KIND_MASK) | 15;
     }
     m[b + M_COUNT] = 0; m[b + M_LEAVES] = 0;
+    if (level !== undefined) m[b + M_INFO] = (m[b + M_INFO] & ~LEVEL_MASK) | ((level & 15) << 8); // as setLevel
     this.here[b >>> 2] = 0xff; this.wmask[b >>> 2] = 0xff;
   }
 
